@@ -1,0 +1,138 @@
+#include "common/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+
+namespace upi::http {
+namespace {
+
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// The answer for a request the parser refused, or nothing when the peer just went away.
+std::optional<Response> answer_for_read_error(const beast::error_code& ec) {
+  if (ec == beast_http::error::body_limit) {
+    return problem(Status::payload_too_large, "BODY_TOO_LARGE", "request body exceeds 64 KiB");
+  }
+  if (ec == beast_http::error::header_limit) {
+    return problem(Status::request_header_fields_too_large, "HEADERS_TOO_LARGE",
+                   "request headers exceed 8 KiB");
+  }
+  if (ec.category() == beast_http::make_error_code(beast_http::error::end_of_stream).category()) {
+    return problem(Status::bad_request, "MALFORMED_REQUEST", "malformed HTTP request: " + ec.message());
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, ServerLimits limits, Handler handler)
+    : io_(io), limits_(limits), handler_(std::move(handler)), acceptor_(io) {}
+
+Server::~Server() { stop(); }
+
+Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port) {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return fail("LISTEN_FAILED", "not an IP address: " + host);
+  const tcp::endpoint endpoint{address, port};
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail("LISTEN_FAILED", "cannot listen on " + host + ":" + std::to_string(port) +
+                                           ": " + ec.message());
+  return acceptor_.local_endpoint();
+}
+
+void Server::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+
+void Server::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  beast::error_code ec;
+  acceptor_.close(ec);
+  for (tcp::socket* socket : open_) socket->close(ec);
+}
+
+asio::awaitable<void> Server::accept_loop() {
+  while (!stopped_) {
+    auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
+    if (ec) {
+      if (stopped_ || ec == asio::error::operation_aborted) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    if (open_.size() >= limits_.connections_max) {
+      beast::error_code ignored;
+      socket.close(ignored);  // over the bound: refuse rather than queue without limit
+      continue;
+    }
+    asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::serve(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  tcp::socket* raw = &stream.socket();
+  open_.insert(raw);
+  struct Unregister {
+    std::set<tcp::socket*>& open;
+    tcp::socket* raw;
+    ~Unregister() { open.erase(raw); }
+  } unregister{open_, raw};
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.body_limit(limits_.body_bytes_max);
+    parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes_max));
+    stream.expires_after(std::chrono::milliseconds(limits_.read_timeout_ms));
+    auto [read_ec, read_bytes] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+    Response response;
+    bool keep_alive = false;
+    if (read_ec) {
+      auto answer = answer_for_read_error(read_ec);
+      if (!answer) break;
+      response = std::move(*answer);
+    } else {
+      Request request = parser.release();
+      keep_alive = request.keep_alive();
+      response = co_await handler_(request);
+    }
+    if (stopped_) break;
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    stream.expires_after(std::chrono::milliseconds(limits_.write_timeout_ms));
+    auto [write_ec, write_bytes] = co_await beast_http::async_write(stream, response, kTuple);
+    if (write_ec || !keep_alive) break;
+  }
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    return fail("INVALID_LISTEN", "expected HOST:PORT, got \"" + text + "\"");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port_text = text.substr(colon + 1);
+  if (port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return fail("INVALID_LISTEN", "port must be a number 0-65535");
+  }
+  const int port = std::stoi(port_text);
+  if (port > 65535) return fail("INVALID_LISTEN", "port must be a number 0-65535");
+  return std::pair{host, static_cast<std::uint16_t>(port)};
+}
+
+}  // namespace upi::http

@@ -1,0 +1,59 @@
+// An HTTP/1.1 server on Asio coroutines: one coroutine per connection, a deadline on every
+// read and write, limits on header and body size, and shutdown by cancellation.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "common/error.h"
+#include "common/problem.h"
+
+namespace upi::http {
+
+namespace asio = boost::asio;
+
+struct ServerLimits {
+  std::size_t body_bytes_max = 64 * 1024;
+  std::size_t header_bytes_max = 8 * 1024;
+  int read_timeout_ms = 30'000;   // idle keep-alive and slow senders
+  int write_timeout_ms = 30'000;  // slow readers
+  std::size_t connections_max = 1024;
+};
+
+using Handler = std::function<asio::awaitable<Response>(const Request&)>;
+
+class Server {
+ public:
+  Server(asio::io_context& io, ServerLimits limits, Handler handler);
+  ~Server();
+
+  // Binds and listens on host:port (port 0 picks a free one). Error code: LISTEN_FAILED.
+  Result<asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
+  // Starts accepting; call after listen().
+  void start();
+  // Stops accepting and closes every open connection; in-flight handlers see their socket
+  // closed when they try to answer.
+  void stop();
+
+ private:
+  asio::awaitable<void> accept_loop();
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+
+  asio::io_context& io_;
+  ServerLimits limits_;
+  Handler handler_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::set<asio::ip::tcp::socket*> open_;  // sockets of live connections, for stop()
+  bool stopped_ = false;
+};
+
+// Splits "host:port"; port must be 0-65535. Error code: INVALID_LISTEN.
+Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text);
+
+}  // namespace upi::http

@@ -1,0 +1,109 @@
+#include "common/scheme.h"
+
+#include <cassert>
+#include <fstream>
+#include <sstream>
+
+#include "common/json.h"
+
+namespace upi {
+
+std::string_view rail_name(Rail rail) {
+  switch (rail) {
+    case Rail::kImps: return "IMPS";
+    case Rail::kNeft: return "NEFT";
+    case Rail::kRtgs: return "RTGS";
+  }
+  assert(false && "unknown rail");
+  return "";
+}
+
+Result<Rail> parse_rail(std::string_view name) {
+  for (Rail rail : kAllRails) {
+    if (rail_name(rail) == name) return rail;
+  }
+  return fail("INVALID_RAIL", "unknown rail \"" + std::string(name) + "\" (IMPS, NEFT, RTGS)");
+}
+
+namespace {
+
+Result<RailLimit> parse_rail_limit(const json::value& value, std::size_t index) {
+  const std::string where = "scheme rails[" + std::to_string(index) + "]";
+  if (!value.is_object()) return fail("INVALID_SCHEME", where + " must be an object");
+  const auto& obj = value.as_object();
+  if (auto ok = reject_unknown_fields(obj, {"rail", "min", "max"}, where); !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto name = required_string(obj, "rail", where);
+  auto min = name ? required_string(obj, "min", where) : name;
+  auto max = min ? required_string(obj, "max", where) : min;
+  if (!max) return std::unexpected(max.error());
+  auto rail = parse_rail(*name);
+  if (!rail) return std::unexpected(rail.error());
+  auto min_paise = parse_money(*min);
+  auto max_paise = parse_money(*max);
+  if (!min_paise || !max_paise) {
+    return fail("INVALID_SCHEME", where + ": " + (!min_paise ? min_paise : max_paise).error().message);
+  }
+  if (*min_paise > *max_paise) return fail("INVALID_SCHEME", where + ": min is above max");
+  return RailLimit{*rail, *min_paise, *max_paise};
+}
+
+}  // namespace
+
+Result<Scheme> parse_scheme(std::string_view json_text) {
+  auto obj = parse_json_object(json_text);
+  if (!obj) return fail("INVALID_SCHEME", obj.error().message);
+  if (auto ok = reject_unknown_fields(*obj, {"currency", "rails"}, "scheme"); !ok) {
+    return fail("INVALID_SCHEME", ok.error().message);
+  }
+  auto currency = required_string(*obj, "currency", "scheme");
+  if (!currency) return fail("INVALID_SCHEME", currency.error().message);
+  if (*currency != "INR") return fail("INVALID_SCHEME", "scheme currency must be \"INR\"");
+  auto rails = required_array(*obj, "rails", "scheme");
+  if (!rails) return fail("INVALID_SCHEME", rails.error().message);
+  Scheme scheme{*currency, {}};
+  for (std::size_t i = 0; i < (*rails)->size(); ++i) {
+    auto limit = parse_rail_limit((**rails)[i], i);
+    if (!limit) return fail("INVALID_SCHEME", limit.error().message);
+    const Paise expected_min = scheme.rails.empty() ? 1 : scheme.rails.back().max + 1;
+    if (limit->min != expected_min) {
+      return fail("INVALID_SCHEME", "scheme rails must be contiguous: rails[" +
+                                        std::to_string(i) + "].min must be " +
+                                        format_money(expected_min));
+    }
+    for (const auto& seen : scheme.rails) {
+      if (seen.rail == limit->rail) return fail("INVALID_SCHEME", "scheme lists a rail twice");
+    }
+    scheme.rails.push_back(*limit);
+  }
+  if (scheme.rails.empty()) return fail("INVALID_SCHEME", "scheme must list at least one rail");
+  return scheme;
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t bytes_max) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("FILE_UNREADABLE", "cannot open " + path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  std::string text = out.str();
+  if (text.size() > bytes_max) return fail("FILE_UNREADABLE", path + " is too large");
+  return text;
+}
+
+Result<Scheme> load_scheme(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  auto scheme = parse_scheme(*text);
+  if (!scheme) return fail(scheme.error().code, path + ": " + scheme.error().message);
+  return scheme;
+}
+
+std::optional<Rail> select_rail(const Scheme& scheme, Paise amount) {
+  for (const auto& limit : scheme.rails) {
+    if (amount >= limit.min && amount <= limit.max) return limit.rail;
+  }
+  return std::nullopt;
+}
+
+}  // namespace upi

@@ -1,0 +1,45 @@
+// The scheme profile: currency, the rails and their amount limits (specs/scheme.json).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/error.h"
+#include "common/money.h"
+
+namespace upi {
+
+enum class Rail { kImps, kNeft, kRtgs };
+inline constexpr Rail kAllRails[] = {Rail::kImps, Rail::kNeft, Rail::kRtgs};
+
+std::string_view rail_name(Rail rail);
+// "IMPS", "NEFT" or "RTGS" (exact case). Error code: INVALID_RAIL.
+Result<Rail> parse_rail(std::string_view name);
+
+struct RailLimit {
+  Rail rail;
+  Paise min;  // inclusive
+  Paise max;  // inclusive
+};
+
+struct Scheme {
+  std::string currency;
+  std::vector<RailLimit> rails;  // ascending, contiguous, starting at 0.01
+
+  Paise amount_max() const { return rails.back().max; }
+};
+
+// Parses and checks a scheme profile: rails contiguous and non-overlapping from 0.01 up.
+// Error code: INVALID_SCHEME.
+Result<Scheme> parse_scheme(std::string_view json_text);
+Result<Scheme> load_scheme(const std::string& path);
+
+// The rail whose limits contain amount, or nothing when amount is above the scheme maximum.
+std::optional<Rail> select_rail(const Scheme& scheme, Paise amount);
+
+// Reads a whole file. Error code: FILE_UNREADABLE.
+Result<std::string> read_file(const std::string& path, std::size_t bytes_max = 16 << 20);
+
+}  // namespace upi

@@ -1,0 +1,54 @@
+#include "common/scheme.h"
+
+#include <gtest/gtest.h>
+
+namespace upi {
+namespace {
+
+Scheme default_scheme() {
+  return load_scheme(std::string(std::getenv("UPI_SOURCE_DIR")) + "/specs/scheme.json").value();
+}
+
+TEST(Scheme, ShippedProfileHasTheDesignLimits) {
+  const Scheme scheme = default_scheme();
+  ASSERT_EQ(scheme.rails.size(), 3u);
+  EXPECT_EQ(select_rail(scheme, 1), Rail::kImps);
+  EXPECT_EQ(select_rail(scheme, 5'000'000), Rail::kImps);
+  EXPECT_EQ(select_rail(scheme, 5'000'001), Rail::kNeft);
+  EXPECT_EQ(select_rail(scheme, 20'000'000), Rail::kNeft);
+  EXPECT_EQ(select_rail(scheme, 20'000'001), Rail::kRtgs);
+  EXPECT_EQ(select_rail(scheme, scheme.amount_max()), Rail::kRtgs);
+  EXPECT_EQ(select_rail(scheme, scheme.amount_max() + 1), std::nullopt);
+}
+
+TEST(Scheme, RejectsGapsOverlapsAndBadFields) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"currency":"INR","rails":[{"rail":"IMPS","min":"0.01","max":"10.00"},
+          {"rail":"NEFT","min":"10.02","max":"20.00"}]})",
+       "scheme rails must be contiguous: rails[1].min must be 10.01"},
+      {R"({"currency":"INR","rails":[{"rail":"IMPS","min":"0.01","max":"10.00"},
+          {"rail":"IMPS","min":"10.01","max":"20.00"}]})",
+       "scheme lists a rail twice"},
+      {R"({"currency":"USD","rails":[]})", "scheme currency must be \"INR\""},
+      {R"({"currency":"INR","rails":[]})", "scheme must list at least one rail"},
+      {R"({"currency":"INR","rails":[{"rail":"UPI","min":"0.01","max":"1.00"}]})",
+       "unknown rail \"UPI\" (IMPS, NEFT, RTGS)"},
+      {R"({"currency":"INR","rails":[{"rail":"IMPS","min":0.01,"max":"1.00"}]})",
+       "scheme rails[0] field \"min\" must be a string, not a number"},
+      {R"({"currency":"INR","rails":[],"extra":1})", "scheme field \"extra\" is not recognised"},
+  };
+  for (const auto& [text, message] : cases) {
+    auto scheme = parse_scheme(text);
+    ASSERT_FALSE(scheme.has_value()) << text;
+    EXPECT_EQ(scheme.error().code, "INVALID_SCHEME");
+    EXPECT_EQ(scheme.error().message, message);
+  }
+}
+
+TEST(Rails, NamesRoundTrip) {
+  for (Rail rail : kAllRails) EXPECT_EQ(parse_rail(rail_name(rail)).value(), rail);
+  EXPECT_FALSE(parse_rail("imps").has_value());
+}
+
+}  // namespace
+}  // namespace upi
