@@ -1,0 +1,73 @@
+#include "ledger/event.h"
+
+#include "common/clock.h"
+#include "common/sha256.h"
+
+namespace upi::ledger {
+namespace {
+
+json::object metadata_to_json(const Metadata& m) {
+  json::object out;
+  if (!m.correlation_id.empty()) out["correlation_id"] = m.correlation_id;
+  if (!m.causation_id.empty()) out["causation_id"] = m.causation_id;
+  if (!m.idempotency_key.empty()) out["idempotency_key"] = m.idempotency_key;
+  if (!m.node_id.empty()) out["node_id"] = m.node_id;
+  return out;
+}
+
+}  // namespace
+
+std::string compute_hash(const RecordedEvent& e) {
+  // Length-prefixed fields so that no two different events serialise alike.
+  std::string text;
+  auto add = [&text](const std::string& field) {
+    text += std::to_string(field.size());
+    text += ':';
+    text += field;
+  };
+  add(e.prev_hash);
+  add(std::to_string(e.position));
+  add(e.stream);
+  add(std::to_string(e.version));
+  add(e.type);
+  add(to_json(e.data));
+  add(to_json(metadata_to_json(e.metadata)));
+  add(std::to_string(e.recorded_at_ms));
+  return sha256_hex(text);
+}
+
+json::object event_to_json(const RecordedEvent& e) {
+  return json::object{{"position", e.position},
+                      {"stream", e.stream},
+                      {"version", e.version},
+                      {"type", e.type},
+                      {"data", e.data},
+                      {"metadata", metadata_to_json(e.metadata)},
+                      {"recorded_at", format_timestamp(e.recorded_at_ms)},
+                      {"prev_hash", e.prev_hash},
+                      {"hash", e.hash}};
+}
+
+ChainReport verify_chain(const std::vector<RecordedEvent>& events) {
+  ChainReport report;
+  std::string prev = kGenesisHash;
+  for (const auto& e : events) {
+    const std::int64_t expected_position = report.events_checked + 1;
+    if (e.position != expected_position) {
+      report.problem = "position " + std::to_string(expected_position) + " is missing";
+    } else if (e.prev_hash != prev) {
+      report.problem = "prev_hash does not match the hash of the event before";
+    } else if (compute_hash(e) != e.hash) {
+      report.problem = "hash does not match the event's contents";
+    }
+    if (!report.problem.empty()) {
+      report.first_broken_position = expected_position;
+      return report;
+    }
+    prev = e.hash;
+    ++report.events_checked;
+  }
+  return report;
+}
+
+}  // namespace upi::ledger

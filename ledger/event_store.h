@@ -1,0 +1,54 @@
+// The event store: append with optimistic concurrency, read a stream, read the global log,
+// and a wake-up hint after each commit. Asynchronous so that a networked store fits.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "ledger/event.h"
+
+namespace upi::ledger {
+
+namespace asio = boost::asio;
+
+inline constexpr std::int64_t kNoStream = 0;     // expected version: the stream must not exist
+inline constexpr std::int64_t kAnyVersion = -1;  // expected version: no check
+inline constexpr std::size_t kAppendEventsMax = 64;
+inline constexpr std::size_t kReadLimitMax = 10'000;
+
+struct AppendResult {
+  std::int64_t first_position = 0;
+  std::int64_t last_position = 0;
+  std::int64_t stream_version = 0;  // the version of the last event appended
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Appends 1..kAppendEventsMax events atomically when the stream's current version equals
+  // expected_version. Error codes: VERSION_CONFLICT (message names the actual version),
+  // INVALID_APPEND, STORE_UNAVAILABLE.
+  virtual asio::awaitable<Result<AppendResult>> append(std::string stream,
+                                                       std::int64_t expected_version,
+                                                       std::vector<NewEvent> events) = 0;
+
+  // Events of one stream with version >= from_version, in version order, at most limit.
+  virtual asio::awaitable<Result<std::vector<RecordedEvent>>> read_stream(
+      std::string stream, std::int64_t from_version, std::size_t limit) = 0;
+
+  // Events with position > after_position, in position order, at most limit. A reader never
+  // sees position N+1 before N.
+  virtual asio::awaitable<Result<std::vector<RecordedEvent>>> read_all(
+      std::int64_t after_position, std::size_t limit) = 0;
+
+  // Calls wake(last_position) after every commit: a hint to re-read from a checkpoint, not a
+  // delivery. May be called on any thread.
+  virtual void on_commit(std::function<void(std::int64_t)> wake) = 0;
+};
+
+}  // namespace upi::ledger

@@ -1,0 +1,40 @@
+// Keeps ReadViews caught up with an EventStore: woken after each commit, it re-reads the log
+// from its checkpoint. Readers can wait until the views reach a position (read-your-writes).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+
+#include "common/waiters.h"
+#include "ledger/event_store.h"
+#include "ledger/views.h"
+
+namespace upi::ledger {
+
+class Projector {
+ public:
+  Projector(asio::io_context& io, EventStore& store, ReadViews& views);
+
+  // Subscribes to commits and catches up from the views' checkpoint.
+  void start();
+  // True once the views have folded in position (at once if they already have); false when
+  // the timeout passes first.
+  asio::awaitable<bool> wait_for(std::int64_t position, std::chrono::milliseconds timeout);
+  // Called for each event after it is folded in (metrics, notifications).
+  void on_event(std::function<void(const RecordedEvent&)> listener) { listener_ = listener; }
+
+ private:
+  void wake();
+  asio::awaitable<void> catch_up();
+
+  asio::io_context& io_;
+  EventStore& store_;
+  ReadViews& views_;
+  bool running_ = false;
+  bool dirty_ = false;
+  Waiters<std::int64_t> waiters_;
+  std::function<void(const RecordedEvent&)> listener_;
+};
+
+}  // namespace upi::ledger

@@ -1,0 +1,213 @@
+#include "ledger/views.h"
+
+#include <cassert>
+
+#include "common/clock.h"
+#include "ledger/payment_events.h"
+
+namespace upi::ledger {
+namespace {
+
+std::string str(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+Paise amount_of(const json::object& o, std::string_view key) {
+  auto parsed = parse_money(str(o, key), ZeroPolicy::kAllow);
+  assert(parsed.has_value() && "ledger events carry well-formed amounts");
+  return parsed.value_or(0);
+}
+
+Reason reason_from(const json::object& o) {
+  return Reason{str(o, "code"), str(o, "upi_code"), str(o, "message")};
+}
+
+std::string rail_key(const PaymentSummary& p) { return p.rail.empty() ? "NONE" : p.rail; }
+
+}  // namespace
+
+void ReadViews::count_status(const PaymentSummary& p, int delta) {
+  rail_stats_[rail_key(p)].payments_by_status[p.status] += delta;
+  if (p.status == "COMPLETED") rail_stats_[rail_key(p)].completed_volume += delta * p.amount;
+}
+
+void ReadViews::apply(const RecordedEvent& e) {
+  assert(e.position == checkpoint_ + 1 && "events are folded in position order, no gaps");
+  checkpoint_ = e.position;
+  constexpr std::string_view kPrefix = "payment-";
+  if (e.stream.rfind(kPrefix, 0) != 0) return;
+  const std::string id = e.stream.substr(kPrefix.size());
+  if (e.type == events::kPaymentRequested) {
+    assert(e.version == 1);
+    PaymentSummary p;
+    p.id = id;
+    p.payer_vpa = str(e.data, "payer_vpa");
+    p.payee_vpa = str(e.data, "payee_vpa");
+    p.note = str(e.data, "note");
+    p.amount = amount_of(e.data, "amount");
+    p.created_at_ms = e.recorded_at_ms;
+    vpa_history_[p.payer_vpa].push_back(id);
+    if (p.payee_vpa != p.payer_vpa) vpa_history_[p.payee_vpa].push_back(id);
+    payments_[id] = p;
+    count_status(p, +1);
+  }
+  auto it = payments_.find(id);
+  if (it == payments_.end()) return;  // an event of a stream that never began properly
+  apply_payment_event(e, it->second);
+  it->second.updated_at_ms = e.recorded_at_ms;
+  it->second.position = e.position;
+}
+
+void ReadViews::apply_payment_event(const RecordedEvent& e, PaymentSummary& p) {
+  if (e.type == events::kRailSelected) {
+    count_status(p, -1);
+    p.rail = str(e.data, "rail");
+    count_status(p, +1);
+    return;
+  }
+  std::string terminal;
+  if (e.type == events::kPaymentCompleted) terminal = "COMPLETED";
+  if (e.type == events::kPaymentFailed) terminal = "FAILED";
+  if (e.type == events::kPaymentReversed) terminal = "REVERSED";
+  if (terminal.empty()) return;
+  assert(p.status == "PENDING" && "a payment ends once");
+  count_status(p, -1);
+  p.status = terminal;
+  if (terminal != "COMPLETED") p.reason = reason_from(e.data);
+  count_status(p, +1);
+  if (terminal == "COMPLETED") apply_settlement(e.data);
+}
+
+void ReadViews::apply_settlement(const json::object& data) {
+  const json::value* legs = data.if_contains("settlement");
+  assert(legs != nullptr && legs->is_array());
+  if (legs == nullptr || !legs->is_array()) return;
+  Paise balance = 0;
+  for (const auto& leg_value : legs->as_array()) {
+    const auto& leg = leg_value.as_object();
+    PositionRow& row = positions_[str(leg, "bank")][{str(leg, "rail"), str(leg, "window")}];
+    row.rail = str(leg, "rail");
+    row.window = str(leg, "window");
+    const Paise amount = amount_of(leg, "amount");
+    if (str(leg, "side") == "debit") {
+      row.debits += amount;
+      balance -= amount;
+    } else {
+      row.credits += amount;
+      balance += amount;
+    }
+  }
+  assert(balance == 0 && "every settlement is double-entry");
+}
+
+const PaymentSummary* ReadViews::payment(const std::string& id) const {
+  auto it = payments_.find(id);
+  return it == payments_.end() ? nullptr : &it->second;
+}
+
+PaymentPage ReadViews::list_payments(const ListQuery& query) const {
+  assert(query.limit >= 1 && query.limit <= kListLimitMax);
+  PaymentPage page;
+  auto matches = [&](const PaymentSummary& p) {
+    return query.status.empty() || p.status == query.status;
+  };
+  auto take = [&](const PaymentSummary& p) {
+    if (!matches(p)) return true;
+    if (page.items.size() == query.limit) {
+      page.next_cursor = page.items.back().id;
+      return false;
+    }
+    page.items.push_back(p);
+    return true;
+  };
+  if (!query.vpa.empty()) {
+    auto history = vpa_history_.find(query.vpa);
+    if (history == vpa_history_.end()) return page;
+    for (auto id = history->second.rbegin(); id != history->second.rend(); ++id) {
+      if (!query.cursor.empty() && *id >= query.cursor) continue;
+      if (!take(payments_.at(*id))) break;
+    }
+    return page;
+  }
+  auto it = query.cursor.empty() ? payments_.end() : payments_.lower_bound(query.cursor);
+  while (it != payments_.begin()) {
+    --it;
+    if (!take(it->second)) break;
+  }
+  return page;
+}
+
+std::vector<PositionRow> ReadViews::positions(const std::string& bank) const {
+  std::vector<PositionRow> rows;
+  auto it = positions_.find(bank);
+  if (it == positions_.end()) return rows;
+  for (const auto& [key, row] : it->second) rows.push_back(row);
+  return rows;
+}
+
+Paise ReadViews::positions_total() const {
+  Paise total = 0;
+  for (const auto& [bank, rows] : positions_) {
+    for (const auto& [key, row] : rows) total += row.net();
+  }
+  return total;
+}
+
+json::object reason_to_json(const Reason& r) {
+  return json::object{{"code", r.code}, {"upi_code", r.upi_code}, {"message", r.message}};
+}
+
+json::object summary_to_json(const PaymentSummary& p) {
+  json::object o{{"id", p.id},
+                 {"status", p.status},
+                 {"payer_vpa", p.payer_vpa},
+                 {"payee_vpa", p.payee_vpa},
+                 {"amount", format_money(p.amount)},
+                 {"currency", "INR"},
+                 {"note", p.note},
+                 {"created_at", format_timestamp(p.created_at_ms)},
+                 {"updated_at", format_timestamp(p.updated_at_ms)},
+                 {"ledger_position", p.position}};
+  o["rail"] = p.rail.empty() ? json::value(nullptr) : json::value(p.rail);
+  o["reason"] = p.reason ? json::value(reason_to_json(*p.reason)) : json::value(nullptr);
+  return o;
+}
+
+json::object ReadViews::snapshot() const {
+  json::object out;
+  out["checkpoint"] = checkpoint_;
+  json::array payments;
+  for (const auto& [id, p] : payments_) payments.push_back(summary_to_json(p));
+  out["payments"] = std::move(payments);
+  json::object history;
+  for (const auto& [vpa, ids] : vpa_history_) {
+    json::array list;
+    for (const auto& id : ids) list.push_back(json::value(id));
+    history[vpa] = std::move(list);
+  }
+  out["vpa_history"] = std::move(history);
+  json::object positions;
+  for (const auto& [bank, rows] : positions_) {
+    json::array list;
+    for (const auto& [key, row] : rows) {
+      list.push_back(json::object{{"rail", row.rail},
+                                  {"window", row.window},
+                                  {"debits", format_money(row.debits)},
+                                  {"credits", format_money(row.credits)}});
+    }
+    positions[bank] = std::move(list);
+  }
+  out["positions"] = std::move(positions);
+  json::object stats;
+  for (const auto& [rail, row] : rail_stats_) {
+    json::object counts;
+    for (const auto& [status, n] : row.payments_by_status) counts[status] = n;
+    stats[rail] = json::object{{"payments", std::move(counts)},
+                               {"completed_volume", format_money(row.completed_volume)}};
+  }
+  out["rail_stats"] = std::move(stats);
+  return out;
+}
+
+}  // namespace upi::ledger

@@ -1,0 +1,95 @@
+// CQRS read views, folded from the global log in position order and rebuildable from zero:
+// payment summaries, VPA history, bank net positions per rail and window, rail statistics.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/money.h"
+#include "ledger/event.h"
+
+namespace upi::ledger {
+
+struct Reason {
+  std::string code;
+  std::string upi_code;
+  std::string message;
+};
+
+struct PaymentSummary {
+  std::string id;
+  std::string status = "PENDING";  // PENDING, COMPLETED, FAILED, REVERSED
+  std::string payer_vpa;
+  std::string payee_vpa;
+  std::string note;
+  std::string rail;  // empty until chosen
+  Paise amount = 0;
+  std::optional<Reason> reason;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+  std::int64_t position = 0;  // of the last event folded in
+};
+
+struct PositionRow {
+  std::string rail;
+  std::string window;  // settlement window, e.g. "2026-11-28T12" (hourly, UTC)
+  Paise debits = 0;
+  Paise credits = 0;
+  Paise net() const { return credits - debits; }
+};
+
+struct RailStatsRow {
+  std::map<std::string, std::int64_t> payments_by_status;
+  Paise completed_volume = 0;
+};
+
+struct ListQuery {
+  std::string vpa;     // payer or payee; empty: any
+  std::string status;  // empty: any
+  std::size_t limit = 20;
+  std::string cursor;  // a payment id: list those older than it
+};
+
+struct PaymentPage {
+  std::vector<PaymentSummary> items;
+  std::string next_cursor;  // empty on the last page
+};
+
+inline constexpr std::size_t kListLimitMax = 100;
+
+class ReadViews {
+ public:
+  // Folds in the next event; its position must be checkpoint() + 1.
+  void apply(const RecordedEvent& event);
+  std::int64_t checkpoint() const { return checkpoint_; }
+
+  const PaymentSummary* payment(const std::string& id) const;
+  // Newest first.
+  PaymentPage list_payments(const ListQuery& query) const;
+  std::vector<PositionRow> positions(const std::string& bank) const;
+  const std::map<std::string, RailStatsRow>& rail_stats() const { return rail_stats_; }
+  // Sum of every bank's net over every rail and window: always zero (double entry).
+  Paise positions_total() const;
+  // Every view in a canonical form, to compare a live fold with a rebuild.
+  json::object snapshot() const;
+
+ private:
+  void apply_payment_event(const RecordedEvent& e, PaymentSummary& p);
+  void apply_settlement(const json::object& data);
+  void count_status(const PaymentSummary& p, int delta);
+
+  std::int64_t checkpoint_ = 0;
+  std::map<std::string, PaymentSummary> payments_;                 // id order = time order
+  std::map<std::string, std::vector<std::string>> vpa_history_;    // vpa -> payment ids
+  std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
+  std::map<std::string, RailStatsRow> rail_stats_;
+};
+
+json::object summary_to_json(const PaymentSummary& p);
+json::object reason_to_json(const Reason& r);
+
+}  // namespace upi::ledger

@@ -1,0 +1,137 @@
+#include "ledger/views.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "ledger/memory_store.h"
+#include "ledger/payment_events.h"
+#include "ledger/projector.h"
+
+namespace upi::ledger {
+namespace {
+
+ManualClock test_clock(1'790'000'000'000);
+
+void requested(MemoryStore& store, const std::string& id, const std::string& payer,
+               const std::string& payee, const std::string& amount) {
+  json::object data{{"payment_id", id}, {"payer_vpa", payer}, {"payee_vpa", payee},
+                    {"amount", amount}, {"currency", "INR"},  {"note", ""}};
+  ASSERT_TRUE(store
+                  .append_now(events::payment_stream(id), kNoStream,
+                              {NewEvent{std::string(events::kPaymentRequested), data, {}}})
+                  .has_value());
+}
+
+void then(MemoryStore& store, const std::string& id, std::string_view type, json::object data) {
+  ASSERT_TRUE(store
+                  .append_now(events::payment_stream(id), kAnyVersion,
+                              {NewEvent{std::string(type), std::move(data), {}}})
+                  .has_value());
+}
+
+json::object settlement(const std::string& from, const std::string& to, const std::string& rail,
+                        const std::string& amount) {
+  json::array legs;
+  legs.push_back(json::object{{"bank", from}, {"rail", rail}, {"window", "2026-11-28T12"},
+                              {"side", "debit"}, {"amount", amount}});
+  legs.push_back(json::object{{"bank", to}, {"rail", rail}, {"window", "2026-11-28T12"},
+                              {"side", "credit"}, {"amount", amount}});
+  return json::object{{"settlement", std::move(legs)}};
+}
+
+// Three payments: completed on IMPS, reversed on NEFT, failed before a rail was chosen.
+void populate(MemoryStore& store) {
+  requested(store, "pay_01", "alice@ok", "bob@ybl", "100.00");
+  requested(store, "pay_02", "bob@ybl", "carol@ok", "60000.00");
+  then(store, "pay_01", events::kRailSelected, {{"rail", "IMPS"}});
+  then(store, "pay_02", events::kRailSelected, {{"rail", "NEFT"}});
+  then(store, "pay_01", events::kPaymentCompleted, settlement("HDFC", "ICICI", "IMPS", "100.00"));
+  requested(store, "pay_03", "alice@ok", "nobody@ok", "5.00");
+  then(store, "pay_03", events::kPaymentFailed,
+       {{"code", "VPA_NOT_FOUND"}, {"upi_code", "ZH"}, {"message", "no such VPA"}});
+  then(store, "pay_02", events::kPaymentReversed,
+       {{"code", "CREDIT_DECLINED"}, {"upi_code", "U31"}, {"message", "declined"}});
+}
+
+ReadViews fold(const MemoryStore& store) {
+  ReadViews views;
+  for (const auto& e : store.read_all_now(0, kReadLimitMax)) views.apply(e);
+  return views;
+}
+
+TEST(ReadViews, SummarisePayments) {
+  MemoryStore store(test_clock);
+  populate(store);
+  ReadViews views = fold(store);
+  ASSERT_NE(views.payment("pay_01"), nullptr);
+  EXPECT_EQ(views.payment("pay_01")->status, "COMPLETED");
+  EXPECT_EQ(views.payment("pay_01")->rail, "IMPS");
+  EXPECT_EQ(views.payment("pay_02")->status, "REVERSED");
+  EXPECT_EQ(views.payment("pay_02")->reason->code, "CREDIT_DECLINED");
+  EXPECT_EQ(views.payment("pay_03")->status, "FAILED");
+  EXPECT_EQ(views.payment("pay_03")->rail, "");
+  EXPECT_EQ(views.payment("pay_04"), nullptr);
+  EXPECT_EQ(views.checkpoint(), 8);
+}
+
+TEST(ReadViews, ListNewestFirstWithCursorsAndFilters) {
+  MemoryStore store(test_clock);
+  populate(store);
+  ReadViews views = fold(store);
+  auto page = views.list_payments({.limit = 2});
+  ASSERT_EQ(page.items.size(), 2u);
+  EXPECT_EQ(page.items[0].id, "pay_03");
+  EXPECT_EQ(page.items[1].id, "pay_02");
+  EXPECT_EQ(page.next_cursor, "pay_02");
+  auto rest = views.list_payments({.limit = 2, .cursor = page.next_cursor});
+  ASSERT_EQ(rest.items.size(), 1u);
+  EXPECT_EQ(rest.items[0].id, "pay_01");
+  EXPECT_EQ(rest.next_cursor, "");
+  auto alice = views.list_payments({.vpa = "alice@ok", .limit = 10});
+  ASSERT_EQ(alice.items.size(), 2u);
+  EXPECT_EQ(alice.items[0].id, "pay_03");
+  auto failed = views.list_payments({.status = "FAILED", .limit = 10});
+  ASSERT_EQ(failed.items.size(), 1u);
+  auto bob_completed = views.list_payments({.vpa = "bob@ybl", .status = "COMPLETED", .limit = 1});
+  ASSERT_EQ(bob_completed.items.size(), 1u);
+  EXPECT_EQ(bob_completed.items[0].id, "pay_01");
+}
+
+TEST(ReadViews, PositionsAreDoubleEntry) {
+  MemoryStore store(test_clock);
+  populate(store);
+  ReadViews views = fold(store);
+  auto hdfc = views.positions("HDFC");
+  ASSERT_EQ(hdfc.size(), 1u);
+  EXPECT_EQ(hdfc[0].net(), -10000);
+  EXPECT_EQ(views.positions("ICICI")[0].net(), 10000);
+  EXPECT_TRUE(views.positions("SBI").empty());
+  EXPECT_EQ(views.positions_total(), 0);
+  EXPECT_EQ(views.rail_stats().at("IMPS").completed_volume, 10000);
+  EXPECT_EQ(views.rail_stats().at("NEFT").payments_by_status.at("REVERSED"), 1);
+  EXPECT_EQ(views.rail_stats().at("NONE").payments_by_status.at("FAILED"), 1);
+}
+
+TEST(Projector, CatchesUpLiveAndMatchesARebuildFromZero) {
+  MemoryStore store(test_clock);
+  populate(store);  // before the projector starts: it must catch up from position 0
+  asio::io_context io;
+  ReadViews live;
+  Projector projector(io, store, live);
+  projector.start();
+  requested(store, "pay_04", "carol@ok", "alice@ok", "250000.00");
+  then(store, "pay_04", events::kRailSelected, {{"rail", "RTGS"}});
+  then(store, "pay_04", events::kPaymentCompleted, settlement("SBI", "HDFC", "RTGS", "250000.00"));
+  auto caught_up = asio::co_spawn(io, projector.wait_for(11, std::chrono::seconds(5)), asio::use_future);
+  auto too_far = asio::co_spawn(io, projector.wait_for(12, std::chrono::milliseconds(50)), asio::use_future);
+  io.run();
+  EXPECT_TRUE(caught_up.get());
+  EXPECT_FALSE(too_far.get());
+  EXPECT_EQ(to_json(live.snapshot()), to_json(fold(store).snapshot()));
+  EXPECT_EQ(live.positions_total(), 0);
+}
+
+}  // namespace
+}  // namespace upi::ledger
