@@ -1,0 +1,72 @@
+// How the switch talks to a bank: one call per leg, each with a deadline. A gateway may be
+// in-process (InProcessGateway) or remote over HTTP; the saga cannot tell them apart.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <string>
+
+#include "banks/mock_bank.h"
+#include "common/error.h"
+#include "common/money.h"
+
+namespace upi::banks {
+
+namespace asio = boost::asio;
+using Deadline = std::chrono::steady_clock::time_point;
+
+enum class CallOutcome {
+  kAnswered,  // the bank answered; see LegAnswer
+  kUnknown,   // no answer before the deadline, or the connection broke: it may have applied
+};
+
+struct LegCall {
+  CallOutcome outcome = CallOutcome::kUnknown;
+  LegAnswer answer;    // when answered
+  std::string detail;  // when unknown: why
+};
+
+struct StatusCall {
+  CallOutcome outcome = CallOutcome::kUnknown;
+  StatusAnswer answer;
+  std::string detail;
+};
+
+class BankGateway {
+ public:
+  virtual ~BankGateway() = default;
+  virtual asio::awaitable<LegCall> debit(std::string leg_id, std::string account, Paise amount,
+                                         Deadline deadline) = 0;
+  virtual asio::awaitable<LegCall> credit(std::string leg_id, std::string account, Paise amount,
+                                          Deadline deadline) = 0;
+  virtual asio::awaitable<LegCall> reverse(std::string leg_id, std::string debit_leg_id,
+                                           Deadline deadline) = 0;
+  virtual asio::awaitable<StatusCall> status(std::string leg_id, Deadline deadline) = 0;
+  // Error codes: ACCOUNT_NOT_FOUND, BANK_UNAVAILABLE.
+  virtual asio::awaitable<Result<Paise>> balance(std::string account, Deadline deadline) = 0;
+};
+
+// A gateway to a MockBank in this process that plays its fault rules for real: a timeout
+// waits out the caller's deadline, a lost response applies the leg and then waits it out.
+class InProcessGateway final : public BankGateway {
+ public:
+  explicit InProcessGateway(MockBank& bank) : bank_(bank) {}
+
+  asio::awaitable<LegCall> debit(std::string leg_id, std::string account, Paise amount,
+                                 Deadline deadline) override;
+  asio::awaitable<LegCall> credit(std::string leg_id, std::string account, Paise amount,
+                                  Deadline deadline) override;
+  asio::awaitable<LegCall> reverse(std::string leg_id, std::string debit_leg_id,
+                                   Deadline deadline) override;
+  asio::awaitable<StatusCall> status(std::string leg_id, Deadline deadline) override;
+  asio::awaitable<Result<Paise>> balance(std::string account, Deadline deadline) override;
+
+ private:
+  template <typename Apply>
+  asio::awaitable<LegCall> leg(Operation op, LegKind kind, const std::string& leg_id,
+                               const std::string& account, Paise amount, Deadline deadline,
+                               Apply apply);
+  MockBank& bank_;
+};
+
+}  // namespace upi::banks

@@ -1,0 +1,33 @@
+// The banks of a world, each with its gateway.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "banks/bank_gateway.h"
+#include "banks/mock_bank.h"
+#include "common/world.h"
+
+namespace upi::banks {
+
+class BankNetwork {
+ public:
+  // Builds an in-process MockBank per world bank; fault RNGs are seeded from fault_seed and
+  // the bank code, so a run replays. Error code: UNSUPPORTED_BANK for remote endpoints.
+  static Result<std::unique_ptr<BankNetwork>> create(const World& world, std::uint64_t fault_seed);
+
+  const BankSpec* spec(const std::string& code) const;
+  BankGateway* gateway(const std::string& code);
+  MockBank* mock(const std::string& code);  // null for remote banks
+  std::vector<std::string> codes() const;
+
+ private:
+  struct Entry {
+    std::unique_ptr<MockBank> mock;
+    std::unique_ptr<BankGateway> gateway;
+  };
+  std::map<std::string, Entry> banks_;
+};
+
+}  // namespace upi::banks

@@ -1,0 +1,169 @@
+#include "banks/mock_bank.h"
+
+#include <cassert>
+#include <cstdio>
+
+namespace upi::banks {
+namespace {
+
+LegAnswer declined(std::string code, std::string upi_code, std::string message) {
+  return LegAnswer{LegOutcome::kDeclined, std::move(code), std::move(upi_code),
+                   std::move(message), "", false};
+}
+
+LegAnswer closed_leg() {
+  return declined("LEG_CLOSED", "U30",
+                  "the bank already reported this leg as not received; it will not apply it now");
+}
+
+LegAnswer decline_for(LegKind kind) {
+  switch (kind) {
+    case LegKind::kDebit: return declined("DEBIT_DECLINED", "U30", "the payer's bank declined the debit");
+    case LegKind::kCredit: return declined("CREDIT_DECLINED", "U31", "the payee's bank declined the credit");
+    case LegKind::kReversal: return declined("REVERSAL_DECLINED", "U32", "the bank declined the reversal");
+  }
+  assert(false);
+  return {};
+}
+
+}  // namespace
+
+std::string_view leg_kind_name(LegKind kind) {
+  switch (kind) {
+    case LegKind::kDebit: return "debit";
+    case LegKind::kCredit: return "credit";
+    case LegKind::kReversal: return "reversal";
+  }
+  assert(false);
+  return "";
+}
+
+MockBank::MockBank(BankSpec spec, const std::vector<AccountSpec>& accounts,
+                   std::uint64_t fault_seed)
+    : spec_(std::move(spec)), faults_(fault_seed) {
+  for (const auto& account : accounts) {
+    if (account.bank == spec_.code) balances_[account.account] = account.balance;
+  }
+}
+
+std::string MockBank::next_reference() {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%s%012llu", spec_.code.c_str(),
+                static_cast<unsigned long long>(++references_issued_));
+  return buf;
+}
+
+LegAnswer MockBank::record(LegRecord leg) {
+  assert(!legs_.contains(leg.leg_id));
+  LegAnswer answer = leg.answer;
+  legs_.emplace(leg.leg_id, std::move(leg));
+  return answer;
+}
+
+LegAnswer MockBank::debit(const std::string& leg_id, const std::string& account, Paise amount) {
+  assert(amount > 0);
+  std::lock_guard lock(mutex_);
+  if (auto it = legs_.find(leg_id); it != legs_.end()) {
+    return it->second.closed_unseen ? closed_leg() : it->second.answer;
+  }
+  LegRecord leg{leg_id, LegKind::kDebit, account, amount, "", false, false, {}};
+  auto balance = balances_.find(account);
+  if (balance == balances_.end()) {
+    leg.answer = declined("ACCOUNT_NOT_FOUND", "U30", "no such account at " + spec_.code);
+  } else if (balance->second < amount) {
+    leg.answer = declined("INSUFFICIENT_FUNDS", "Z9", "the payer's balance is too low");
+  } else {
+    balance->second -= amount;
+    leg.answer.bank_reference = next_reference();
+  }
+  return record(std::move(leg));
+}
+
+LegAnswer MockBank::credit(const std::string& leg_id, const std::string& account, Paise amount) {
+  assert(amount > 0);
+  std::lock_guard lock(mutex_);
+  if (auto it = legs_.find(leg_id); it != legs_.end()) {
+    return it->second.closed_unseen ? closed_leg() : it->second.answer;
+  }
+  LegRecord leg{leg_id, LegKind::kCredit, account, amount, "", false, false, {}};
+  auto balance = balances_.find(account);
+  if (balance == balances_.end()) {
+    leg.answer = declined("ACCOUNT_NOT_FOUND", "U31", "no such account at " + spec_.code);
+  } else {
+    assert(balance->second <= kPaiseMax - amount);
+    balance->second += amount;
+    leg.answer.bank_reference = next_reference();
+  }
+  return record(std::move(leg));
+}
+
+LegAnswer MockBank::reverse(const std::string& leg_id, const std::string& debit_leg_id) {
+  std::lock_guard lock(mutex_);
+  if (auto it = legs_.find(leg_id); it != legs_.end()) return it->second.answer;
+  LegRecord leg{leg_id, LegKind::kReversal, "", 0, debit_leg_id, false, false, {}};
+  auto debit = legs_.find(debit_leg_id);
+  if (debit == legs_.end()) {
+    // Never seen: close the debit leg id so a late debit cannot apply after its reversal.
+    legs_.emplace(debit_leg_id, LegRecord{debit_leg_id, LegKind::kDebit, "", 0, "", false, true,
+                                          closed_leg()});
+    leg.answer.nothing_to_reverse = true;
+  } else if (debit->second.kind != LegKind::kDebit) {
+    leg.answer = declined("REVERSAL_DECLINED", "U32", debit_leg_id + " is not a debit leg");
+  } else if (debit->second.answer.outcome != LegOutcome::kApplied || debit->second.reversed) {
+    leg.answer.nothing_to_reverse = true;  // declined, closed, or already reversed
+  } else {
+    debit->second.reversed = true;
+    leg.account = debit->second.account;
+    leg.amount = debit->second.amount;
+    balances_[leg.account] += leg.amount;
+  }
+  if (leg.answer.outcome == LegOutcome::kApplied) leg.answer.bank_reference = next_reference();
+  return record(std::move(leg));
+}
+
+LegAnswer MockBank::decline(LegKind kind, const std::string& leg_id, const std::string& account,
+                            Paise amount) {
+  std::lock_guard lock(mutex_);
+  if (auto it = legs_.find(leg_id); it != legs_.end()) {
+    return it->second.closed_unseen ? closed_leg() : it->second.answer;
+  }
+  return record(LegRecord{leg_id, kind, account, amount, "", false, false, decline_for(kind)});
+}
+
+StatusAnswer MockBank::status(const std::string& leg_id) {
+  std::lock_guard lock(mutex_);
+  auto it = legs_.find(leg_id);
+  if (it == legs_.end()) {
+    legs_.emplace(leg_id, LegRecord{leg_id, LegKind::kDebit, "", 0, "", false, true, closed_leg()});
+    return StatusAnswer{LegState::kNotFound, {}};
+  }
+  if (it->second.closed_unseen) return StatusAnswer{LegState::kNotFound, {}};
+  const bool applied = it->second.answer.outcome == LegOutcome::kApplied;
+  return StatusAnswer{applied ? LegState::kApplied : LegState::kDeclined, it->second.answer};
+}
+
+Result<Paise> MockBank::balance(const std::string& account) const {
+  std::lock_guard lock(mutex_);
+  auto it = balances_.find(account);
+  if (it == balances_.end()) return fail("ACCOUNT_NOT_FOUND", "no such account at " + spec_.code);
+  return it->second;
+}
+
+Paise MockBank::total_balance() const {
+  std::lock_guard lock(mutex_);
+  Paise total = 0;
+  for (const auto& [account, balance] : balances_) {
+    assert(balance >= 0 && "a balance never goes negative");
+    total += balance;
+  }
+  return total;
+}
+
+std::vector<LegRecord> MockBank::legs() const {
+  std::lock_guard lock(mutex_);
+  std::vector<LegRecord> out;
+  for (const auto& [id, leg] : legs_) out.push_back(leg);
+  return out;
+}
+
+}  // namespace upi::banks

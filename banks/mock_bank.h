@@ -1,0 +1,89 @@
+// A mock partner bank: customer accounts, and debit, credit and reversal legs that are
+// idempotent by leg id (the same leg twice moves money once and answers the same).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "banks/fault_rules.h"
+#include "common/error.h"
+#include "common/money.h"
+#include "common/world.h"
+
+namespace upi::banks {
+
+enum class LegKind { kDebit, kCredit, kReversal };
+enum class LegOutcome { kApplied, kDeclined };
+
+std::string_view leg_kind_name(LegKind kind);
+
+inline constexpr std::size_t kLegIdBytesMax = 128;
+
+// What the bank answers for a leg.
+struct LegAnswer {
+  LegOutcome outcome = LegOutcome::kApplied;
+  std::string code;      // on decline: INSUFFICIENT_FUNDS, DEBIT_DECLINED, ...
+  std::string upi_code;  // on decline: Z9, U30, ...
+  std::string message;
+  std::string bank_reference;  // on apply
+  bool nothing_to_reverse = false;  // reversal of a debit that never applied
+};
+
+// The bank's record of one leg, as its own books show it.
+struct LegRecord {
+  std::string leg_id;
+  LegKind kind = LegKind::kDebit;
+  std::string account;
+  Paise amount = 0;
+  std::string reverses_leg_id;  // reversals: the debit leg they undo
+  bool reversed = false;        // debits: undone by a reversal
+  bool closed_unseen = false;   // a status query or reversal found no such leg; refuse it later
+  LegAnswer answer;
+};
+
+enum class LegState { kApplied, kDeclined, kNotFound };
+
+struct StatusAnswer {
+  LegState state = LegState::kNotFound;
+  LegAnswer answer;  // when applied or declined
+};
+
+class MockBank {
+ public:
+  MockBank(BankSpec spec, const std::vector<AccountSpec>& accounts, std::uint64_t fault_seed);
+
+  const BankSpec& spec() const { return spec_; }
+  FaultPlan& faults() { return faults_; }
+
+  LegAnswer debit(const std::string& leg_id, const std::string& account, Paise amount);
+  LegAnswer credit(const std::string& leg_id, const std::string& account, Paise amount);
+  // Undoes a debit leg at most once, whatever the reversal leg id; a reversal of a debit the
+  // bank never saw closes that debit leg id so it can never apply later.
+  LegAnswer reverse(const std::string& leg_id, const std::string& debit_leg_id);
+  // Records a declined leg (the "fail" fault) unless the leg is already known.
+  LegAnswer decline(LegKind kind, const std::string& leg_id, const std::string& account,
+                    Paise amount);
+  // The leg's state; NOT_FOUND also closes the leg id, so a late request is declined.
+  StatusAnswer status(const std::string& leg_id);
+
+  // Error code: ACCOUNT_NOT_FOUND.
+  Result<Paise> balance(const std::string& account) const;
+  Paise total_balance() const;
+  std::vector<LegRecord> legs() const;
+
+ private:
+  LegAnswer record(LegRecord leg);
+  std::string next_reference();
+
+  BankSpec spec_;
+  FaultPlan faults_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Paise> balances_;  // account number -> balance
+  std::map<std::string, LegRecord> legs_;  // leg id -> record
+  std::uint64_t references_issued_ = 0;
+};
+
+}  // namespace upi::banks
