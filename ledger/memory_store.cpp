@@ -116,6 +116,11 @@ void MemoryStore::on_commit(std::function<void(std::int64_t)> wake) {
   wakers_.push_back(std::move(wake));
 }
 
+std::int64_t MemoryStore::head_position() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::int64_t>(log_.size());
+}
+
 void MemoryStore::tamper_for_test(std::int64_t position, json::object data) {
   std::lock_guard lock(mutex_);
   log_.at(static_cast<std::size_t>(position - 1)).data = std::move(data);

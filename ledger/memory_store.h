@@ -28,6 +28,7 @@ class MemoryStore final : public EventStore {
   std::vector<RecordedEvent> read_all_now(std::int64_t after_position, std::size_t limit) const;
   std::vector<RecordedEvent> read_stream_now(const std::string& stream, std::int64_t from_version,
                                              std::size_t limit) const;
+  std::int64_t head_position() const;
   // For tamper-evidence tests only: rewrites an event's data in place.
   void tamper_for_test(std::int64_t position, json::object data);
 

@@ -1,0 +1,446 @@
+#include "sagas/payment_saga.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <array>
+#include <cassert>
+
+#include "ledger/payment_events.h"
+
+namespace upi::sagas {
+namespace ev = ledger::events;
+using namespace std::chrono_literals;
+
+namespace {
+
+json::object reason_json(std::string_view code, std::string_view upi_code, std::string_view message) {
+  return json::object{{"code", code}, {"upi_code", upi_code}, {"message", message}};
+}
+
+json::object reason_json(const Reason& r) { return reason_json(r.code, r.upi_code, r.message); }
+
+json::object party_json(const psp::ResolvedVpa& r) {
+  return json::object{{"vpa", r.vpa}, {"name", r.name}, {"bank", r.bank},
+                      {"account", r.account}, {"psp", r.psp_handle}};
+}
+
+json::object leg_json(const std::string& leg_id, const Party& party, Paise amount) {
+  return json::object{{"leg_id", leg_id}, {"bank", party.bank}, {"account", party.account},
+                      {"amount", format_money(amount)}};
+}
+
+json::object answer_json(const std::string& leg_id, const banks::LegAnswer& a) {
+  json::object o{{"leg_id", leg_id}};
+  if (a.outcome == banks::LegOutcome::kApplied) {
+    o["bank_reference"] = a.bank_reference;
+  } else {
+    o["code"] = a.code;
+    o["upi_code"] = a.upi_code;
+    o["message"] = a.message;
+  }
+  return o;
+}
+
+std::string_view state_name(banks::LegState s) {
+  switch (s) {
+    case banks::LegState::kApplied: return "APPLIED";
+    case banks::LegState::kDeclined: return "DECLINED";
+    case banks::LegState::kNotFound: return "NOT_FOUND";
+  }
+  return "";
+}
+
+template <typename... Events>
+std::vector<ledger::NewEvent> batch(Events&&... events) {
+  std::vector<ledger::NewEvent> out;
+  (out.push_back(std::forward<Events>(events)), ...);
+  return out;
+}
+
+}  // namespace
+
+std::string settlement_window(std::int64_t unix_ms) {
+  return format_timestamp(unix_ms).substr(0, 13);
+}
+
+PaymentSagaEngine::PaymentSagaEngine(asio::io_context& io, ledger::EventStore& store,
+                                     const psp::Registry& registry, banks::BankNetwork& banks,
+                                     const Scheme& scheme, const Clock& clock, SagaConfig config)
+    : io_(io), store_(store), registry_(registry), banks_(banks), scheme_(scheme), clock_(clock),
+      config_(std::move(config)), sweep_timer_(io) {}
+
+void PaymentSagaEngine::start() { asio::co_spawn(io_, sweep(), asio::detached); }
+
+void PaymentSagaEngine::stop() {
+  stopped_ = true;
+  sweep_timer_.cancel();
+  terminal_waiters_.notify_all();
+}
+
+void PaymentSagaEngine::drive(const std::string& payment_id) {
+  if (stopped_ || !active_.insert(payment_id).second) return;
+  parked_.erase(payment_id);
+  asio::co_spawn(io_, run(payment_id), [this, payment_id](std::exception_ptr error) {
+    active_.erase(payment_id);
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("payment {}: saga stopped by an exception: {}", payment_id, e.what());
+      }
+    }
+  });
+}
+
+asio::awaitable<void> PaymentSagaEngine::wait_terminal(const std::string& payment_id,
+                                                       std::chrono::steady_clock::time_point deadline) {
+  co_await terminal_waiters_.wait(payment_id, deadline);
+}
+
+asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id) {
+  auto stream = co_await store_.read_stream(ev::payment_stream(payment_id), 1, ledger::kReadLimitMax);
+  if (!stream || stream->empty()) {
+    spdlog::error("payment {}: cannot load its stream: {}", payment_id,
+                  stream ? "empty" : stream.error().message);
+    parked_[payment_id] = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+    co_return;
+  }
+  PaymentState state = fold(*stream);
+  const bool was_terminal = state.terminal();
+  for (int steps = 0; !state.terminal() && !stopped_; ++steps) {
+    if (steps == config_.steps_per_drive_max) {
+      parked_[payment_id] = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+      co_return;
+    }
+    const StepResult result = co_await step(state);
+    if (result == StepResult::kStop) co_return;
+    if (result == StepResult::kPark) {
+      parked_[payment_id] = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+      co_return;
+    }
+  }
+  if (state.terminal() && !was_terminal) {
+    if (on_terminal_) on_terminal_(state);
+    terminal_waiters_.notify(payment_id);
+  }
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::step(PaymentState& state) {
+  switch (decide(state)) {
+    case Step::kResolve: co_return co_await resolve(state);
+    case Step::kSelectRail: co_return co_await select_rail(state);
+    case Step::kDebit: co_return co_await debit(state);
+    case Step::kCheckDebit: co_return co_await check_debit(state);
+    case Step::kCredit: co_return co_await credit(state);
+    case Step::kCheckCredit: co_return co_await check_credit(state);
+    case Step::kRequestReversal: co_return co_await request_reversal(state, "CREDIT_FAILED");
+    case Step::kReverse: co_return co_await reverse(state);
+    case Step::kNone: co_return StepResult::kStop;
+  }
+  co_return StepResult::kStop;
+}
+
+ledger::NewEvent PaymentSagaEngine::event(const PaymentState& state, std::string_view type,
+                                          json::object data) const {
+  ledger::Metadata meta;
+  meta.correlation_id = state.id;
+  meta.causation_id = ev::payment_stream(state.id) + "@" + std::to_string(state.version);
+  meta.node_id = config_.node_id;
+  return ledger::NewEvent{std::string(type), std::move(data), std::move(meta)};
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::commit(PaymentState& state,
+                                                      std::vector<ledger::NewEvent> events) {
+  auto appended = co_await store_.append(ev::payment_stream(state.id), state.version, events);
+  if (!appended) {
+    if (appended.error().code == "VERSION_CONFLICT") {
+      spdlog::warn("payment {}: another driver moved the saga on; stopping here", state.id);
+      co_return StepResult::kStop;
+    }
+    spdlog::error("payment {}: append failed: {}", state.id, appended.error().message);
+    co_return StepResult::kPark;
+  }
+  for (const auto& e : events) apply(state, e.type, e.data);
+  assert(state.version == appended->stream_version);
+  co_return StepResult::kContinue;
+}
+
+banks::Deadline PaymentSagaEngine::leg_deadline() const {
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.leg_timeout_ms);
+}
+
+asio::awaitable<void> PaymentSagaEngine::backoff(int attempt) {
+  if (attempt <= 0) co_return;
+  const int shift = std::min(attempt - 1, 20);
+  const int delay_ms = std::min(config_.retry_backoff_base_ms << shift, config_.retry_backoff_max_ms);
+  asio::steady_timer timer(io_, std::chrono::milliseconds(delay_ms));
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::resolve(PaymentState& s) {
+  // std::array, not C arrays: GCC 12 cannot keep C arrays in a coroutine frame.
+  std::array<std::optional<psp::ResolvedVpa>, 2> parties;
+  const std::array<std::string, 2> vpas{s.payer_vpa, s.payee_vpa};
+  const std::array<std::string, 2> roles{"payer", "payee"};
+  for (int i = 0; i < 2; ++i) {
+    auto vpa = parse_vpa(vpas[i]);
+    assert(vpa.has_value() && "VPAs are validated before PaymentRequested");
+    auto found = registry_.resolve(*vpa);
+    if (!found) {
+      json::object failed = reason_json(found.error().code, "ZH", found.error().message);
+      failed["vpa"] = vpas[i];
+      failed["role"] = roles[i];
+      const std::string message = roles[i] + " " + vpas[i] + " not found: " +
+                                  found.error().message;
+      auto events1 = batch(event(s, ev::kResolutionFailed, failed),
+                                    event(s, ev::kPaymentFailed,
+                                          reason_json("VPA_NOT_FOUND", "ZH", message)));
+      co_return co_await commit(s, std::move(events1));
+    }
+    parties[i] = *found;
+  }
+  auto events2 = batch(event(s, ev::kPayerResolved, party_json(*parties[0])),
+                                event(s, ev::kPayeeResolved, party_json(*parties[1])));
+  co_return co_await commit(s, std::move(events2));
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
+  const auto rail = upi::select_rail(scheme_, s.amount);
+  if (!rail) {
+    auto events3 = batch(event(s, ev::kPaymentFailed,
+                                        reason_json("AMOUNT_ABOVE_LIMIT", "U09",
+                                                    "amount is above the scheme maximum")));
+    co_return co_await commit(s, std::move(events3));
+  }
+  const std::array<const Party*, 2> parties{&*s.payer, &*s.payee};
+  for (const Party* party : parties) {
+    const BankSpec* bank = banks_.spec(party->bank);
+    if (bank == nullptr) {
+      auto events4 = batch(event(s, ev::kPaymentFailed,
+                                          reason_json("BANK_UNAVAILABLE", "U86",
+                                                      party->bank + " is not on the network")));
+      co_return co_await commit(s, std::move(events4));
+    }
+    if (std::find(bank->rails.begin(), bank->rails.end(), *rail) == bank->rails.end()) {
+      const std::string message = bank->code + " does not support " +
+                                  std::string(rail_name(*rail)) + ", which an amount of " +
+                                  format_money(s.amount) + " needs";
+      auto events = batch(event(s, ev::kPaymentFailed, reason_json("RAIL_NOT_SUPPORTED", "", message)));
+      co_return co_await commit(s, std::move(events));
+    }
+  }
+  auto events5 = batch(event(s, ev::kRailSelected, {{"rail", rail_name(*rail)}}));
+  co_return co_await commit(s, std::move(events5));
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
+  const std::string leg_id = s.id + ":debit:1";
+  auto events6 = batch(event(s, ev::kDebitRequested, leg_json(leg_id, *s.payer, s.amount)));
+  if (auto r = co_await commit(s, std::move(events6));
+      r != StepResult::kContinue) {
+    co_return r;
+  }
+  auto call = co_await banks_.gateway(s.payer->bank)->debit(leg_id, s.payer->account, s.amount, leg_deadline());
+  if (call.outcome == banks::CallOutcome::kUnknown) {
+    auto events7 = batch(event(s, ev::kDebitOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
+    co_return co_await commit(s, std::move(events7));
+  }
+  if (call.answer.outcome == banks::LegOutcome::kApplied) {
+    auto events8 = batch(event(s, ev::kDebitSucceeded, answer_json(leg_id, call.answer)));
+    co_return co_await commit(s, std::move(events8));
+  }
+  auto events = batch(event(s, ev::kDebitFailed, answer_json(leg_id, call.answer)),
+                      event(s, ev::kPaymentFailed, reason_json(call.answer.code, call.answer.upi_code,
+                                                               call.answer.message)));
+  co_return co_await commit(s, std::move(events));
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::check_debit(PaymentState& s) {
+  if (s.status_checks >= config_.status_checks_max) {
+    // Still unknown: reverse as a precaution. The bank undoes the debit if it applied and
+    // otherwise closes the leg id so the debit can never apply later.
+    s.refund_reason = Reason{"DEBIT_OUTCOME_UNKNOWN", "U91", "the payer's bank did not confirm the debit"};
+    co_return co_await request_reversal(s, "DEBIT_OUTCOME_UNKNOWN");
+  }
+  co_await backoff(s.status_checks);
+  auto call = co_await banks_.gateway(s.payer->bank)->status(s.debit_leg_id, leg_deadline());
+  json::object checked{{"leg_id", s.debit_leg_id}, {"attempt", s.status_checks + 1}};
+  if (call.outcome == banks::CallOutcome::kUnknown) {
+    checked["result"] = "UNKNOWN";
+    checked["detail"] = call.detail;
+    auto events9 = batch(event(s, ev::kStatusChecked, checked));
+    co_return co_await commit(s, std::move(events9));
+  }
+  checked["result"] = state_name(call.answer.state);
+  auto events = debit_status_outcome(s, std::move(checked), call.answer);
+  co_return co_await commit(s, std::move(events));
+}
+
+json::object PaymentSagaEngine::settlement(const PaymentState& s) const {
+  const std::string window = settlement_window(clock_.now_ms());
+  json::array legs;
+  legs.push_back(json::object{{"bank", s.payer->bank}, {"rail", s.rail}, {"window", window},
+                              {"side", "debit"}, {"amount", format_money(s.amount)}});
+  legs.push_back(json::object{{"bank", s.payee->bank}, {"rail", s.rail}, {"window", window},
+                              {"side", "credit"}, {"amount", format_money(s.amount)}});
+  return json::object{{"settlement", std::move(legs)},
+                      {"debit_reference", s.debit_reference},
+                      {"credit_reference", s.credit_reference}};
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
+  const std::string leg_id = s.id + ":credit:1";
+  auto events13 = batch(event(s, ev::kCreditRequested, leg_json(leg_id, *s.payee, s.amount)));
+  if (auto r = co_await commit(s, std::move(events13));
+      r != StepResult::kContinue) {
+    co_return r;
+  }
+  auto call = co_await banks_.gateway(s.payee->bank)->credit(leg_id, s.payee->account, s.amount, leg_deadline());
+  if (call.outcome == banks::CallOutcome::kUnknown) {
+    auto events14 = batch(event(s, ev::kCreditOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
+    co_return co_await commit(s, std::move(events14));
+  }
+  if (call.answer.outcome == banks::LegOutcome::kApplied) {
+    PaymentState after = s;
+    after.credit_reference = call.answer.bank_reference;
+    auto events15 = batch(event(s, ev::kCreditSucceeded, answer_json(leg_id, call.answer)),
+                                  event(s, ev::kPaymentCompleted, settlement(after)));
+    co_return co_await commit(s, std::move(events15));
+  }
+  auto events16 = batch(event(s, ev::kCreditFailed, answer_json(leg_id, call.answer)));
+  co_return co_await commit(s, std::move(events16));
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::check_credit(PaymentState& s) {
+  if (s.status_checks > 0 && s.status_checks % config_.status_checks_max == 0) {
+    // A credit that may have happened is never reversed: keep asking, more slowly.
+    json::object checked{{"leg_id", s.credit_leg_id}, {"attempt", s.status_checks + 1},
+                         {"result", "DEFERRED"}, {"detail", "no answer yet; asking again later"}};
+    auto events17 = batch(event(s, ev::kStatusChecked, checked));
+    if (auto r = co_await commit(s, std::move(events17)); r != StepResult::kContinue) {
+      co_return r;
+    }
+    co_return StepResult::kPark;
+  }
+  co_await backoff(s.status_checks);
+  auto call = co_await banks_.gateway(s.payee->bank)->status(s.credit_leg_id, leg_deadline());
+  json::object checked{{"leg_id", s.credit_leg_id}, {"attempt", s.status_checks + 1}};
+  if (call.outcome == banks::CallOutcome::kUnknown) {
+    checked["result"] = "UNKNOWN";
+    checked["detail"] = call.detail;
+    auto events18 = batch(event(s, ev::kStatusChecked, checked));
+    co_return co_await commit(s, std::move(events18));
+  }
+  checked["result"] = state_name(call.answer.state);
+  auto events = credit_status_outcome(s, std::move(checked), call.answer);
+  co_return co_await commit(s, std::move(events));
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::request_reversal(PaymentState& s,
+                                                                std::string_view cause) {
+  // Never abandoned: each refused attempt backs off, a long run parks, and the sweeper resumes.
+  co_await backoff(s.reversal_attempts);
+  const int attempt = s.reversal_attempts + 1;
+  assert(s.refund_reason.has_value());
+  json::object req = reason_json(*s.refund_reason);
+  req["leg_id"] = s.id + ":reversal:" + std::to_string(attempt);
+  req["debit_leg_id"] = s.debit_leg_id;
+  req["bank"] = s.payer->bank;
+  req["cause"] = s.debit_outcome_unknown ? "DEBIT_OUTCOME_UNKNOWN" : cause;
+  req["attempt"] = attempt;
+  auto events22 = batch(event(s, ev::kReversalRequested, req));
+  co_return co_await commit(s, std::move(events22));
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
+  assert(s.reversal_attempts > 0);
+  const std::string leg_id = s.id + ":reversal:" + std::to_string(s.reversal_attempts);
+  auto call = co_await banks_.gateway(s.payer->bank)->reverse(leg_id, s.debit_leg_id, leg_deadline());
+  if (call.outcome == banks::CallOutcome::kAnswered && call.answer.outcome == banks::LegOutcome::kApplied) {
+    const bool reversed = !call.answer.nothing_to_reverse;
+    json::object done = answer_json(leg_id, call.answer);
+    done["reversed"] = reversed;
+    if (!reversed && s.debit_outcome_unknown) {
+      auto events23 = batch(event(s, ev::kReversalSucceeded, done),
+                                    event(s, ev::kPaymentFailed,
+                                          reason_json("DEBIT_TIMEOUT", "U90",
+                                                      "the payer's bank did not confirm the debit; nothing moved")));
+      co_return co_await commit(s, std::move(events23));
+    }
+    auto events24 = batch(event(s, ev::kReversalSucceeded, done),
+                                  event(s, ev::kPaymentReversed, reason_json(*s.refund_reason)));
+    co_return co_await commit(s, std::move(events24));
+  }
+  json::object failed{{"leg_id", leg_id}};
+  failed["code"] = call.outcome == banks::CallOutcome::kUnknown ? "REVERSAL_OUTCOME_UNKNOWN" : call.answer.code;
+  failed["message"] = call.outcome == banks::CallOutcome::kUnknown ? call.detail : call.answer.message;
+  auto events25 = batch(event(s, ev::kReversalFailed, failed));
+  co_return co_await commit(s, std::move(events25));
+}
+
+std::vector<ledger::NewEvent> PaymentSagaEngine::debit_status_outcome(
+    const PaymentState& s, json::object checked, const banks::StatusAnswer& status) const {
+  const auto& answer = status.answer;
+  switch (status.state) {
+    case banks::LegState::kApplied:
+      return batch(event(s, ev::kStatusChecked, checked),
+                   event(s, ev::kDebitSucceeded, answer_json(s.debit_leg_id, answer)));
+    case banks::LegState::kDeclined:
+      return batch(event(s, ev::kStatusChecked, checked),
+                   event(s, ev::kDebitFailed, answer_json(s.debit_leg_id, answer)),
+                   event(s, ev::kPaymentFailed, reason_json(answer.code, answer.upi_code, answer.message)));
+    case banks::LegState::kNotFound: {
+      json::object failed = reason_json("DEBIT_TIMEOUT", "U90", "the payer's bank never received the debit");
+      failed["leg_id"] = s.debit_leg_id;
+      return batch(event(s, ev::kStatusChecked, checked), event(s, ev::kDebitFailed, failed),
+                   event(s, ev::kPaymentFailed,
+                         reason_json("DEBIT_TIMEOUT", "U90",
+                                     "the payer's bank did not answer in time; nothing moved")));
+    }
+  }
+  assert(false);
+  return {};
+}
+
+std::vector<ledger::NewEvent> PaymentSagaEngine::credit_status_outcome(
+    const PaymentState& s, json::object checked, const banks::StatusAnswer& status) const {
+  const auto& answer = status.answer;
+  switch (status.state) {
+    case banks::LegState::kApplied: {
+      PaymentState after = s;
+      after.credit_reference = answer.bank_reference;
+      return batch(event(s, ev::kStatusChecked, checked),
+                   event(s, ev::kCreditSucceeded, answer_json(s.credit_leg_id, answer)),
+                   event(s, ev::kPaymentCompleted, settlement(after)));
+    }
+    case banks::LegState::kDeclined:
+      return batch(event(s, ev::kStatusChecked, checked),
+                   event(s, ev::kCreditFailed, answer_json(s.credit_leg_id, answer)));
+    case banks::LegState::kNotFound: {
+      json::object failed = reason_json("CREDIT_TIMEOUT", "U92", "the payee's bank never received the credit");
+      failed["leg_id"] = s.credit_leg_id;
+      return batch(event(s, ev::kStatusChecked, checked), event(s, ev::kCreditFailed, failed));
+    }
+  }
+  assert(false);
+  return {};
+}
+
+asio::awaitable<void> PaymentSagaEngine::sweep() {
+  while (!stopped_) {
+    sweep_timer_.expires_after(std::chrono::milliseconds(std::max(config_.park_ms / 4, 10)));
+    co_await sweep_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<std::string> due;
+    for (const auto& [id, when] : parked_) {
+      if (when <= now) due.push_back(id);
+    }
+    for (const auto& id : due) drive(id);
+  }
+}
+
+}  // namespace upi::sagas

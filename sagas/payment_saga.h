@@ -1,0 +1,103 @@
+// The payment saga engine: drives each payment through resolve, rail, debit, credit and, when
+// the credit cannot happen, reversal. Every step is appended to the payment's stream before
+// and after its bank call with the expected stream version, so a duplicate driver loses the
+// race instead of applying a step twice, and any driver can resume from the stream.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include "banks/bank_network.h"
+#include "common/clock.h"
+#include "common/scheme.h"
+#include "common/waiters.h"
+#include "ledger/event_store.h"
+#include "psp/registry.h"
+#include "sagas/payment_state.h"
+
+namespace upi::sagas {
+
+namespace asio = boost::asio;
+
+struct SagaConfig {
+  std::string node_id = "node-0";
+  int leg_timeout_ms = 2'000;            // deadline of one bank call
+  int status_checks_max = 6;             // per unknown outcome before escalating or parking
+  int retry_backoff_base_ms = 50;        // status checks and reversals back off from here...
+  int retry_backoff_max_ms = 2'000;      // ...doubling up to this
+  int steps_per_drive_max = 32;          // then the saga parks and is resumed by the sweeper
+  int park_ms = 1'000;                   // how long a parked saga waits
+  std::size_t active_sagas_max = 10'000; // admission bound
+};
+
+enum class StepResult { kContinue, kPark, kStop };
+
+class PaymentSagaEngine {
+ public:
+  PaymentSagaEngine(asio::io_context& io, ledger::EventStore& store, const psp::Registry& registry,
+                    banks::BankNetwork& banks, const Scheme& scheme, const Clock& clock,
+                    SagaConfig config);
+
+  // Starts the sweeper that resumes parked sagas.
+  void start();
+  // Starts driving a payment unless this node already drives it.
+  void drive(const std::string& payment_id);
+  // Returns when the payment is terminal here, or at the deadline.
+  asio::awaitable<void> wait_terminal(const std::string& payment_id,
+                                      std::chrono::steady_clock::time_point deadline);
+  // True when one more saga fits under active_sagas_max.
+  bool has_capacity() const { return active_.size() + parked_.size() < config_.active_sagas_max; }
+  std::size_t active() const { return active_.size(); }
+  std::size_t parked() const { return parked_.size(); }
+  // Called once per payment that reaches a terminal status on this node.
+  void on_terminal(std::function<void(const PaymentState&)> listener) { on_terminal_ = listener; }
+  // Stops the sweeper; running sagas end at their next wait.
+  void stop();
+
+ private:
+  asio::awaitable<void> run(std::string payment_id);
+  asio::awaitable<StepResult> step(PaymentState& state);
+  asio::awaitable<StepResult> commit(PaymentState& state, std::vector<ledger::NewEvent> events);
+  ledger::NewEvent event(const PaymentState& state, std::string_view type, json::object data) const;
+
+  asio::awaitable<StepResult> resolve(PaymentState& state);
+  asio::awaitable<StepResult> select_rail(PaymentState& state);
+  asio::awaitable<StepResult> debit(PaymentState& state);
+  asio::awaitable<StepResult> check_debit(PaymentState& state);
+  asio::awaitable<StepResult> credit(PaymentState& state);
+  asio::awaitable<StepResult> check_credit(PaymentState& state);
+  asio::awaitable<StepResult> request_reversal(PaymentState& state, std::string_view cause);
+  asio::awaitable<StepResult> reverse(PaymentState& state);
+  asio::awaitable<void> backoff(int attempt);
+  asio::awaitable<void> sweep();
+  json::object settlement(const PaymentState& state) const;
+  std::vector<ledger::NewEvent> debit_status_outcome(const PaymentState& state, json::object checked,
+                                                     const banks::StatusAnswer& status) const;
+  std::vector<ledger::NewEvent> credit_status_outcome(const PaymentState& state, json::object checked,
+                                                      const banks::StatusAnswer& status) const;
+  banks::Deadline leg_deadline() const;
+
+  asio::io_context& io_;
+  ledger::EventStore& store_;
+  const psp::Registry& registry_;
+  banks::BankNetwork& banks_;
+  const Scheme& scheme_;
+  const Clock& clock_;
+  SagaConfig config_;
+  std::set<std::string> active_;
+  std::map<std::string, std::chrono::steady_clock::time_point> parked_;
+  Waiters<std::string> terminal_waiters_;
+  std::function<void(const PaymentState&)> on_terminal_;
+  asio::steady_timer sweep_timer_;
+  bool stopped_ = false;
+};
+
+// "2026-11-28T12": the hourly UTC settlement window that a completion falls in.
+std::string settlement_window(std::int64_t unix_ms);
+
+}  // namespace upi::sagas

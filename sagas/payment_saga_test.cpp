@@ -1,0 +1,202 @@
+#include "sagas/payment_saga.h"
+
+#include "sagas/saga_test_harness.h"
+
+namespace upi::sagas {
+namespace {
+
+using banks::FaultAction;
+using banks::Operation;
+using testing::Harness;
+using testing::rule;
+using Types = std::vector<std::string>;
+
+TEST(PaymentSaga, CompletesAndMovesMoneyOnce) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis"), bob = h.balance("bob@ybl");
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 1500'00);
+  h.settle({id});
+  const PaymentState s = h.state(id);
+  EXPECT_EQ(s.status, "COMPLETED");
+  EXPECT_EQ(s.rail, "IMPS");
+  EXPECT_EQ(h.types(id), (Types{"PaymentRequested", "PayerResolved", "PayeeResolved", "RailSelected",
+                                "DebitRequested", "DebitSucceeded", "CreditRequested",
+                                "CreditSucceeded", "PaymentCompleted"}));
+  EXPECT_EQ(h.balance("alice@okaxis"), alice - 1500'00);
+  EXPECT_EQ(h.balance("bob@ybl"), bob + 1500'00);
+}
+
+TEST(PaymentSaga, ChoosesTheRailByAmount) {
+  Harness h;
+  const std::pair<Paise, const char*> cases[] = {{50000'00, "IMPS"}, {50000'01, "NEFT"},
+                                                 {200000'00, "NEFT"}, {200000'01, "RTGS"}};
+  for (const auto& [amount, rail] : cases) {
+    const auto id = h.pay("dev@okhdfc", "alice@okaxis", amount);
+    h.settle({id});
+    EXPECT_EQ(h.state(id).rail, rail) << amount;
+    EXPECT_EQ(h.state(id).status, "COMPLETED");
+  }
+}
+
+TEST(PaymentSaga, FailsOnDebitDeclineInsufficientFundsUnknownVpaAndUnsupportedRail) {
+  Harness h;
+  const Paise total = h.total_balance();
+  h.fault("HDFC", {rule(Operation::kDebit, FaultAction::kFail)});
+  const auto declined = h.pay("alice@okaxis", "bob@ybl", 10'00);
+  const auto poor = h.pay("gita@paytm", "bob@ybl", 10'00);
+  const auto unknown = h.pay("alice@okaxis", "nobody@ybl", 10'00);
+  const auto no_rtgs = h.pay("alice@okaxis", "esha@ybl", 300000'00);
+  h.settle({declined, poor, unknown, no_rtgs});
+  EXPECT_EQ(h.state(declined).reason->code, "DEBIT_DECLINED");
+  EXPECT_EQ(h.state(declined).reason->upi_code, "U30");
+  EXPECT_EQ(h.state(poor).reason->code, "INSUFFICIENT_FUNDS");
+  EXPECT_EQ(h.state(poor).reason->upi_code, "Z9");
+  EXPECT_EQ(h.state(unknown).reason->code, "VPA_NOT_FOUND");
+  EXPECT_EQ(h.state(no_rtgs).reason->code, "RAIL_NOT_SUPPORTED");
+  EXPECT_EQ(h.state(no_rtgs).reason->message,
+            "COOP does not support RTGS, which an amount of 300000.00 needs");
+  for (const auto& id : {declined, poor, unknown, no_rtgs}) EXPECT_EQ(h.state(id).status, "FAILED");
+  EXPECT_EQ(h.total_balance(), total);
+  EXPECT_EQ(h.balance("gita@paytm"), 0);
+}
+
+TEST(PaymentSaga, ReversesTheDebitWhenTheCreditIsDeclined) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis");
+  h.fault("ICICI", {rule(Operation::kCredit, FaultAction::kFail)});
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 700'00);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "REVERSED");
+  EXPECT_EQ(h.state(id).reason->code, "CREDIT_DECLINED");
+  EXPECT_EQ(h.types(id).back(), "PaymentReversed");
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+}
+
+TEST(PaymentSaga, DebitLostResponseIsResolvedByStatusCheckAndCompletes) {
+  Harness h;
+  const Paise total = h.total_balance();
+  h.fault("HDFC", {rule(Operation::kDebit, FaultAction::kLostResponse)});
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "COMPLETED");
+  const Types types = h.types(id);
+  EXPECT_NE(std::find(types.begin(), types.end(), "DebitOutcomeUnknown"), types.end());
+  EXPECT_NE(std::find(types.begin(), types.end(), "StatusChecked"), types.end());
+  EXPECT_EQ(h.total_balance(), total);
+}
+
+TEST(PaymentSaga, DebitTimeoutFailsWithNothingMoved) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis");
+  h.fault("HDFC", {rule(Operation::kDebit, FaultAction::kTimeout)});
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "FAILED");
+  EXPECT_EQ(h.state(id).reason->code, "DEBIT_TIMEOUT");
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+}
+
+TEST(PaymentSaga, CreditThatHappenedIsNeverReversed) {
+  Harness h;
+  const Paise bob = h.balance("bob@ybl");
+  // The credit applies but its answer is lost, and the first status checks fail too.
+  h.fault("ICICI", {rule(Operation::kCredit, FaultAction::kLostResponse),
+                    rule(Operation::kStatus, FaultAction::kFail, 5)});
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "COMPLETED");
+  const Types types = h.types(id);
+  EXPECT_EQ(std::find(types.begin(), types.end(), "ReversalRequested"), types.end());
+  EXPECT_GE(std::count(types.begin(), types.end(), "StatusChecked"), 6);
+  EXPECT_EQ(h.balance("bob@ybl"), bob + 100'00);
+}
+
+TEST(PaymentSaga, CreditTimeoutIsReversed) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis"), bob = h.balance("bob@ybl");
+  h.fault("ICICI", {rule(Operation::kCredit, FaultAction::kTimeout)});
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "REVERSED");
+  EXPECT_EQ(h.state(id).reason->code, "CREDIT_TIMEOUT");
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+  EXPECT_EQ(h.balance("bob@ybl"), bob);
+}
+
+TEST(PaymentSaga, ReversalIsRetriedUntilItSucceeds) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis");
+  h.fault("ICICI", {rule(Operation::kCredit, FaultAction::kFail)});
+  h.fault("HDFC", {rule(Operation::kReversal, FaultAction::kFail, 40),
+                   rule(Operation::kReversal, FaultAction::kLostResponse, 1)});
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({id});  // 40 refusals cross steps_per_drive_max: the saga parks and resumes
+  EXPECT_EQ(h.state(id).status, "REVERSED");
+  const Types types = h.types(id);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "ReversalFailed"), 41);
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+}
+
+TEST(PaymentSaga, DebitStillUnknownAfterChecksIsReversedAsAPrecaution) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis");
+  h.fault("HDFC", {rule(Operation::kDebit, FaultAction::kLostResponse),
+                   rule(Operation::kStatus, FaultAction::kTimeout, 3)});
+  const auto applied = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({applied});
+  EXPECT_EQ(h.state(applied).status, "REVERSED");
+  EXPECT_EQ(h.state(applied).reason->code, "DEBIT_OUTCOME_UNKNOWN");
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+
+  h.fault("HDFC", {rule(Operation::kDebit, FaultAction::kTimeout),
+                   rule(Operation::kStatus, FaultAction::kTimeout, 3)});
+  const auto never = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({never});
+  EXPECT_EQ(h.state(never).status, "FAILED");
+  EXPECT_EQ(h.state(never).reason->code, "DEBIT_TIMEOUT");
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+}
+
+TEST(PaymentSaga, ResumesAfterACrashBetweenRequestAndOutcome) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis");
+  // A crashed node wrote DebitRequested, the bank applied the debit, and no outcome was written.
+  const std::string id = h.ids.next();
+  PaymentRequest request{"alice@okaxis", "bob@ybl", 250'00, "", ""};
+  namespace ev = ledger::events;
+  ASSERT_TRUE(h.store.append_now(ev::payment_stream(id), ledger::kNoStream,
+      {payment_requested_event(id, request, "dead"),
+       {"PayerResolved", {{"vpa", "alice@okaxis"}, {"bank", "HDFC"}, {"account", "50100012345678"}}, {}},
+       {"PayeeResolved", {{"vpa", "bob@ybl"}, {"bank", "ICICI"}, {"account", "000401234567"}}, {}},
+       {"RailSelected", {{"rail", "IMPS"}}, {}},
+       {"DebitRequested", {{"leg_id", id + ":debit:1"}, {"bank", "HDFC"}}, {}}}).has_value());
+  h.banks->mock("HDFC")->debit(id + ":debit:1", "50100012345678", 250'00);
+  h.engine.drive(id);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "COMPLETED");
+  EXPECT_EQ(h.balance("alice@okaxis"), alice - 250'00);
+  EXPECT_EQ(h.banks->mock("HDFC")->legs().size(), 1u);
+}
+
+TEST(PaymentSaga, TwoDriversOfOnePaymentNeverApplyAStepTwice) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis");
+  // A second engine on the same store and banks, as a second node would be.
+  PaymentSagaEngine other(h.io, h.store, h.registry, *h.banks, h.scheme, h.clock, testing::fast_config());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) {
+    ids.push_back(h.pay("alice@okaxis", "bob@ybl", 10'00));
+    other.drive(ids.back());
+  }
+  h.settle(ids);
+  for (const auto& id : ids) {
+    EXPECT_EQ(h.state(id).status, "COMPLETED");
+    const Types types = h.types(id);
+    EXPECT_EQ(std::count(types.begin(), types.end(), "DebitRequested"), 1);
+  }
+  EXPECT_EQ(h.balance("alice@okaxis"), alice - 20 * 10'00);
+  other.stop();
+}
+
+}  // namespace
+}  // namespace upi::sagas

@@ -1,0 +1,101 @@
+// A payment's state is the fold of its own event stream, nothing else. decide() reads the
+// state and names the next step; the engine (payment_saga.h) carries it out.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/money.h"
+#include "ledger/event.h"
+#include "ledger/views.h"
+
+namespace upi::sagas {
+
+using ledger::Reason;
+
+struct Party {
+  std::string vpa;
+  std::string name;
+  std::string bank;
+  std::string account;
+};
+
+enum class Phase {
+  kRequested,       // resolve payer and payee next
+  kResolved,        // choose a rail next
+  kRailSelected,    // debit next
+  kDebitPending,    // debit sent, no outcome recorded: check its status
+  kDebitSucceeded,  // credit next
+  kCreditPending,   // credit sent, no outcome recorded: check its status
+  kReversalDue,     // the credit failed or a reversal was refused: request a reversal next
+  kReversalPending, // reversal requested: send it (again, after a crash: it is idempotent)
+  kTerminal,
+};
+
+enum class Step {
+  kResolve,
+  kSelectRail,
+  kDebit,
+  kCheckDebit,
+  kCredit,
+  kCheckCredit,
+  kRequestReversal,
+  kReverse,
+  kNone,
+};
+
+struct PaymentState {
+  std::string id;
+  std::int64_t version = 0;  // stream version of the last event folded in
+  Phase phase = Phase::kRequested;
+  std::string status = "PENDING";
+  std::optional<Reason> reason;  // on FAILED and REVERSED
+  std::string payer_vpa, payee_vpa, note, idempotency_key, request_hash;
+  Paise amount = 0;
+  std::optional<Party> payer, payee;
+  std::string rail;
+  std::string debit_leg_id, credit_leg_id;
+  std::string debit_reference, credit_reference;
+  int status_checks = 0;       // of the leg whose outcome is unknown
+  int reversal_attempts = 0;
+  bool debit_outcome_unknown = false;  // the reversal is a precaution, not a refund
+  std::optional<Reason> refund_reason;  // why the debit is being reversed
+  // From recorded events only (fold), for display.
+  std::int64_t position = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+
+  bool terminal() const { return phase == Phase::kTerminal; }
+};
+
+// What a client asked for, validated.
+struct PaymentRequest {
+  std::string payer_vpa;  // normalised (lower case)
+  std::string payee_vpa;
+  Paise amount = 0;
+  std::string note;
+  std::string idempotency_key;
+};
+
+// A digest of the request's meaning, to tell a replay from a different body under one key.
+std::string request_hash(const PaymentRequest& request);
+// The first event of a payment stream.
+ledger::NewEvent payment_requested_event(const std::string& payment_id,
+                                         const PaymentRequest& request,
+                                         const std::string& node_id);
+
+// Folds one event (type and data) into the state; version moves by one.
+void apply(PaymentState& state, std::string_view type, const json::object& data);
+// Folds a whole stream, also taking positions and times.
+PaymentState fold(const std::vector<ledger::RecordedEvent>& stream);
+// The next step for a state.
+Step decide(const PaymentState& state);
+std::string_view step_name(Step step);
+
+// The payment as GET /v1/payments/{id} shows it.
+json::object payment_to_json(const PaymentState& state);
+
+}  // namespace upi::sagas
