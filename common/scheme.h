@@ -36,6 +36,9 @@ struct Scheme {
 Result<Scheme> parse_scheme(std::string_view json_text);
 Result<Scheme> load_scheme(const std::string& path);
 
+// The built-in scheme profile (the same text as specs/scheme.json).
+std::string_view builtin_scheme_json();
+
 // The rail whose limits contain amount, or nothing when amount is above the scheme maximum.
 std::optional<Rail> select_rail(const Scheme& scheme, Paise amount);
 

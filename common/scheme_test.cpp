@@ -45,6 +45,13 @@ TEST(Scheme, RejectsGapsOverlapsAndBadFields) {
   }
 }
 
+TEST(Scheme, BuiltInProfileMatchesTheShippedFile) {
+  auto shipped = read_file(std::string(std::getenv("UPI_SOURCE_DIR")) + "/specs/scheme.json");
+  ASSERT_TRUE(shipped.has_value());
+  EXPECT_EQ(*shipped, builtin_scheme_json());
+  EXPECT_TRUE(parse_scheme(builtin_scheme_json()).has_value());
+}
+
 TEST(Rails, NamesRoundTrip) {
   for (Rail rail : kAllRails) EXPECT_EQ(parse_rail(rail_name(rail)).value(), rail);
   EXPECT_FALSE(parse_rail("imps").has_value());

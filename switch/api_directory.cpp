@@ -1,0 +1,128 @@
+// VPAs, banks, positions and fault rules.
+#include <spdlog/spdlog.h>
+
+#include "psp/registry.h"
+#include "switch/app.h"
+
+namespace upi::api {
+using http::Status;
+
+namespace {
+
+constexpr auto kBankCallTimeout = std::chrono::seconds(2);
+
+Response bank_not_found(const std::string& code) {
+  return http::problem(Status::not_found, "BANK_NOT_FOUND", "no bank with code " + code);
+}
+
+json::array rail_names(const std::vector<Rail>& rails) {
+  json::array out;
+  for (Rail rail : rails) out.push_back(json::value(rail_name(rail)));
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<Response> SwitchApp::resolve_vpa(const Request&, const Params& params) {
+  auto vpa = parse_vpa(params.at("vpa"));
+  if (!vpa) co_return http::problem(vpa.error());
+  auto found = registry_.resolve(*vpa);
+  if (!found) co_return http::problem(found.error());
+  const BankSpec* bank = world_.find_bank(found->bank);
+  json::object psp{{"handle", found->psp_handle}};
+  for (const auto& p : registry_.psps()) {
+    if (p.handle == found->psp_handle) psp["name"] = p.name;
+  }
+  co_return http::json_response(
+      Status::ok, json::object{{"vpa", found->vpa},
+                               {"name", found->name},
+                               {"bank", found->bank},
+                               {"bank_name", bank ? bank->name : ""},
+                               {"account_masked", psp::mask_account(found->account)},
+                               {"psp", std::move(psp)}});
+}
+
+asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& params) {
+  auto vpa = parse_vpa(params.at("vpa"));
+  if (!vpa) co_return http::problem(vpa.error());
+  auto found = registry_.resolve(*vpa);
+  if (!found) co_return http::problem(found.error());
+  auto balance = co_await banks_->gateway(found->bank)->balance(
+      found->account, std::chrono::steady_clock::now() + kBankCallTimeout);
+  if (!balance) {
+    co_return http::problem(Status::service_unavailable, "BANK_UNAVAILABLE", balance.error().message);
+  }
+  co_return http::json_response(Status::ok, json::object{{"vpa", found->vpa},
+                                                         {"bank", found->bank},
+                                                         {"balance", format_money(*balance)},
+                                                         {"currency", "INR"}});
+}
+
+asio::awaitable<Response> SwitchApp::list_banks(const Request&, const Params&) {
+  json::array list;
+  for (const auto& bank : world_.banks) {
+    list.push_back(json::object{{"code", bank.code},
+                                {"name", bank.name},
+                                {"rails", rail_names(bank.rails)},
+                                {"mode", bank.endpoint.empty() ? "in-process" : "remote"},
+                                {"health", "UP"}});
+  }
+  co_return http::json_response(Status::ok, json::object{{"banks", std::move(list)}});
+}
+
+asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Params& params) {
+  const std::string& code = params.at("code");
+  if (!world_.find_bank(code)) co_return bank_not_found(code);
+  auto target = parse_target(req.target());
+  if (!target) co_return http::problem(target.error());
+  for (const auto& [name, value] : target->query) {
+    if (name != "min_position") {
+      co_return http::problem(Status::unprocessable_entity, "INVALID_QUERY",
+                              "unknown query parameter \"" + name + "\"");
+    }
+  }
+  auto fresh = co_await views_at_least(target->query);
+  if (!fresh) co_return http::problem(fresh.error());
+  json::array rows;
+  Paise net = 0;
+  for (const auto& row : views_.positions(code)) {
+    rows.push_back(json::object{{"rail", row.rail},
+                                {"window", row.window},
+                                {"debits", format_money(row.debits)},
+                                {"credits", format_money(row.credits)},
+                                {"net", format_money(row.net())}});
+    net += row.net();
+  }
+  co_return http::json_response(Status::ok, json::object{{"bank", code},
+                                                         {"net", format_money(net)},
+                                                         {"positions", std::move(rows)},
+                                                         {"view_position", views_.checkpoint()}});
+}
+
+asio::awaitable<Response> SwitchApp::get_faults(const Request&, const Params& params) {
+  banks::MockBank* bank = banks_->mock(params.at("code"));
+  if (bank == nullptr) co_return bank_not_found(params.at("code"));
+  co_return http::json_response(Status::ok, banks::fault_rules_to_json(bank->faults().rules()));
+}
+
+asio::awaitable<Response> SwitchApp::put_faults(const Request& req, const Params& params) {
+  banks::MockBank* bank = banks_->mock(params.at("code"));
+  if (bank == nullptr) co_return bank_not_found(params.at("code"));
+  auto body = parse_json_object(req.body(), 8);
+  if (!body) co_return http::problem(Status::bad_request, body.error().code, body.error().message);
+  auto rules = banks::parse_fault_rules(*body);
+  if (!rules) co_return http::problem(rules.error());
+  bank->faults().set(*rules);
+  spdlog::info("fault rules for {}: {}", params.at("code"), to_json(banks::fault_rules_to_json(*rules)));
+  co_return http::json_response(Status::ok, banks::fault_rules_to_json(*rules));
+}
+
+asio::awaitable<Response> SwitchApp::delete_faults(const Request&, const Params& params) {
+  banks::MockBank* bank = banks_->mock(params.at("code"));
+  if (bank == nullptr) co_return bank_not_found(params.at("code"));
+  bank->faults().set({});
+  spdlog::info("fault rules for {} cleared", params.at("code"));
+  co_return http::json_response(Status::ok, banks::fault_rules_to_json({}));
+}
+
+}  // namespace upi::api

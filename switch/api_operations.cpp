@@ -1,0 +1,51 @@
+// Liveness, readiness and metrics.
+#include "switch/app.h"
+
+namespace upi::api {
+using http::Status;
+
+asio::awaitable<Response> SwitchApp::healthz(const Request&, const Params&) {
+  co_return http::json_response(Status::ok, json::object{{"status", "ok"}});
+}
+
+asio::awaitable<Response> SwitchApp::readyz(const Request&, const Params&) {
+  if (!ready_) {
+    co_return http::problem(Status::service_unavailable, "NOT_READY", "the switch is starting or stopping");
+  }
+  co_return http::json_response(Status::ok, json::object{{"status", "ready"},
+                                                         {"store", "memory"},
+                                                         {"view_position", views_.checkpoint()}});
+}
+
+asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
+  std::string text = http_metrics_.render();
+  text +=
+      "# HELP upi_payments Payments by status and rail, from the read views.\n"
+      "# TYPE upi_payments gauge\n";
+  for (const auto& [rail, row] : views_.rail_stats()) {
+    for (const auto& [status, count] : row.payments_by_status) {
+      text += "upi_payments{status=\"" + status + "\",rail=\"" + rail + "\"} " +
+              std::to_string(count) + "\n";
+    }
+  }
+  text +=
+      "# HELP upi_completed_volume_paise Amount completed per rail, in paise.\n"
+      "# TYPE upi_completed_volume_paise counter\n";
+  for (const auto& [rail, row] : views_.rail_stats()) {
+    text += "upi_completed_volume_paise{rail=\"" + rail + "\"} " +
+            std::to_string(row.completed_volume) + "\n";
+  }
+  text += "# HELP upi_sagas_active Sagas being driven now.\n# TYPE upi_sagas_active gauge\n";
+  text += "upi_sagas_active " + std::to_string(engine_.active()) + "\n";
+  text += "# HELP upi_sagas_parked Sagas waiting to be resumed.\n# TYPE upi_sagas_parked gauge\n";
+  text += "upi_sagas_parked " + std::to_string(engine_.parked()) + "\n";
+  text += "# HELP upi_ledger_view_position Position the read views have folded in.\n"
+          "# TYPE upi_ledger_view_position gauge\n";
+  text += "upi_ledger_view_position " + std::to_string(views_.checkpoint()) + "\n";
+  Response res{Status::ok, 11};
+  res.set(http::beast_http::field::content_type, "text/plain; version=0.0.4");
+  res.body() = std::move(text);
+  co_return res;
+}
+
+}  // namespace upi::api

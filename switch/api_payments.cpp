@@ -1,0 +1,209 @@
+// Payments and ledger endpoints.
+#include <boost/asio/steady_timer.hpp>
+#include <charconv>
+
+#include "ledger/payment_events.h"
+#include "switch/app.h"
+#include "switch/payment_request.h"
+
+namespace upi::api {
+namespace ev = ledger::events;
+using http::Status;
+
+namespace {
+
+constexpr std::size_t kLedgerPageMax = 1000;
+constexpr auto kFreshnessWaitMax = std::chrono::seconds(5);
+// A wait for a terminal status re-reads at least this often, so a missed wake-up costs little.
+constexpr auto kWaitSlice = std::chrono::milliseconds(250);
+
+Response invalid(const Error& error) {
+  const bool malformed = error.code == "INVALID_JSON";
+  return http::problem(malformed ? Status::bad_request : Status::unprocessable_entity, error.code,
+                       error.message);
+}
+
+// A query parameter as an integer in [min, max], or fallback when absent.
+Result<std::int64_t> query_int(const std::map<std::string, std::string>& query,
+                               const std::string& name, std::int64_t fallback, std::int64_t min,
+                               std::int64_t max) {
+  auto it = query.find(name);
+  if (it == query.end()) return fallback;
+  std::int64_t value = 0;
+  const auto& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
+      value > max) {
+    return fail("INVALID_QUERY", "query parameter \"" + name + "\" must be an integer from " +
+                                     std::to_string(min) + " to " + std::to_string(max));
+  }
+  return value;
+}
+
+Result<void> only_known(const std::map<std::string, std::string>& query,
+                        std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : query) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return fail("INVALID_QUERY", "unknown query parameter \"" + name + "\"");
+    }
+  }
+  return {};
+}
+
+Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q) {
+  if (auto ok = only_known(q, {"vpa", "status", "limit", "cursor", "min_position"}); !ok) {
+    return std::unexpected(ok.error());
+  }
+  ledger::ListQuery query;
+  if (auto it = q.find("vpa"); it != q.end()) {
+    auto vpa = parse_vpa(it->second);
+    if (!vpa) return fail("INVALID_QUERY", "vpa: " + vpa.error().message);
+    query.vpa = vpa->str();
+  }
+  if (auto it = q.find("status"); it != q.end()) {
+    const auto& s = it->second;
+    if (s != "PENDING" && s != "COMPLETED" && s != "FAILED" && s != "REVERSED") {
+      return fail("INVALID_QUERY", "status must be PENDING, COMPLETED, FAILED or REVERSED");
+    }
+    query.status = s;
+  }
+  auto limit = query_int(q, "limit", 20, 1, ledger::kListLimitMax);
+  if (!limit) return std::unexpected(limit.error());
+  query.limit = static_cast<std::size_t>(*limit);
+  if (auto it = q.find("cursor"); it != q.end()) {
+    if (!is_payment_id(it->second)) return fail("INVALID_QUERY", "cursor must be a payment id");
+    query.cursor = it->second;
+  }
+  return query;
+}
+
+}  // namespace
+
+asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Params&) {
+  const auto key_header = req.find("Idempotency-Key");
+  auto key = check_idempotency_key(key_header == req.end() ? "" : key_header->value(),
+                                   key_header != req.end());
+  if (!key) co_return http::problem(Status::bad_request, key.error().code, key.error().message);
+  auto request = parse_payment_request(req.body(), scheme_);
+  if (!request) co_return invalid(request.error());
+  request->idempotency_key = *key;
+  const auto wait = prefer_wait_seconds(req[http::beast_http::field::prefer]);
+  std::string existing;
+  switch (idempotency_.check(*key, sagas::request_hash(*request), &existing)) {
+    case KeyCheck::kBodyMismatch:
+      co_return http::problem(Status::unprocessable_entity, "IDEMPOTENCY_KEY_REUSED",
+                              "this Idempotency-Key was used with a different request body");
+    case KeyCheck::kInProgress:
+      co_return http::problem(Status::conflict, "REQUEST_IN_PROGRESS",
+                              "the first request with this Idempotency-Key is still being accepted");
+    case KeyCheck::kFull:
+      co_return http::problem(Status::service_unavailable, "SWITCH_BUSY", "no room for new idempotency keys");
+    case KeyCheck::kReplay:
+      co_return co_await payment_response(existing, Status::ok, wait, true);
+    case KeyCheck::kNew:
+      break;
+  }
+  if (!engine_.has_capacity()) {
+    idempotency_.release(*key);
+    Response busy = http::problem(Status::service_unavailable, "SWITCH_BUSY",
+                                  "too many payments in flight; retry shortly");
+    busy.set(http::beast_http::field::retry_after, "1");
+    co_return busy;
+  }
+  const std::string id = ids_.next();
+  std::vector<ledger::NewEvent> first;
+  first.push_back(sagas::payment_requested_event(id, *request, "node-" + std::to_string(options_.node_id)));
+  auto appended = co_await store_.append(ev::payment_stream(id), ledger::kNoStream, std::move(first));
+  if (!appended) {
+    idempotency_.release(*key);
+    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", appended.error().message);
+  }
+  idempotency_.accept(*key, id);
+  engine_.drive(id);
+  co_return co_await payment_response(id, Status::created, wait, false);
+}
+
+asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Status status,
+                                                      std::optional<int> wait_seconds,
+                                                      bool replayed) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds.value_or(0));
+  sagas::PaymentState state;
+  for (;;) {
+    auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, ledger::kReadLimitMax);
+    if (!stream) co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", stream.error().message);
+    state = sagas::fold(*stream);
+    if (state.terminal() || std::chrono::steady_clock::now() >= deadline) break;
+    co_await engine_.wait_terminal(id, std::min(deadline, std::chrono::steady_clock::now() + kWaitSlice));
+  }
+  Response res = http::json_response(status, sagas::payment_to_json(state));
+  res.set(http::beast_http::field::location, "/v1/payments/" + id);
+  if (replayed) res.set("Idempotency-Replayed", "true");
+  if (wait_seconds) res.set("Preference-Applied", "wait=" + std::to_string(*wait_seconds));
+  co_return res;
+}
+
+asio::awaitable<Response> SwitchApp::get_payment(const Request&, const Params& params) {
+  const std::string& id = params.at("id");
+  if (!is_payment_id(id)) {
+    co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
+  }
+  auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, 1);
+  if (stream && stream->empty()) {
+    co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
+  }
+  co_return co_await payment_response(id, Status::ok, std::nullopt, false);
+}
+
+asio::awaitable<Result<void>> SwitchApp::views_at_least(const std::map<std::string, std::string>& query) {
+  auto min_position = query_int(query, "min_position", 0, 0, INT64_MAX);
+  if (!min_position) co_return std::unexpected(min_position.error());
+  if (*min_position == 0) co_return Result<void>{};
+  const bool fresh = co_await projector_.wait_for(*min_position, kFreshnessWaitMax);
+  if (!fresh) {
+    co_return fail("VIEW_NOT_CAUGHT_UP", "the read views did not reach position " +
+                                             std::to_string(*min_position) + " within 5 s");
+  }
+  co_return Result<void>{};
+}
+
+asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Params&) {
+  auto target = parse_target(req.target());
+  if (!target) co_return invalid(target.error());
+  auto query = list_query(target->query);
+  if (!query) co_return invalid(query.error());
+  auto fresh = co_await views_at_least(target->query);
+  if (!fresh) co_return invalid(fresh.error());
+  const auto page = views_.list_payments(*query);
+  json::array items;
+  for (const auto& p : page.items) items.push_back(ledger::summary_to_json(p));
+  json::object body{{"items", std::move(items)}, {"view_position", views_.checkpoint()}};
+  body["next_cursor"] = page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor);
+  co_return http::json_response(Status::ok, body);
+}
+
+asio::awaitable<Response> SwitchApp::payment_events(const Request&, const Params& params) {
+  const std::string& id = params.at("id");
+  auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, ledger::kReadLimitMax);
+  if (!stream) co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", stream.error().message);
+  if (stream->empty()) co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
+  json::array events;
+  for (const auto& e : *stream) events.push_back(ledger::event_to_json(e));
+  co_return http::json_response(Status::ok, json::object{{"payment_id", id}, {"events", std::move(events)}});
+}
+
+asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Params&) {
+  auto target = parse_target(req.target());
+  if (!target) co_return invalid(target.error());
+  if (auto ok = only_known(target->query, {"after", "limit"}); !ok) co_return invalid(ok.error());
+  auto after = query_int(target->query, "after", 0, 0, INT64_MAX);
+  auto limit = query_int(target->query, "limit", 100, 1, kLedgerPageMax);
+  if (!after || !limit) co_return invalid(!after ? after.error() : limit.error());
+  auto page = co_await store_.read_all(*after, static_cast<std::size_t>(*limit));
+  if (!page) co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", page.error().message);
+  json::array events;
+  for (const auto& e : *page) events.push_back(ledger::event_to_json(e));
+  const std::int64_t next = page->empty() ? *after : page->back().position;
+  co_return http::json_response(Status::ok, json::object{{"events", std::move(events)}, {"next_after", next}});
+}
+
+}  // namespace upi::api

@@ -1,0 +1,117 @@
+#include "switch/app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "ledger/payment_events.h"
+
+namespace upi::api {
+
+Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const Options& options) {
+  auto world = options.world_path.empty() ? parse_world(demo_world_json())
+                                          : load_world(options.world_path);
+  if (!world) return std::unexpected(world.error());
+  auto scheme = options.scheme_path.empty() ? parse_scheme(builtin_scheme_json())
+                                            : load_scheme(options.scheme_path);
+  if (!scheme) return std::unexpected(scheme.error());
+  auto banks = banks::BankNetwork::create(*world, options.fault_seed);
+  if (!banks) return std::unexpected(banks.error());
+  return std::unique_ptr<SwitchApp>(
+      new SwitchApp(io, options, std::move(*world), std::move(*scheme), std::move(*banks)));
+}
+
+namespace {
+sagas::SagaConfig saga_config(const Options& options) {
+  sagas::SagaConfig config;
+  config.node_id = "node-" + std::to_string(options.node_id);
+  config.leg_timeout_ms = options.leg_timeout_ms;
+  return config;
+}
+}  // namespace
+
+SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
+                     std::unique_ptr<banks::BankNetwork> banks)
+    : io_(io),
+      options_(options),
+      world_(std::move(world)),
+      scheme_(std::move(scheme)),
+      store_(clock_),
+      projector_(io, store_, views_),
+      registry_(world_),
+      banks_(std::move(banks)),
+      engine_(io, store_, registry_, *banks_, scheme_, clock_, saga_config(options)),
+      ids_(clock_, options.node_id),
+      server_(io, http::ServerLimits{}, [this](const Request& r) { return handle(r); }) {
+  engine_.on_terminal([this](const sagas::PaymentState& s) { log_outcome(s); });
+  add_routes();
+}
+
+void SwitchApp::add_routes() {
+  auto bind = [this](auto method) {
+    return [this, method](const Request& req, const Params& params) {
+      return (this->*method)(req, params);
+    };
+  };
+  router_.add("POST", "/v1/payments", bind(&SwitchApp::create_payment));
+  router_.add("GET", "/v1/payments", bind(&SwitchApp::list_payments));
+  router_.add("GET", "/v1/payments/{id}", bind(&SwitchApp::get_payment));
+  router_.add("GET", "/v1/payments/{id}/events", bind(&SwitchApp::payment_events));
+  router_.add("GET", "/v1/ledger/events", bind(&SwitchApp::ledger_events));
+  router_.add("GET", "/v1/vpas/{vpa}", bind(&SwitchApp::resolve_vpa));
+  router_.add("GET", "/v1/vpas/{vpa}/balance", bind(&SwitchApp::vpa_balance));
+  router_.add("GET", "/v1/banks", bind(&SwitchApp::list_banks));
+  router_.add("GET", "/v1/banks/{code}/positions", bind(&SwitchApp::bank_positions));
+  router_.add("GET", "/v1/admin/banks/{code}/faults", bind(&SwitchApp::get_faults));
+  router_.add("PUT", "/v1/admin/banks/{code}/faults", bind(&SwitchApp::put_faults));
+  router_.add("DELETE", "/v1/admin/banks/{code}/faults", bind(&SwitchApp::delete_faults));
+  router_.add("GET", "/healthz", bind(&SwitchApp::healthz));
+  router_.add("GET", "/readyz", bind(&SwitchApp::readyz));
+  router_.add("GET", "/metrics", bind(&SwitchApp::metrics));
+}
+
+Result<asio::ip::tcp::endpoint> SwitchApp::start() {
+  auto host_port = http::parse_host_port(options_.listen);
+  if (!host_port) return std::unexpected(host_port.error());
+  auto endpoint = server_.listen(host_port->first, host_port->second);
+  if (!endpoint) return std::unexpected(endpoint.error());
+  projector_.start();
+  engine_.start();
+  server_.start();
+  ready_ = true;
+  return endpoint;
+}
+
+void SwitchApp::stop() {
+  ready_ = false;
+  server_.stop();
+  engine_.stop();
+}
+
+asio::awaitable<Response> SwitchApp::handle(const Request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string route;
+  Response response;
+  try {
+    response = co_await router_.dispatch(request, &route);
+  } catch (const std::exception& e) {
+    // A boundary: a bug in a handler becomes a 500 for this request, not a dead switch.
+    spdlog::error("{} {} failed: {}", std::string(request.method_string()),
+                  std::string(request.target()), e.what());
+    response = http::problem(http::Status::internal_server_error, "INTERNAL",
+                             "the switch failed to handle this request");
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  http_metrics_.observe(std::string(request.method_string()), route,
+                        static_cast<int>(response.result_int()), seconds);
+  co_return response;
+}
+
+void SwitchApp::log_outcome(const sagas::PaymentState& s) {
+  spdlog::info("payment {} {} amount={} rail={} payer={} payee={}{}", s.id, s.status,
+               format_money(s.amount), s.rail.empty() ? "-" : s.rail, s.payer_vpa, s.payee_vpa,
+               s.reason ? " reason=" + s.reason->code : "");
+}
+
+}  // namespace upi::api

@@ -1,0 +1,75 @@
+// upi-switch: the payment switch on the embedded store.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "switch/app.h"
+
+namespace {
+
+// io_context whose shutdown() (protected in execution_context) can be called while the objects
+// that pending coroutines refer to are still alive.
+struct EventLoop : boost::asio::io_context {
+  using boost::asio::io_context::shutdown;
+};
+
+int run(const upi::api::Options& options) {
+  EventLoop io;
+  auto app = upi::api::SwitchApp::create(io, options);
+  if (!app) {
+    spdlog::error("cannot start: {} ({})", app.error().message, app.error().code);
+    return 2;
+  }
+  if (options.print_routes) {
+    for (const auto& route : (*app)->routes()) std::cout << route.method << " " << route.pattern << "\n";
+    return 0;
+  }
+  auto endpoint = (*app)->start();
+  if (!endpoint) {
+    spdlog::error("cannot start: {}", endpoint.error().message);
+    return 2;
+  }
+  const std::string base = "http://" + endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
+  std::cout << "upi-switch listening on " << base << " (embedded store, " << (*app)->world().banks.size()
+            << " banks, " << (*app)->world().accounts.size() << " accounts)\n"
+            << "send a payment:\n  curl -s -X POST " << base
+            << "/v1/payments -H 'Idempotency-Key: demo-1' -H 'Prefer: wait=5' \\\n"
+               "    -d '{\"payer_vpa\":\"alice@okaxis\",\"payee_vpa\":\"bob@ybl\",\"amount\":\"1500.00\"}'\n"
+            << std::flush;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    (*app)->stop();
+    io.stop();
+  });
+  io.run();
+  io.shutdown();  // destroys pending coroutine frames while the app still exists
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("upi-switch"));
+  auto options = upi::api::parse_options(argc, argv);
+  if (!options) {
+    std::cerr << options.error().message << "\n" << upi::api::usage();
+    return 2;
+  }
+  if (options->help) {
+    std::cout << upi::api::usage();
+    return 0;
+  }
+  spdlog::set_level(spdlog::level::from_str(options->log_level));
+  try {
+    return run(*options);
+  } catch (const std::exception& e) {
+    spdlog::critical("upi-switch stopped by an exception: {}", e.what());
+    return 1;
+  }
+}

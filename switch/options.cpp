@@ -1,0 +1,85 @@
+#include "switch/options.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+#include "common/ids.h"
+
+namespace upi::api {
+namespace {
+
+Result<std::int64_t> parse_int(std::string_view flag, std::string_view text, std::int64_t min,
+                               std::int64_t max) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return fail("USAGE", std::string(flag) + " takes a whole number from " + std::to_string(min) +
+                             " to " + std::to_string(max));
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string usage() {
+  return "usage: upi-switch [options]\n"
+         "  --listen HOST:PORT      where to serve the REST API (default 127.0.0.1:8080; port 0\n"
+         "                          picks a free one)\n"
+         "  --world FILE            banks, PSPs and accounts (default: built-in demo world,\n"
+         "                          the same as specs/demo-world.json)\n"
+         "  --scheme FILE           rail limits (default: built-in copy of specs/scheme.json)\n"
+         "  --log-level LEVEL       trace, debug, info, warn, error (default info)\n"
+         "  --node-id N             0-1023, part of every payment id (default 0)\n"
+         "  --fault-seed N          seed of the fault rules' random choices (default 1)\n"
+         "  --leg-timeout-ms N      deadline of one bank call, 1-60000 (default 2000)\n"
+         "  --print-routes          print the REST routes and exit\n"
+         "  --help                  this text\n";
+}
+
+Result<Options> parse_options(int argc, const char* const* argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      o.help = true;
+      continue;
+    }
+    if (flag == "--print-routes") {
+      o.print_routes = true;
+      continue;
+    }
+    if (i + 1 >= argc) return fail("USAGE", std::string(flag) + " needs a value (see --help)");
+    const std::string_view value = argv[++i];
+    if (flag == "--listen") {
+      o.listen = value;
+    } else if (flag == "--world") {
+      o.world_path = value;
+    } else if (flag == "--scheme") {
+      o.scheme_path = value;
+    } else if (flag == "--log-level") {
+      if (value != "trace" && value != "debug" && value != "info" && value != "warn" &&
+          value != "error") {
+        return fail("USAGE", "--log-level takes trace, debug, info, warn or error");
+      }
+      o.log_level = value;
+    } else if (flag == "--node-id") {
+      auto n = parse_int(flag, value, 0, kNodeIdMax);
+      if (!n) return std::unexpected(n.error());
+      o.node_id = static_cast<int>(*n);
+    } else if (flag == "--fault-seed") {
+      auto n = parse_int(flag, value, 0, INT64_MAX);
+      if (!n) return std::unexpected(n.error());
+      o.fault_seed = static_cast<std::uint64_t>(*n);
+    } else if (flag == "--leg-timeout-ms") {
+      auto n = parse_int(flag, value, 1, 60'000);
+      if (!n) return std::unexpected(n.error());
+      o.leg_timeout_ms = static_cast<int>(*n);
+    } else {
+      return fail("USAGE", "unknown option " + std::string(flag) + " (see --help)");
+    }
+  }
+  return o;
+}
+
+}  // namespace upi::api

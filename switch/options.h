@@ -1,0 +1,27 @@
+// Command-line options of upi-switch.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/error.h"
+
+namespace upi::api {
+
+struct Options {
+  std::string listen = "127.0.0.1:8080";
+  std::string world_path;   // empty: the built-in demo world
+  std::string scheme_path;  // empty: the built-in copy of specs/scheme.json
+  std::string log_level = "info";
+  int node_id = 0;
+  std::uint64_t fault_seed = 1;
+  int leg_timeout_ms = 2'000;
+  bool print_routes = false;
+  bool help = false;
+};
+
+// Error code: USAGE, with the offending argument.
+Result<Options> parse_options(int argc, const char* const* argv);
+std::string usage();
+
+}  // namespace upi::api

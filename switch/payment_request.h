@@ -1,0 +1,30 @@
+// Validation of POST /v1/payments: body, Idempotency-Key and Prefer headers.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/scheme.h"
+#include "sagas/payment_state.h"
+
+namespace upi::api {
+
+inline constexpr std::size_t kIdempotencyKeyBytesMax = 255;
+inline constexpr std::size_t kNoteBytesMax = 100;
+inline constexpr int kPreferWaitSecondsMax = 60;
+
+// Parses and checks a payment body: {"payer_vpa","payee_vpa","amount","currency","note"}.
+// Error codes: INVALID_JSON, UNKNOWN_FIELD, INVALID_FIELD, INVALID_VPA, SAME_VPA,
+// INVALID_AMOUNT, AMOUNT_ABOVE_LIMIT, UNSUPPORTED_CURRENCY, INVALID_NOTE.
+Result<sagas::PaymentRequest> parse_payment_request(std::string_view body, const Scheme& scheme);
+
+// 1-255 visible ASCII characters. Error codes: IDEMPOTENCY_KEY_MISSING, INVALID_IDEMPOTENCY_KEY.
+Result<std::string> check_idempotency_key(std::string_view header_value, bool present);
+
+// The N of "wait=N" in a Prefer header (RFC 7240), capped at kPreferWaitSecondsMax; nothing
+// when absent or not understood (preferences that are not understood are ignored).
+std::optional<int> prefer_wait_seconds(std::string_view prefer);
+
+}  // namespace upi::api
