@@ -1,0 +1,72 @@
+// Small helpers shared by the end-to-end tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "common/money.h"
+#include "common/world.h"
+#include "tests/switch_process.h"
+
+namespace upi::testing {
+
+inline std::string payment_body(const std::string& payer, const std::string& payee,
+                                const std::string& amount) {
+  return R"({"payer_vpa":")" + payer + R"(","payee_vpa":")" + payee + R"(","amount":")" + amount +
+         R"("})";
+}
+
+inline std::string fresh_key() {
+  static std::atomic<int> n{0};
+  return "e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
+}
+
+// POSTs a payment with Prefer: wait=10 and returns the answer's body; expects 201.
+inline json::object pay(const SwitchProcess& sw, const std::string& payer, const std::string& payee,
+                        const std::string& amount) {
+  auto res = sw.request("POST", "/v1/payments", payment_body(payer, payee, amount),
+                        {{"Idempotency-Key", fresh_key()}, {"Prefer", "wait=10"}});
+  EXPECT_EQ(res.status, 201) << res.body;
+  return parse_body(res);
+}
+
+inline Paise balance(const SwitchProcess& sw, const std::string& vpa) {
+  auto body = sw.get_json("/v1/vpas/" + vpa + "/balance");
+  return parse_money(std::string(body["balance"].as_string()), ZeroPolicy::kAllow).value();
+}
+
+inline Paise total_balance(const SwitchProcess& sw) {
+  Paise total = 0;
+  const World world = parse_world(demo_world_json()).value();
+  for (const auto& account : world.accounts) {
+    total += balance(sw, account.vpa.str());
+  }
+  return total;
+}
+
+inline void set_faults(const SwitchProcess& sw, const std::string& bank, const std::string& rules) {
+  auto res = sw.request("PUT", "/v1/admin/banks/" + bank + "/faults", R"({"rules":)" + rules + "}");
+  ASSERT_EQ(res.status, 200) << res.body;
+}
+
+inline std::vector<std::string> event_types(const SwitchProcess& sw, const std::string& id) {
+  std::vector<std::string> types;
+  auto body = sw.get_json("/v1/payments/" + id + "/events");
+  for (const auto& e : body["events"].as_array()) {
+    types.emplace_back(e.as_object().at("type").as_string());
+  }
+  return types;
+}
+
+inline std::string str(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+inline std::string reason_code(const json::object& payment) {
+  const json::value* r = payment.if_contains("reason");
+  return r && r->is_object() ? str(r->as_object(), "code") : std::string();
+}
+
+}  // namespace upi::testing

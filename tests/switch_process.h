@@ -1,0 +1,39 @@
+// Runs a real upi-switch process on a free loopback port for end-to-end tests, and talks to
+// it over real HTTP.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/http_client.h"
+#include "common/json.h"
+
+namespace upi::testing {
+
+class SwitchProcess {
+ public:
+  // Starts the binary with --listen 127.0.0.1:0 plus extra_args and waits (up to 10 s) for
+  // its "listening on" line. Fails the current test when it does not come.
+  explicit SwitchProcess(std::vector<std::string> extra_args = {});
+  ~SwitchProcess();
+
+  std::uint16_t port() const { return port_; }
+  http::ClientResponse request(const std::string& method, const std::string& target,
+                               const std::string& body = "",
+                               std::vector<std::pair<std::string, std::string>> headers = {}) const;
+  json::object get_json(const std::string& target) const;
+  // Sends SIGTERM and returns the exit status (waits up to 10 s, then SIGKILL and -1).
+  int terminate();
+
+ private:
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+json::object parse_body(const http::ClientResponse& response);
+std::string binary_path(const std::string& name);
+
+}  // namespace upi::testing
