@@ -9,8 +9,8 @@ Result<std::unique_ptr<BankNetwork>> BankNetwork::create(const World& world,
   auto network = std::make_unique<BankNetwork>();
   for (const auto& spec : world.banks) {
     if (!spec.endpoint.empty()) {
-      return fail("UNSUPPORTED_BANK", "bank " + spec.code +
-                                          " has an endpoint; remote banks are not supported yet");
+      return fail("UNSUPPORTED_BANK",
+                  "bank " + spec.code + " has an endpoint; remote banks are not supported yet");
     }
     const std::uint64_t seed = fault_seed ^ std::hash<std::string>{}(spec.code);
     auto mock = std::make_unique<MockBank>(spec, world.accounts, seed);

@@ -61,10 +61,14 @@ Result<FaultRule> parse_rule(const json::value& value, const std::string& where)
 
 std::string_view operation_name(Operation op) {
   switch (op) {
-    case Operation::kDebit: return "debit";
-    case Operation::kCredit: return "credit";
-    case Operation::kReversal: return "reversal";
-    case Operation::kStatus: return "status";
+    case Operation::kDebit:
+      return "debit";
+    case Operation::kCredit:
+      return "credit";
+    case Operation::kReversal:
+      return "reversal";
+    case Operation::kStatus:
+      return "status";
   }
   assert(false);
   return "";
@@ -72,10 +76,14 @@ std::string_view operation_name(Operation op) {
 
 std::string_view action_name(FaultAction action) {
   switch (action) {
-    case FaultAction::kFail: return "fail";
-    case FaultAction::kTimeout: return "timeout";
-    case FaultAction::kLostResponse: return "lost_response";
-    case FaultAction::kDelay: return "delay";
+    case FaultAction::kFail:
+      return "fail";
+    case FaultAction::kTimeout:
+      return "timeout";
+    case FaultAction::kLostResponse:
+      return "lost_response";
+    case FaultAction::kDelay:
+      return "delay";
   }
   assert(false);
   return "";

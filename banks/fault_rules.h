@@ -31,9 +31,9 @@ inline constexpr std::int64_t kFaultCountMax = 1'000'000'000;
 struct FaultRule {
   Operation operation = Operation::kDebit;
   FaultAction action = FaultAction::kFail;
-  double probability = 1.0;            // share of matching calls hit, in [0, 1]
-  std::optional<std::int64_t> count;   // how many calls it may still hit; none: no limit
-  std::int64_t delay_ms = 0;           // for kDelay
+  double probability = 1.0;           // share of matching calls hit, in [0, 1]
+  std::optional<std::int64_t> count;  // how many calls it may still hit; none: no limit
+  std::int64_t delay_ms = 0;          // for kDelay
 };
 
 // Parses {"rules":[{"operation","action","probability","count","delay_ms"}]}.

@@ -10,7 +10,8 @@ TEST(FaultRules, ParseEveryActionAndRoundTrip) {
     {"operation":"debit","action":"fail","probability":0.5,"count":3},
     {"operation":"credit","action":"timeout"},
     {"operation":"reversal","action":"lost_response","count":1},
-    {"operation":"status","action":"delay","delay_ms":250}]})").value();
+    {"operation":"status","action":"delay","delay_ms":250}]})")
+                  .value();
   auto rules = parse_fault_rules(body);
   ASSERT_TRUE(rules.has_value()) << rules.error().message;
   ASSERT_EQ(rules->size(), 4u);

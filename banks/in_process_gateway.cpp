@@ -12,7 +12,9 @@ asio::awaitable<void> sleep_until(Deadline when) {
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-LegCall unknown(std::string detail) { return LegCall{CallOutcome::kUnknown, {}, std::move(detail)}; }
+LegCall unknown(std::string detail) {
+  return LegCall{CallOutcome::kUnknown, {}, std::move(detail)};
+}
 
 }  // namespace
 
@@ -35,7 +37,8 @@ asio::awaitable<LegCall> InProcessGateway::leg(Operation op, LegKind kind,
       co_return unknown("the answer from " + bank_.spec().code + " was lost");
     case FaultAction::kDelay: {
       LegAnswer answer = apply();
-      const auto answer_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(fault->delay_ms);
+      const auto answer_at =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(fault->delay_ms);
       if (answer_at >= deadline) {
         co_await sleep_until(deadline);
         co_return unknown(bank_.spec().code + " answered after the deadline");
@@ -70,13 +73,15 @@ asio::awaitable<StatusCall> InProcessGateway::status(std::string leg_id, Deadlin
   if (!fault) co_return StatusCall{CallOutcome::kAnswered, bank_.status(leg_id), ""};
   switch (fault->action) {
     case FaultAction::kFail:
-      co_return StatusCall{CallOutcome::kUnknown, {}, bank_.spec().code + " failed the status query"};
+      co_return StatusCall{
+          CallOutcome::kUnknown, {}, bank_.spec().code + " failed the status query"};
     case FaultAction::kTimeout:
     case FaultAction::kLostResponse:
       co_await sleep_until(deadline);
       co_return StatusCall{CallOutcome::kUnknown, {}, "no status answer before the deadline"};
     case FaultAction::kDelay: {
-      const auto answer_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(fault->delay_ms);
+      const auto answer_at =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(fault->delay_ms);
       co_await sleep_until(std::min(answer_at, deadline));
       if (answer_at >= deadline) {
         co_return StatusCall{CallOutcome::kUnknown, {}, "status answered after the deadline"};

@@ -17,11 +17,14 @@ T run(asio::awaitable<T> op) {
   return future.get();
 }
 
-Deadline in_ms(int ms) { return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms); }
+Deadline in_ms(int ms) {
+  return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+}
 
 struct GatewayTest : ::testing::Test {
   MockBank bank{BankSpec{"SBI", "SBI", {Rail::kImps}, ""},
-                {{{"alice", "ok"}, "Alice", "SBI", "111111", 100'00}}, 3};
+                {{{"alice", "ok"}, "Alice", "SBI", "111111", 100'00}},
+                3};
   InProcessGateway gateway{bank};
   void fault(Operation op, FaultAction action, std::int64_t delay_ms = 0) {
     bank.faults().set({FaultRule{op, action, 1.0, 1, delay_ms}});

@@ -7,8 +7,8 @@ namespace upi::banks {
 namespace {
 
 LegAnswer declined(std::string code, std::string upi_code, std::string message) {
-  return LegAnswer{LegOutcome::kDeclined, std::move(code), std::move(upi_code),
-                   std::move(message), "", false};
+  return LegAnswer{
+      LegOutcome::kDeclined, std::move(code), std::move(upi_code), std::move(message), "", false};
 }
 
 LegAnswer closed_leg() {
@@ -18,9 +18,12 @@ LegAnswer closed_leg() {
 
 LegAnswer decline_for(LegKind kind) {
   switch (kind) {
-    case LegKind::kDebit: return declined("DEBIT_DECLINED", "U30", "the payer's bank declined the debit");
-    case LegKind::kCredit: return declined("CREDIT_DECLINED", "U31", "the payee's bank declined the credit");
-    case LegKind::kReversal: return declined("REVERSAL_DECLINED", "U32", "the bank declined the reversal");
+    case LegKind::kDebit:
+      return declined("DEBIT_DECLINED", "U30", "the payer's bank declined the debit");
+    case LegKind::kCredit:
+      return declined("CREDIT_DECLINED", "U31", "the payee's bank declined the credit");
+    case LegKind::kReversal:
+      return declined("REVERSAL_DECLINED", "U32", "the bank declined the reversal");
   }
   assert(false);
   return {};
@@ -30,9 +33,12 @@ LegAnswer decline_for(LegKind kind) {
 
 std::string_view leg_kind_name(LegKind kind) {
   switch (kind) {
-    case LegKind::kDebit: return "debit";
-    case LegKind::kCredit: return "credit";
-    case LegKind::kReversal: return "reversal";
+    case LegKind::kDebit:
+      return "debit";
+    case LegKind::kCredit:
+      return "credit";
+    case LegKind::kReversal:
+      return "reversal";
   }
   assert(false);
   return "";
@@ -104,8 +110,8 @@ LegAnswer MockBank::reverse(const std::string& leg_id, const std::string& debit_
   auto debit = legs_.find(debit_leg_id);
   if (debit == legs_.end()) {
     // Never seen: close the debit leg id so a late debit cannot apply after its reversal.
-    legs_.emplace(debit_leg_id, LegRecord{debit_leg_id, LegKind::kDebit, "", 0, "", false, true,
-                                          closed_leg()});
+    legs_.emplace(debit_leg_id,
+                  LegRecord{debit_leg_id, LegKind::kDebit, "", 0, "", false, true, closed_leg()});
     leg.answer.nothing_to_reverse = true;
   } else if (debit->second.kind != LegKind::kDebit) {
     leg.answer = declined("REVERSAL_DECLINED", "U32", debit_leg_id + " is not a debit leg");

@@ -28,7 +28,7 @@ struct LegAnswer {
   std::string code;      // on decline: INSUFFICIENT_FUNDS, DEBIT_DECLINED, ...
   std::string upi_code;  // on decline: Z9, U30, ...
   std::string message;
-  std::string bank_reference;  // on apply
+  std::string bank_reference;       // on apply
   bool nothing_to_reverse = false;  // reversal of a debit that never applied
 };
 

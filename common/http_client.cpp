@@ -21,7 +21,8 @@ using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Error transport_error(const beast::error_code& ec, const std::string& what) {
-  if (ec == beast::error::timeout) return Error{"TIMEOUT", what + ": no answer before the deadline"};
+  if (ec == beast::error::timeout)
+    return Error{"TIMEOUT", what + ": no answer before the deadline"};
   return Error{"UNAVAILABLE", what + ": " + ec.message()};
 }
 
@@ -73,8 +74,7 @@ asio::awaitable<Result<ClientResponse>> async_fetch(std::string host, std::uint1
 Result<ClientResponse> fetch(const std::string& host, std::uint16_t port,
                              const ClientRequest& request, int timeout_ms) {
   asio::io_context io;
-  auto future =
-      asio::co_spawn(io, async_fetch(host, port, request, timeout_ms), asio::use_future);
+  auto future = asio::co_spawn(io, async_fetch(host, port, request, timeout_ms), asio::use_future);
   io.run();
   return future.get();
 }

@@ -27,7 +27,8 @@ std::optional<Response> answer_for_read_error(const beast::error_code& ec) {
                    "request headers exceed 8 KiB");
   }
   if (ec.category() == beast_http::make_error_code(beast_http::error::end_of_stream).category()) {
-    return problem(Status::bad_request, "MALFORMED_REQUEST", "malformed HTTP request: " + ec.message());
+    return problem(Status::bad_request, "MALFORMED_REQUEST",
+                   "malformed HTTP request: " + ec.message());
   }
   return std::nullopt;
 }
@@ -37,7 +38,9 @@ std::optional<Response> answer_for_read_error(const beast::error_code& ec) {
 Server::Server(asio::io_context& io, ServerLimits limits, Handler handler)
     : io_(io), limits_(limits), handler_(std::move(handler)), acceptor_(io) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port) {
   beast::error_code ec;
@@ -48,12 +51,15 @@ Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return fail("LISTEN_FAILED", "cannot listen on " + host + ":" + std::to_string(port) +
-                                           ": " + ec.message());
+  if (ec)
+    return fail("LISTEN_FAILED",
+                "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
   return acceptor_.local_endpoint();
 }
 
-void Server::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+void Server::start() {
+  asio::co_spawn(io_, accept_loop(), asio::detached);
+}
 
 void Server::stop() {
   if (stopped_) return;

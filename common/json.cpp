@@ -12,14 +12,20 @@ std::string field_ref(std::string_view where, std::string_view field) {
 
 std::string kind_name(const json::value& v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "a boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "a boolean";
     case json::kind::int64:
     case json::kind::uint64:
-    case json::kind::double_: return "a number";
-    case json::kind::string: return "a string";
-    case json::kind::array: return "an array";
-    case json::kind::object: return "an object";
+    case json::kind::double_:
+      return "a number";
+    case json::kind::string:
+      return "a string";
+    case json::kind::array:
+      return "an array";
+    case json::kind::object:
+      return "an object";
   }
   return "unknown";
 }
@@ -44,8 +50,7 @@ Result<std::string> required_string(const json::object& obj, std::string_view fi
   return std::move(**value);
 }
 
-Result<std::optional<std::string>> optional_string(const json::object& obj,
-                                                   std::string_view field,
+Result<std::optional<std::string>> optional_string(const json::object& obj, std::string_view field,
                                                    std::string_view where) {
   const json::value* value = obj.if_contains(field);
   if (value == nullptr) return std::optional<std::string>{};
@@ -79,8 +84,8 @@ Result<std::optional<std::int64_t>> optional_int(const json::object& obj, std::s
   if (value->is_uint64() && value->as_uint64() > static_cast<std::uint64_t>(max)) {
     return fail("INVALID_FIELD", field_ref(where, field) + " must be an integer" + range);
   }
-  const std::int64_t n = value->is_int64() ? value->as_int64()
-                                           : static_cast<std::int64_t>(value->as_uint64());
+  const std::int64_t n =
+      value->is_int64() ? value->as_int64() : static_cast<std::int64_t>(value->as_uint64());
   if (n < min || n > max) {
     return fail("INVALID_FIELD", field_ref(where, field) + " must be an integer" + range);
   }
@@ -98,6 +103,8 @@ Result<void> reject_unknown_fields(const json::object& obj,
   return {};
 }
 
-std::string to_json(const json::value& value) { return json::serialize(value); }
+std::string to_json(const json::value& value) {
+  return json::serialize(value);
+}
 
 }  // namespace upi

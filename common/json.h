@@ -22,8 +22,7 @@ Result<json::object> parse_json_object(std::string_view text, std::size_t depth_
 // A missing field or a non-string is an INVALID_FIELD error naming the field.
 Result<std::string> required_string(const json::object& obj, std::string_view field,
                                     std::string_view where);
-Result<std::optional<std::string>> optional_string(const json::object& obj,
-                                                   std::string_view field,
+Result<std::optional<std::string>> optional_string(const json::object& obj, std::string_view field,
                                                    std::string_view where);
 // A required array field.
 Result<const json::array*> required_array(const json::object& obj, std::string_view field,

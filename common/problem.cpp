@@ -31,7 +31,9 @@ Status status_for(const Error& error) {
   return Status::unprocessable_entity;
 }
 
-Response problem(const Error& error) { return problem(status_for(error), error.code, error.message); }
+Response problem(const Error& error) {
+  return problem(status_for(error), error.code, error.message);
+}
 
 Response json_response(Status status, const json::value& body) {
   Response res{status, 11};

@@ -10,9 +10,12 @@ namespace upi {
 
 std::string_view rail_name(Rail rail) {
   switch (rail) {
-    case Rail::kImps: return "IMPS";
-    case Rail::kNeft: return "NEFT";
-    case Rail::kRtgs: return "RTGS";
+    case Rail::kImps:
+      return "IMPS";
+    case Rail::kNeft:
+      return "NEFT";
+    case Rail::kRtgs:
+      return "RTGS";
   }
   assert(false && "unknown rail");
   return "";
@@ -43,7 +46,8 @@ Result<RailLimit> parse_rail_limit(const json::value& value, std::size_t index) 
   auto min_paise = parse_money(*min);
   auto max_paise = parse_money(*max);
   if (!min_paise || !max_paise) {
-    return fail("INVALID_SCHEME", where + ": " + (!min_paise ? min_paise : max_paise).error().message);
+    return fail("INVALID_SCHEME",
+                where + ": " + (!min_paise ? min_paise : max_paise).error().message);
   }
   if (*min_paise > *max_paise) return fail("INVALID_SCHEME", where + ": min is above max");
   return RailLimit{*rail, *min_paise, *max_paise};
@@ -68,9 +72,8 @@ Result<Scheme> parse_scheme(std::string_view json_text) {
     if (!limit) return fail("INVALID_SCHEME", limit.error().message);
     const Paise expected_min = scheme.rails.empty() ? 1 : scheme.rails.back().max + 1;
     if (limit->min != expected_min) {
-      return fail("INVALID_SCHEME", "scheme rails must be contiguous: rails[" +
-                                        std::to_string(i) + "].min must be " +
-                                        format_money(expected_min));
+      return fail("INVALID_SCHEME", "scheme rails must be contiguous: rails[" + std::to_string(i) +
+                                        "].min must be " + format_money(expected_min));
     }
     for (const auto& seen : scheme.rails) {
       if (seen.rail == limit->rail) return fail("INVALID_SCHEME", "scheme lists a rail twice");

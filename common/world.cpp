@@ -121,7 +121,8 @@ Result<void> cross_check(const World& world) {
       return fail("INVALID_WORLD", "account " + vpa + " has a handle that no PSP owns");
     }
     if (!numbers.insert({acc.bank, acc.account}).second) {
-      return fail("INVALID_WORLD", "account number " + acc.account + " is used twice at " + acc.bank);
+      return fail("INVALID_WORLD",
+                  "account number " + acc.account + " is used twice at " + acc.bank);
     }
   }
   return {};
@@ -133,8 +134,8 @@ Result<void> parse_list(const json::object& root, std::string_view field, std::s
   auto list = required_array(root, field, "world");
   if (!list) return fail("INVALID_WORLD", list.error().message);
   if ((*list)->size() > count_max) {
-    return fail("INVALID_WORLD", "world lists more than " + std::to_string(count_max) + " " +
-                                     std::string(field));
+    return fail("INVALID_WORLD",
+                "world lists more than " + std::to_string(count_max) + " " + std::string(field));
   }
   for (std::size_t i = 0; i < (*list)->size(); ++i) {
     auto item = parse((**list)[i], std::string(field) + "[" + std::to_string(i) + "]");

@@ -38,13 +38,14 @@ class EventStore {
                                                        std::vector<NewEvent> events) = 0;
 
   // Events of one stream with version >= from_version, in version order, at most limit.
-  virtual asio::awaitable<Result<std::vector<RecordedEvent>>> read_stream(
-      std::string stream, std::int64_t from_version, std::size_t limit) = 0;
+  virtual asio::awaitable<Result<std::vector<RecordedEvent>>> read_stream(std::string stream,
+                                                                          std::int64_t from_version,
+                                                                          std::size_t limit) = 0;
 
   // Events with position > after_position, in position order, at most limit. A reader never
   // sees position N+1 before N.
-  virtual asio::awaitable<Result<std::vector<RecordedEvent>>> read_all(
-      std::int64_t after_position, std::size_t limit) = 0;
+  virtual asio::awaitable<Result<std::vector<RecordedEvent>>> read_all(std::int64_t after_position,
+                                                                       std::size_t limit) = 0;
 
   // Calls wake(last_position) after every commit: a hint to re-read from a checkpoint, not a
   // delivery. May be called on any thread.

@@ -76,7 +76,8 @@ TEST_P(EventStoreContract, GlobalLogIsGapFreeInterleavedAndChained) {
   ASSERT_EQ(page.size(), 3u);
   EXPECT_EQ(page[0].position, 46);
   auto s3 = run(store->read_stream("s-3", 1, 100)).value();
-  for (std::size_t v = 0; v < s3.size(); ++v) EXPECT_EQ(s3[v].version, static_cast<std::int64_t>(v) + 1);
+  for (std::size_t v = 0; v < s3.size(); ++v)
+    EXPECT_EQ(s3[v].version, static_cast<std::int64_t>(v) + 1);
 }
 
 TEST_P(EventStoreContract, WakesSubscribersAfterEachCommit) {

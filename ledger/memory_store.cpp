@@ -11,8 +11,8 @@ Result<void> check_append(const std::string& stream, std::int64_t expected_versi
   }
   if (expected_version < kAnyVersion) return fail("INVALID_APPEND", "bad expected version");
   if (events.empty() || events.size() > kAppendEventsMax) {
-    return fail("INVALID_APPEND", "an append carries 1-" + std::to_string(kAppendEventsMax) +
-                                      " events");
+    return fail("INVALID_APPEND",
+                "an append carries 1-" + std::to_string(kAppendEventsMax) + " events");
   }
   for (const auto& e : events) {
     if (e.type.empty() || e.type.size() > 64) {

@@ -35,7 +35,7 @@ class MemoryStore final : public EventStore {
  private:
   const Clock& clock_;
   mutable std::mutex mutex_;
-  std::vector<RecordedEvent> log_;                                  // index = position - 1
+  std::vector<RecordedEvent> log_;                                     // index = position - 1
   std::unordered_map<std::string, std::vector<std::size_t>> streams_;  // stream -> log indexes
   std::vector<std::function<void(std::int64_t)>> wakers_;
 };

@@ -28,11 +28,11 @@ inline constexpr std::string_view kPaymentFailed = "PaymentFailed";
 inline constexpr std::string_view kPaymentReversed = "PaymentReversed";
 
 inline constexpr std::string_view kAll[] = {
-    kPaymentRequested, kPayerResolved,       kPayeeResolved,    kResolutionFailed,
-    kRailSelected,     kDebitRequested,      kDebitSucceeded,   kDebitFailed,
-    kDebitOutcomeUnknown, kCreditRequested,  kCreditSucceeded,  kCreditFailed,
-    kCreditOutcomeUnknown, kStatusChecked,   kReversalRequested, kReversalSucceeded,
-    kReversalFailed,   kPaymentCompleted,    kPaymentFailed,    kPaymentReversed};
+    kPaymentRequested,     kPayerResolved,    kPayeeResolved,     kResolutionFailed,
+    kRailSelected,         kDebitRequested,   kDebitSucceeded,    kDebitFailed,
+    kDebitOutcomeUnknown,  kCreditRequested,  kCreditSucceeded,   kCreditFailed,
+    kCreditOutcomeUnknown, kStatusChecked,    kReversalRequested, kReversalSucceeded,
+    kReversalFailed,       kPaymentCompleted, kPaymentFailed,     kPaymentReversed};
 
 inline std::string payment_stream(std::string_view payment_id) {
   return "payment-" + std::string(payment_id);

@@ -50,7 +50,8 @@ asio::awaitable<void> Projector::catch_up() {
   running_ = false;
 }
 
-asio::awaitable<bool> Projector::wait_for(std::int64_t position, std::chrono::milliseconds timeout) {
+asio::awaitable<bool> Projector::wait_for(std::int64_t position,
+                                          std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (views_.checkpoint() < position && std::chrono::steady_clock::now() < deadline) {
     co_await waiters_.wait(position, deadline);

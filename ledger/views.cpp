@@ -23,7 +23,9 @@ Reason reason_from(const json::object& o) {
   return Reason{str(o, "code"), str(o, "upi_code"), str(o, "message")};
 }
 
-std::string rail_key(const PaymentSummary& p) { return p.rail.empty() ? "NONE" : p.rail; }
+std::string rail_key(const PaymentSummary& p) {
+  return p.rail.empty() ? "NONE" : p.rail;
+}
 
 }  // namespace
 

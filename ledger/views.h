@@ -83,8 +83,8 @@ class ReadViews {
   void count_status(const PaymentSummary& p, int delta);
 
   std::int64_t checkpoint_ = 0;
-  std::map<std::string, PaymentSummary> payments_;                 // id order = time order
-  std::map<std::string, std::vector<std::string>> vpa_history_;    // vpa -> payment ids
+  std::map<std::string, PaymentSummary> payments_;               // id order = time order
+  std::map<std::string, std::vector<std::string>> vpa_history_;  // vpa -> payment ids
   std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
   std::map<std::string, RailStatsRow> rail_stats_;
 };

@@ -34,10 +34,16 @@ void then(MemoryStore& store, const std::string& id, std::string_view type, json
 json::object settlement(const std::string& from, const std::string& to, const std::string& rail,
                         const std::string& amount) {
   json::array legs;
-  legs.push_back(json::object{{"bank", from}, {"rail", rail}, {"window", "2026-11-28T12"},
-                              {"side", "debit"}, {"amount", amount}});
-  legs.push_back(json::object{{"bank", to}, {"rail", rail}, {"window", "2026-11-28T12"},
-                              {"side", "credit"}, {"amount", amount}});
+  legs.push_back(json::object{{"bank", from},
+                              {"rail", rail},
+                              {"window", "2026-11-28T12"},
+                              {"side", "debit"},
+                              {"amount", amount}});
+  legs.push_back(json::object{{"bank", to},
+                              {"rail", rail},
+                              {"window", "2026-11-28T12"},
+                              {"side", "credit"},
+                              {"amount", amount}});
   return json::object{{"settlement", std::move(legs)}};
 }
 
@@ -124,8 +130,10 @@ TEST(Projector, CatchesUpLiveAndMatchesARebuildFromZero) {
   requested(store, "pay_04", "carol@ok", "alice@ok", "250000.00");
   then(store, "pay_04", events::kRailSelected, {{"rail", "RTGS"}});
   then(store, "pay_04", events::kPaymentCompleted, settlement("SBI", "HDFC", "RTGS", "250000.00"));
-  auto caught_up = asio::co_spawn(io, projector.wait_for(11, std::chrono::seconds(5)), asio::use_future);
-  auto too_far = asio::co_spawn(io, projector.wait_for(12, std::chrono::milliseconds(50)), asio::use_future);
+  auto caught_up =
+      asio::co_spawn(io, projector.wait_for(11, std::chrono::seconds(5)), asio::use_future);
+  auto too_far =
+      asio::co_spawn(io, projector.wait_for(12, std::chrono::milliseconds(50)), asio::use_future);
   io.run();
   EXPECT_TRUE(caught_up.get());
   EXPECT_FALSE(too_far.get());

@@ -45,7 +45,8 @@ void run_property(std::uint64_t seed, int payments) {
     if (payer.vpa == payee.vpa) continue;
     const Paise amount = 1 + static_cast<Paise>(rng() % 30'000'000);  // up to 3 lakh: all rails
     ids.push_back(h.pay(payer.vpa.str(), payee.vpa.str(), amount));
-    if (ids.size() % 10 == 0) h.io.run_for(std::chrono::milliseconds(2));  // let sagas meet the faults
+    if (ids.size() % 10 == 0)
+      h.io.run_for(std::chrono::milliseconds(2));  // let sagas meet the faults
   }
   h.settle(ids);  // every rule has a count, so the faults run out
 
@@ -69,7 +70,8 @@ void run_property(std::uint64_t seed, int payments) {
   }
   for (const auto& id : ids) {
     const std::string status = h.state(id).status;
-    const int debits = applied_debits[id], credits = applied_credits[id], reversals = reversals_done[id];
+    const int debits = applied_debits[id], credits = applied_credits[id],
+              reversals = reversals_done[id];
     if (status == "COMPLETED") {
       EXPECT_TRUE(debits == 1 && credits == 1 && reversals == 0) << id;
     } else if (status == "REVERSED") {

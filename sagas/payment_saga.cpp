@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <array>
 #include <cassert>
 
 #include "ledger/payment_events.h"
@@ -17,19 +17,27 @@ using namespace std::chrono_literals;
 
 namespace {
 
-json::object reason_json(std::string_view code, std::string_view upi_code, std::string_view message) {
+json::object reason_json(std::string_view code, std::string_view upi_code,
+                         std::string_view message) {
   return json::object{{"code", code}, {"upi_code", upi_code}, {"message", message}};
 }
 
-json::object reason_json(const Reason& r) { return reason_json(r.code, r.upi_code, r.message); }
+json::object reason_json(const Reason& r) {
+  return reason_json(r.code, r.upi_code, r.message);
+}
 
 json::object party_json(const psp::ResolvedVpa& r) {
-  return json::object{{"vpa", r.vpa}, {"name", r.name}, {"bank", r.bank},
-                      {"account", r.account}, {"psp", r.psp_handle}};
+  return json::object{{"vpa", r.vpa},
+                      {"name", r.name},
+                      {"bank", r.bank},
+                      {"account", r.account},
+                      {"psp", r.psp_handle}};
 }
 
 json::object leg_json(const std::string& leg_id, const Party& party, Paise amount) {
-  return json::object{{"leg_id", leg_id}, {"bank", party.bank}, {"account", party.account},
+  return json::object{{"leg_id", leg_id},
+                      {"bank", party.bank},
+                      {"account", party.account},
                       {"amount", format_money(amount)}};
 }
 
@@ -47,9 +55,12 @@ json::object answer_json(const std::string& leg_id, const banks::LegAnswer& a) {
 
 std::string_view state_name(banks::LegState s) {
   switch (s) {
-    case banks::LegState::kApplied: return "APPLIED";
-    case banks::LegState::kDeclined: return "DECLINED";
-    case banks::LegState::kNotFound: return "NOT_FOUND";
+    case banks::LegState::kApplied:
+      return "APPLIED";
+    case banks::LegState::kDeclined:
+      return "DECLINED";
+    case banks::LegState::kNotFound:
+      return "NOT_FOUND";
   }
   return "";
 }
@@ -70,10 +81,18 @@ std::string settlement_window(std::int64_t unix_ms) {
 PaymentSagaEngine::PaymentSagaEngine(asio::io_context& io, ledger::EventStore& store,
                                      const psp::Registry& registry, banks::BankNetwork& banks,
                                      const Scheme& scheme, const Clock& clock, SagaConfig config)
-    : io_(io), store_(store), registry_(registry), banks_(banks), scheme_(scheme), clock_(clock),
-      config_(std::move(config)), sweep_timer_(io) {}
+    : io_(io),
+      store_(store),
+      registry_(registry),
+      banks_(banks),
+      scheme_(scheme),
+      clock_(clock),
+      config_(std::move(config)),
+      sweep_timer_(io) {}
 
-void PaymentSagaEngine::start() { asio::co_spawn(io_, sweep(), asio::detached); }
+void PaymentSagaEngine::start() {
+  asio::co_spawn(io_, sweep(), asio::detached);
+}
 
 void PaymentSagaEngine::stop() {
   stopped_ = true;
@@ -96,30 +115,34 @@ void PaymentSagaEngine::drive(const std::string& payment_id) {
   });
 }
 
-asio::awaitable<void> PaymentSagaEngine::wait_terminal(const std::string& payment_id,
-                                                       std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<void> PaymentSagaEngine::wait_terminal(
+    const std::string& payment_id, std::chrono::steady_clock::time_point deadline) {
   co_await terminal_waiters_.wait(payment_id, deadline);
 }
 
 asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id) {
-  auto stream = co_await store_.read_stream(ev::payment_stream(payment_id), 1, ledger::kReadLimitMax);
+  auto stream =
+      co_await store_.read_stream(ev::payment_stream(payment_id), 1, ledger::kReadLimitMax);
   if (!stream || stream->empty()) {
     spdlog::error("payment {}: cannot load its stream: {}", payment_id,
                   stream ? "empty" : stream.error().message);
-    parked_[payment_id] = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+    parked_[payment_id] =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
     co_return;
   }
   PaymentState state = fold(*stream);
   const bool was_terminal = state.terminal();
   for (int steps = 0; !state.terminal() && !stopped_; ++steps) {
     if (steps == config_.steps_per_drive_max) {
-      parked_[payment_id] = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+      parked_[payment_id] =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
       co_return;
     }
     const StepResult result = co_await step(state);
     if (result == StepResult::kStop) co_return;
     if (result == StepResult::kPark) {
-      parked_[payment_id] = std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+      parked_[payment_id] =
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
       co_return;
     }
   }
@@ -131,15 +154,24 @@ asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id) {
 
 asio::awaitable<StepResult> PaymentSagaEngine::step(PaymentState& state) {
   switch (decide(state)) {
-    case Step::kResolve: co_return co_await resolve(state);
-    case Step::kSelectRail: co_return co_await select_rail(state);
-    case Step::kDebit: co_return co_await debit(state);
-    case Step::kCheckDebit: co_return co_await check_debit(state);
-    case Step::kCredit: co_return co_await credit(state);
-    case Step::kCheckCredit: co_return co_await check_credit(state);
-    case Step::kRequestReversal: co_return co_await request_reversal(state, "CREDIT_FAILED");
-    case Step::kReverse: co_return co_await reverse(state);
-    case Step::kNone: co_return StepResult::kStop;
+    case Step::kResolve:
+      co_return co_await resolve(state);
+    case Step::kSelectRail:
+      co_return co_await select_rail(state);
+    case Step::kDebit:
+      co_return co_await debit(state);
+    case Step::kCheckDebit:
+      co_return co_await check_debit(state);
+    case Step::kCredit:
+      co_return co_await credit(state);
+    case Step::kCheckCredit:
+      co_return co_await check_credit(state);
+    case Step::kRequestReversal:
+      co_return co_await request_reversal(state, "CREDIT_FAILED");
+    case Step::kReverse:
+      co_return co_await reverse(state);
+    case Step::kNone:
+      co_return StepResult::kStop;
   }
   co_return StepResult::kStop;
 }
@@ -176,7 +208,8 @@ banks::Deadline PaymentSagaEngine::leg_deadline() const {
 asio::awaitable<void> PaymentSagaEngine::backoff(int attempt) {
   if (attempt <= 0) co_return;
   const int shift = std::min(attempt - 1, 20);
-  const int delay_ms = std::min(config_.retry_backoff_base_ms << shift, config_.retry_backoff_max_ms);
+  const int delay_ms =
+      std::min(config_.retry_backoff_base_ms << shift, config_.retry_backoff_max_ms);
   asio::steady_timer timer(io_, std::chrono::milliseconds(delay_ms));
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
@@ -194,42 +227,42 @@ asio::awaitable<StepResult> PaymentSagaEngine::resolve(PaymentState& s) {
       json::object failed = reason_json(found.error().code, "ZH", found.error().message);
       failed["vpa"] = vpas[i];
       failed["role"] = roles[i];
-      const std::string message = roles[i] + " " + vpas[i] + " not found: " +
-                                  found.error().message;
-      auto events1 = batch(event(s, ev::kResolutionFailed, failed),
-                                    event(s, ev::kPaymentFailed,
-                                          reason_json("VPA_NOT_FOUND", "ZH", message)));
+      const std::string message = roles[i] + " " + vpas[i] + " not found: " + found.error().message;
+      auto events1 =
+          batch(event(s, ev::kResolutionFailed, failed),
+                event(s, ev::kPaymentFailed, reason_json("VPA_NOT_FOUND", "ZH", message)));
       co_return co_await commit(s, std::move(events1));
     }
     parties[i] = *found;
   }
   auto events2 = batch(event(s, ev::kPayerResolved, party_json(*parties[0])),
-                                event(s, ev::kPayeeResolved, party_json(*parties[1])));
+                       event(s, ev::kPayeeResolved, party_json(*parties[1])));
   co_return co_await commit(s, std::move(events2));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
   const auto rail = upi::select_rail(scheme_, s.amount);
   if (!rail) {
-    auto events3 = batch(event(s, ev::kPaymentFailed,
-                                        reason_json("AMOUNT_ABOVE_LIMIT", "U09",
-                                                    "amount is above the scheme maximum")));
+    auto events3 = batch(
+        event(s, ev::kPaymentFailed,
+              reason_json("AMOUNT_ABOVE_LIMIT", "U09", "amount is above the scheme maximum")));
     co_return co_await commit(s, std::move(events3));
   }
   const std::array<const Party*, 2> parties{&*s.payer, &*s.payee};
   for (const Party* party : parties) {
     const BankSpec* bank = banks_.spec(party->bank);
     if (bank == nullptr) {
-      auto events4 = batch(event(s, ev::kPaymentFailed,
-                                          reason_json("BANK_UNAVAILABLE", "U86",
-                                                      party->bank + " is not on the network")));
+      auto events4 = batch(
+          event(s, ev::kPaymentFailed,
+                reason_json("BANK_UNAVAILABLE", "U86", party->bank + " is not on the network")));
       co_return co_await commit(s, std::move(events4));
     }
     if (std::find(bank->rails.begin(), bank->rails.end(), *rail) == bank->rails.end()) {
       const std::string message = bank->code + " does not support " +
                                   std::string(rail_name(*rail)) + ", which an amount of " +
                                   format_money(s.amount) + " needs";
-      auto events = batch(event(s, ev::kPaymentFailed, reason_json("RAIL_NOT_SUPPORTED", "", message)));
+      auto events =
+          batch(event(s, ev::kPaymentFailed, reason_json("RAIL_NOT_SUPPORTED", "", message)));
       co_return co_await commit(s, std::move(events));
     }
   }
@@ -240,22 +273,24 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
 asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
   const std::string leg_id = s.id + ":debit:1";
   auto events6 = batch(event(s, ev::kDebitRequested, leg_json(leg_id, *s.payer, s.amount)));
-  if (auto r = co_await commit(s, std::move(events6));
-      r != StepResult::kContinue) {
+  if (auto r = co_await commit(s, std::move(events6)); r != StepResult::kContinue) {
     co_return r;
   }
-  auto call = co_await banks_.gateway(s.payer->bank)->debit(leg_id, s.payer->account, s.amount, leg_deadline());
+  auto call = co_await banks_.gateway(s.payer->bank)
+                  ->debit(leg_id, s.payer->account, s.amount, leg_deadline());
   if (call.outcome == banks::CallOutcome::kUnknown) {
-    auto events7 = batch(event(s, ev::kDebitOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
+    auto events7 =
+        batch(event(s, ev::kDebitOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
     co_return co_await commit(s, std::move(events7));
   }
   if (call.answer.outcome == banks::LegOutcome::kApplied) {
     auto events8 = batch(event(s, ev::kDebitSucceeded, answer_json(leg_id, call.answer)));
     co_return co_await commit(s, std::move(events8));
   }
-  auto events = batch(event(s, ev::kDebitFailed, answer_json(leg_id, call.answer)),
-                      event(s, ev::kPaymentFailed, reason_json(call.answer.code, call.answer.upi_code,
-                                                               call.answer.message)));
+  auto events =
+      batch(event(s, ev::kDebitFailed, answer_json(leg_id, call.answer)),
+            event(s, ev::kPaymentFailed,
+                  reason_json(call.answer.code, call.answer.upi_code, call.answer.message)));
   co_return co_await commit(s, std::move(events));
 }
 
@@ -263,7 +298,8 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_debit(PaymentState& s) {
   if (s.status_checks >= config_.status_checks_max) {
     // Still unknown: reverse as a precaution. The bank undoes the debit if it applied and
     // otherwise closes the leg id so the debit can never apply later.
-    s.refund_reason = Reason{"DEBIT_OUTCOME_UNKNOWN", "U91", "the payer's bank did not confirm the debit"};
+    s.refund_reason =
+        Reason{"DEBIT_OUTCOME_UNKNOWN", "U91", "the payer's bank did not confirm the debit"};
     co_return co_await request_reversal(s, "DEBIT_OUTCOME_UNKNOWN");
   }
   co_await backoff(s.status_checks);
@@ -283,10 +319,16 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_debit(PaymentState& s) {
 json::object PaymentSagaEngine::settlement(const PaymentState& s) const {
   const std::string window = settlement_window(clock_.now_ms());
   json::array legs;
-  legs.push_back(json::object{{"bank", s.payer->bank}, {"rail", s.rail}, {"window", window},
-                              {"side", "debit"}, {"amount", format_money(s.amount)}});
-  legs.push_back(json::object{{"bank", s.payee->bank}, {"rail", s.rail}, {"window", window},
-                              {"side", "credit"}, {"amount", format_money(s.amount)}});
+  legs.push_back(json::object{{"bank", s.payer->bank},
+                              {"rail", s.rail},
+                              {"window", window},
+                              {"side", "debit"},
+                              {"amount", format_money(s.amount)}});
+  legs.push_back(json::object{{"bank", s.payee->bank},
+                              {"rail", s.rail},
+                              {"window", window},
+                              {"side", "credit"},
+                              {"amount", format_money(s.amount)}});
   return json::object{{"settlement", std::move(legs)},
                       {"debit_reference", s.debit_reference},
                       {"credit_reference", s.credit_reference}};
@@ -295,20 +337,21 @@ json::object PaymentSagaEngine::settlement(const PaymentState& s) const {
 asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
   const std::string leg_id = s.id + ":credit:1";
   auto events13 = batch(event(s, ev::kCreditRequested, leg_json(leg_id, *s.payee, s.amount)));
-  if (auto r = co_await commit(s, std::move(events13));
-      r != StepResult::kContinue) {
+  if (auto r = co_await commit(s, std::move(events13)); r != StepResult::kContinue) {
     co_return r;
   }
-  auto call = co_await banks_.gateway(s.payee->bank)->credit(leg_id, s.payee->account, s.amount, leg_deadline());
+  auto call = co_await banks_.gateway(s.payee->bank)
+                  ->credit(leg_id, s.payee->account, s.amount, leg_deadline());
   if (call.outcome == banks::CallOutcome::kUnknown) {
-    auto events14 = batch(event(s, ev::kCreditOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
+    auto events14 =
+        batch(event(s, ev::kCreditOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
     co_return co_await commit(s, std::move(events14));
   }
   if (call.answer.outcome == banks::LegOutcome::kApplied) {
     PaymentState after = s;
     after.credit_reference = call.answer.bank_reference;
     auto events15 = batch(event(s, ev::kCreditSucceeded, answer_json(leg_id, call.answer)),
-                                  event(s, ev::kPaymentCompleted, settlement(after)));
+                          event(s, ev::kPaymentCompleted, settlement(after)));
     co_return co_await commit(s, std::move(events15));
   }
   auto events16 = batch(event(s, ev::kCreditFailed, answer_json(leg_id, call.answer)));
@@ -318,8 +361,10 @@ asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
 asio::awaitable<StepResult> PaymentSagaEngine::check_credit(PaymentState& s) {
   if (s.status_checks > 0 && s.status_checks % config_.status_checks_max == 0) {
     // A credit that may have happened is never reversed: keep asking, more slowly.
-    json::object checked{{"leg_id", s.credit_leg_id}, {"attempt", s.status_checks + 1},
-                         {"result", "DEFERRED"}, {"detail", "no answer yet; asking again later"}};
+    json::object checked{{"leg_id", s.credit_leg_id},
+                         {"attempt", s.status_checks + 1},
+                         {"result", "DEFERRED"},
+                         {"detail", "no answer yet; asking again later"}};
     auto events17 = batch(event(s, ev::kStatusChecked, checked));
     if (auto r = co_await commit(s, std::move(events17)); r != StepResult::kContinue) {
       co_return r;
@@ -359,25 +404,30 @@ asio::awaitable<StepResult> PaymentSagaEngine::request_reversal(PaymentState& s,
 asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
   assert(s.reversal_attempts > 0);
   const std::string leg_id = s.id + ":reversal:" + std::to_string(s.reversal_attempts);
-  auto call = co_await banks_.gateway(s.payer->bank)->reverse(leg_id, s.debit_leg_id, leg_deadline());
-  if (call.outcome == banks::CallOutcome::kAnswered && call.answer.outcome == banks::LegOutcome::kApplied) {
+  auto call =
+      co_await banks_.gateway(s.payer->bank)->reverse(leg_id, s.debit_leg_id, leg_deadline());
+  if (call.outcome == banks::CallOutcome::kAnswered &&
+      call.answer.outcome == banks::LegOutcome::kApplied) {
     const bool reversed = !call.answer.nothing_to_reverse;
     json::object done = answer_json(leg_id, call.answer);
     done["reversed"] = reversed;
     if (!reversed && s.debit_outcome_unknown) {
-      auto events23 = batch(event(s, ev::kReversalSucceeded, done),
-                                    event(s, ev::kPaymentFailed,
-                                          reason_json("DEBIT_TIMEOUT", "U90",
-                                                      "the payer's bank did not confirm the debit; nothing moved")));
+      auto events23 =
+          batch(event(s, ev::kReversalSucceeded, done),
+                event(s, ev::kPaymentFailed,
+                      reason_json("DEBIT_TIMEOUT", "U90",
+                                  "the payer's bank did not confirm the debit; nothing moved")));
       co_return co_await commit(s, std::move(events23));
     }
     auto events24 = batch(event(s, ev::kReversalSucceeded, done),
-                                  event(s, ev::kPaymentReversed, reason_json(*s.refund_reason)));
+                          event(s, ev::kPaymentReversed, reason_json(*s.refund_reason)));
     co_return co_await commit(s, std::move(events24));
   }
   json::object failed{{"leg_id", leg_id}};
-  failed["code"] = call.outcome == banks::CallOutcome::kUnknown ? "REVERSAL_OUTCOME_UNKNOWN" : call.answer.code;
-  failed["message"] = call.outcome == banks::CallOutcome::kUnknown ? call.detail : call.answer.message;
+  failed["code"] =
+      call.outcome == banks::CallOutcome::kUnknown ? "REVERSAL_OUTCOME_UNKNOWN" : call.answer.code;
+  failed["message"] =
+      call.outcome == banks::CallOutcome::kUnknown ? call.detail : call.answer.message;
   auto events25 = batch(event(s, ev::kReversalFailed, failed));
   co_return co_await commit(s, std::move(events25));
 }
@@ -390,11 +440,13 @@ std::vector<ledger::NewEvent> PaymentSagaEngine::debit_status_outcome(
       return batch(event(s, ev::kStatusChecked, checked),
                    event(s, ev::kDebitSucceeded, answer_json(s.debit_leg_id, answer)));
     case banks::LegState::kDeclined:
-      return batch(event(s, ev::kStatusChecked, checked),
-                   event(s, ev::kDebitFailed, answer_json(s.debit_leg_id, answer)),
-                   event(s, ev::kPaymentFailed, reason_json(answer.code, answer.upi_code, answer.message)));
+      return batch(
+          event(s, ev::kStatusChecked, checked),
+          event(s, ev::kDebitFailed, answer_json(s.debit_leg_id, answer)),
+          event(s, ev::kPaymentFailed, reason_json(answer.code, answer.upi_code, answer.message)));
     case banks::LegState::kNotFound: {
-      json::object failed = reason_json("DEBIT_TIMEOUT", "U90", "the payer's bank never received the debit");
+      json::object failed =
+          reason_json("DEBIT_TIMEOUT", "U90", "the payer's bank never received the debit");
       failed["leg_id"] = s.debit_leg_id;
       return batch(event(s, ev::kStatusChecked, checked), event(s, ev::kDebitFailed, failed),
                    event(s, ev::kPaymentFailed,
@@ -421,7 +473,8 @@ std::vector<ledger::NewEvent> PaymentSagaEngine::credit_status_outcome(
       return batch(event(s, ev::kStatusChecked, checked),
                    event(s, ev::kCreditFailed, answer_json(s.credit_leg_id, answer)));
     case banks::LegState::kNotFound: {
-      json::object failed = reason_json("CREDIT_TIMEOUT", "U92", "the payee's bank never received the credit");
+      json::object failed =
+          reason_json("CREDIT_TIMEOUT", "U92", "the payee's bank never received the credit");
       failed["leg_id"] = s.credit_leg_id;
       return batch(event(s, ev::kStatusChecked, checked), event(s, ev::kCreditFailed, failed));
     }

@@ -26,13 +26,13 @@ namespace asio = boost::asio;
 
 struct SagaConfig {
   std::string node_id = "node-0";
-  int leg_timeout_ms = 2'000;            // deadline of one bank call
-  int status_checks_max = 6;             // per unknown outcome before escalating or parking
-  int retry_backoff_base_ms = 50;        // status checks and reversals back off from here...
-  int retry_backoff_max_ms = 2'000;      // ...doubling up to this
-  int steps_per_drive_max = 32;          // then the saga parks and is resumed by the sweeper
-  int park_ms = 1'000;                   // how long a parked saga waits
-  std::size_t active_sagas_max = 10'000; // admission bound
+  int leg_timeout_ms = 2'000;             // deadline of one bank call
+  int status_checks_max = 6;              // per unknown outcome before escalating or parking
+  int retry_backoff_base_ms = 50;         // status checks and reversals back off from here...
+  int retry_backoff_max_ms = 2'000;       // ...doubling up to this
+  int steps_per_drive_max = 32;           // then the saga parks and is resumed by the sweeper
+  int park_ms = 1'000;                    // how long a parked saga waits
+  std::size_t active_sagas_max = 10'000;  // admission bound
 };
 
 enum class StepResult { kContinue, kPark, kStop };
@@ -76,9 +76,11 @@ class PaymentSagaEngine {
   asio::awaitable<void> backoff(int attempt);
   asio::awaitable<void> sweep();
   json::object settlement(const PaymentState& state) const;
-  std::vector<ledger::NewEvent> debit_status_outcome(const PaymentState& state, json::object checked,
+  std::vector<ledger::NewEvent> debit_status_outcome(const PaymentState& state,
+                                                     json::object checked,
                                                      const banks::StatusAnswer& status) const;
-  std::vector<ledger::NewEvent> credit_status_outcome(const PaymentState& state, json::object checked,
+  std::vector<ledger::NewEvent> credit_status_outcome(const PaymentState& state,
+                                                      json::object checked,
                                                       const banks::StatusAnswer& status) const;
   banks::Deadline leg_deadline() const;
 

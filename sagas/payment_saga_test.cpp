@@ -19,17 +19,17 @@ TEST(PaymentSaga, CompletesAndMovesMoneyOnce) {
   const PaymentState s = h.state(id);
   EXPECT_EQ(s.status, "COMPLETED");
   EXPECT_EQ(s.rail, "IMPS");
-  EXPECT_EQ(h.types(id), (Types{"PaymentRequested", "PayerResolved", "PayeeResolved", "RailSelected",
-                                "DebitRequested", "DebitSucceeded", "CreditRequested",
-                                "CreditSucceeded", "PaymentCompleted"}));
+  EXPECT_EQ(h.types(id), (Types{"PaymentRequested", "PayerResolved", "PayeeResolved",
+                                "RailSelected", "DebitRequested", "DebitSucceeded",
+                                "CreditRequested", "CreditSucceeded", "PaymentCompleted"}));
   EXPECT_EQ(h.balance("alice@okaxis"), alice - 1500'00);
   EXPECT_EQ(h.balance("bob@ybl"), bob + 1500'00);
 }
 
 TEST(PaymentSaga, ChoosesTheRailByAmount) {
   Harness h;
-  const std::pair<Paise, const char*> cases[] = {{50000'00, "IMPS"}, {50000'01, "NEFT"},
-                                                 {200000'00, "NEFT"}, {200000'01, "RTGS"}};
+  const std::pair<Paise, const char*> cases[] = {
+      {50000'00, "IMPS"}, {50000'01, "NEFT"}, {200000'00, "NEFT"}, {200000'01, "RTGS"}};
   for (const auto& [amount, rail] : cases) {
     const auto id = h.pay("dev@okhdfc", "alice@okaxis", amount);
     h.settle({id});
@@ -164,12 +164,19 @@ TEST(PaymentSaga, ResumesAfterACrashBetweenRequestAndOutcome) {
   const std::string id = h.ids.next();
   PaymentRequest request{"alice@okaxis", "bob@ybl", 250'00, "", ""};
   namespace ev = ledger::events;
-  ASSERT_TRUE(h.store.append_now(ev::payment_stream(id), ledger::kNoStream,
-      {payment_requested_event(id, request, "dead"),
-       {"PayerResolved", {{"vpa", "alice@okaxis"}, {"bank", "HDFC"}, {"account", "50100012345678"}}, {}},
-       {"PayeeResolved", {{"vpa", "bob@ybl"}, {"bank", "ICICI"}, {"account", "000401234567"}}, {}},
-       {"RailSelected", {{"rail", "IMPS"}}, {}},
-       {"DebitRequested", {{"leg_id", id + ":debit:1"}, {"bank", "HDFC"}}, {}}}).has_value());
+  ASSERT_TRUE(
+      h.store
+          .append_now(ev::payment_stream(id), ledger::kNoStream,
+                      {payment_requested_event(id, request, "dead"),
+                       {"PayerResolved",
+                        {{"vpa", "alice@okaxis"}, {"bank", "HDFC"}, {"account", "50100012345678"}},
+                        {}},
+                       {"PayeeResolved",
+                        {{"vpa", "bob@ybl"}, {"bank", "ICICI"}, {"account", "000401234567"}},
+                        {}},
+                       {"RailSelected", {{"rail", "IMPS"}}, {}},
+                       {"DebitRequested", {{"leg_id", id + ":debit:1"}, {"bank", "HDFC"}}, {}}})
+          .has_value());
   h.banks->mock("HDFC")->debit(id + ":debit:1", "50100012345678", 250'00);
   h.engine.drive(id);
   h.settle({id});
@@ -182,7 +189,8 @@ TEST(PaymentSaga, TwoDriversOfOnePaymentNeverApplyAStepTwice) {
   Harness h;
   const Paise alice = h.balance("alice@okaxis");
   // A second engine on the same store and banks, as a second node would be.
-  PaymentSagaEngine other(h.io, h.store, h.registry, *h.banks, h.scheme, h.clock, testing::fast_config());
+  PaymentSagaEngine other(h.io, h.store, h.registry, *h.banks, h.scheme, h.clock,
+                          testing::fast_config());
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
     ids.push_back(h.pay("alice@okaxis", "bob@ybl", 10'00));

@@ -38,13 +38,10 @@ std::string request_hash(const PaymentRequest& r) {
 
 ledger::NewEvent payment_requested_event(const std::string& payment_id, const PaymentRequest& r,
                                          const std::string& node_id) {
-  json::object data{{"payment_id", payment_id},
-                    {"payer_vpa", r.payer_vpa},
-                    {"payee_vpa", r.payee_vpa},
-                    {"amount", format_money(r.amount)},
-                    {"currency", "INR"},
-                    {"note", r.note},
-                    {"request_hash", request_hash(r)}};
+  json::object data{
+      {"payment_id", payment_id},         {"payer_vpa", r.payer_vpa}, {"payee_vpa", r.payee_vpa},
+      {"amount", format_money(r.amount)}, {"currency", "INR"},        {"note", r.note},
+      {"request_hash", request_hash(r)}};
   ledger::Metadata meta{payment_id, "", r.idempotency_key, node_id};
   return ledger::NewEvent{std::string(ev::kPaymentRequested), std::move(data), std::move(meta)};
 }
@@ -120,15 +117,24 @@ PaymentState fold(const std::vector<ledger::RecordedEvent>& stream) {
 
 Step decide(const PaymentState& s) {
   switch (s.phase) {
-    case Phase::kRequested: return Step::kResolve;
-    case Phase::kResolved: return Step::kSelectRail;
-    case Phase::kRailSelected: return Step::kDebit;
-    case Phase::kDebitPending: return Step::kCheckDebit;
-    case Phase::kDebitSucceeded: return Step::kCredit;
-    case Phase::kCreditPending: return Step::kCheckCredit;
-    case Phase::kReversalDue: return Step::kRequestReversal;
-    case Phase::kReversalPending: return Step::kReverse;
-    case Phase::kTerminal: return Step::kNone;
+    case Phase::kRequested:
+      return Step::kResolve;
+    case Phase::kResolved:
+      return Step::kSelectRail;
+    case Phase::kRailSelected:
+      return Step::kDebit;
+    case Phase::kDebitPending:
+      return Step::kCheckDebit;
+    case Phase::kDebitSucceeded:
+      return Step::kCredit;
+    case Phase::kCreditPending:
+      return Step::kCheckCredit;
+    case Phase::kReversalDue:
+      return Step::kRequestReversal;
+    case Phase::kReversalPending:
+      return Step::kReverse;
+    case Phase::kTerminal:
+      return Step::kNone;
   }
   assert(false);
   return Step::kNone;
@@ -136,15 +142,24 @@ Step decide(const PaymentState& s) {
 
 std::string_view step_name(Step step) {
   switch (step) {
-    case Step::kResolve: return "resolve";
-    case Step::kSelectRail: return "select_rail";
-    case Step::kDebit: return "debit";
-    case Step::kCheckDebit: return "check_debit";
-    case Step::kCredit: return "credit";
-    case Step::kCheckCredit: return "check_credit";
-    case Step::kRequestReversal: return "request_reversal";
-    case Step::kReverse: return "reverse";
-    case Step::kNone: return "none";
+    case Step::kResolve:
+      return "resolve";
+    case Step::kSelectRail:
+      return "select_rail";
+    case Step::kDebit:
+      return "debit";
+    case Step::kCheckDebit:
+      return "check_debit";
+    case Step::kCredit:
+      return "credit";
+    case Step::kCheckCredit:
+      return "check_credit";
+    case Step::kRequestReversal:
+      return "request_reversal";
+    case Step::kReverse:
+      return "reverse";
+    case Step::kNone:
+      return "none";
   }
   return "";
 }

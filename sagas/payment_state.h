@@ -24,14 +24,14 @@ struct Party {
 };
 
 enum class Phase {
-  kRequested,       // resolve payer and payee next
-  kResolved,        // choose a rail next
-  kRailSelected,    // debit next
-  kDebitPending,    // debit sent, no outcome recorded: check its status
-  kDebitSucceeded,  // credit next
-  kCreditPending,   // credit sent, no outcome recorded: check its status
-  kReversalDue,     // the credit failed or a reversal was refused: request a reversal next
-  kReversalPending, // reversal requested: send it (again, after a crash: it is idempotent)
+  kRequested,        // resolve payer and payee next
+  kResolved,         // choose a rail next
+  kRailSelected,     // debit next
+  kDebitPending,     // debit sent, no outcome recorded: check its status
+  kDebitSucceeded,   // credit next
+  kCreditPending,    // credit sent, no outcome recorded: check its status
+  kReversalDue,      // the credit failed or a reversal was refused: request a reversal next
+  kReversalPending,  // reversal requested: send it (again, after a crash: it is idempotent)
   kTerminal,
 };
 
@@ -59,9 +59,9 @@ struct PaymentState {
   std::string rail;
   std::string debit_leg_id, credit_leg_id;
   std::string debit_reference, credit_reference;
-  int status_checks = 0;       // of the leg whose outcome is unknown
+  int status_checks = 0;  // of the leg whose outcome is unknown
   int reversal_attempts = 0;
-  bool debit_outcome_unknown = false;  // the reversal is a precaution, not a refund
+  bool debit_outcome_unknown = false;   // the reversal is a precaution, not a refund
   std::optional<Reason> refund_reason;  // why the debit is being reversed
   // From recorded events only (fold), for display.
   std::int64_t position = 0;
@@ -84,8 +84,7 @@ struct PaymentRequest {
 std::string request_hash(const PaymentRequest& request);
 // The first event of a payment stream.
 ledger::NewEvent payment_requested_event(const std::string& payment_id,
-                                         const PaymentRequest& request,
-                                         const std::string& node_id);
+                                         const PaymentRequest& request, const std::string& node_id);
 
 // Folds one event (type and data) into the state; version moves by one.
 void apply(PaymentState& state, std::string_view type, const json::object& data);

@@ -49,7 +49,8 @@ struct Harness {
   }
 
   PaymentState state(const std::string& id) const {
-    return fold(store.read_stream_now(ledger::events::payment_stream(id), 1, ledger::kReadLimitMax));
+    return fold(
+        store.read_stream_now(ledger::events::payment_stream(id), 1, ledger::kReadLimitMax));
   }
 
   std::vector<std::string> types(const std::string& id) const {

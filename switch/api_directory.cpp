@@ -33,13 +33,13 @@ asio::awaitable<Response> SwitchApp::resolve_vpa(const Request&, const Params& p
   for (const auto& p : registry_.psps()) {
     if (p.handle == found->psp_handle) psp["name"] = p.name;
   }
-  co_return http::json_response(
-      Status::ok, json::object{{"vpa", found->vpa},
-                               {"name", found->name},
-                               {"bank", found->bank},
-                               {"bank_name", bank ? bank->name : ""},
-                               {"account_masked", psp::mask_account(found->account)},
-                               {"psp", std::move(psp)}});
+  co_return http::json_response(Status::ok,
+                                json::object{{"vpa", found->vpa},
+                                             {"name", found->name},
+                                             {"bank", found->bank},
+                                             {"bank_name", bank ? bank->name : ""},
+                                             {"account_masked", psp::mask_account(found->account)},
+                                             {"psp", std::move(psp)}});
 }
 
 asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& params) {
@@ -47,10 +47,11 @@ asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& p
   if (!vpa) co_return http::problem(vpa.error());
   auto found = registry_.resolve(*vpa);
   if (!found) co_return http::problem(found.error());
-  auto balance = co_await banks_->gateway(found->bank)->balance(
-      found->account, std::chrono::steady_clock::now() + kBankCallTimeout);
+  auto balance = co_await banks_->gateway(found->bank)
+                     ->balance(found->account, std::chrono::steady_clock::now() + kBankCallTimeout);
   if (!balance) {
-    co_return http::problem(Status::service_unavailable, "BANK_UNAVAILABLE", balance.error().message);
+    co_return http::problem(Status::service_unavailable, "BANK_UNAVAILABLE",
+                            balance.error().message);
   }
   co_return http::json_response(Status::ok, json::object{{"vpa", found->vpa},
                                                          {"bank", found->bank},
@@ -113,7 +114,8 @@ asio::awaitable<Response> SwitchApp::put_faults(const Request& req, const Params
   auto rules = banks::parse_fault_rules(*body);
   if (!rules) co_return http::problem(rules.error());
   bank->faults().set(*rules);
-  spdlog::info("fault rules for {}: {}", params.at("code"), to_json(banks::fault_rules_to_json(*rules)));
+  spdlog::info("fault rules for {}: {}", params.at("code"),
+               to_json(banks::fault_rules_to_json(*rules)));
   co_return http::json_response(Status::ok, banks::fault_rules_to_json(*rules));
 }
 

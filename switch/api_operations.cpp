@@ -10,7 +10,8 @@ asio::awaitable<Response> SwitchApp::healthz(const Request&, const Params&) {
 
 asio::awaitable<Response> SwitchApp::readyz(const Request&, const Params&) {
   if (!ready_) {
-    co_return http::problem(Status::service_unavailable, "NOT_READY", "the switch is starting or stopping");
+    co_return http::problem(Status::service_unavailable, "NOT_READY",
+                            "the switch is starting or stopping");
   }
   co_return http::json_response(Status::ok, json::object{{"status", "ready"},
                                                          {"store", "memory"},
@@ -39,8 +40,9 @@ asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
   text += "upi_sagas_active " + std::to_string(engine_.active()) + "\n";
   text += "# HELP upi_sagas_parked Sagas waiting to be resumed.\n# TYPE upi_sagas_parked gauge\n";
   text += "upi_sagas_parked " + std::to_string(engine_.parked()) + "\n";
-  text += "# HELP upi_ledger_view_position Position the read views have folded in.\n"
-          "# TYPE upi_ledger_view_position gauge\n";
+  text +=
+      "# HELP upi_ledger_view_position Position the read views have folded in.\n"
+      "# TYPE upi_ledger_view_position gauge\n";
   text += "upi_ledger_view_position " + std::to_string(views_.checkpoint()) + "\n";
   Response res{Status::ok, 11};
   res.set(http::beast_http::field::content_type, "text/plain; version=0.0.4");

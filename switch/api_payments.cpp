@@ -94,10 +94,12 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
       co_return http::problem(Status::unprocessable_entity, "IDEMPOTENCY_KEY_REUSED",
                               "this Idempotency-Key was used with a different request body");
     case KeyCheck::kInProgress:
-      co_return http::problem(Status::conflict, "REQUEST_IN_PROGRESS",
-                              "the first request with this Idempotency-Key is still being accepted");
+      co_return http::problem(
+          Status::conflict, "REQUEST_IN_PROGRESS",
+          "the first request with this Idempotency-Key is still being accepted");
     case KeyCheck::kFull:
-      co_return http::problem(Status::service_unavailable, "SWITCH_BUSY", "no room for new idempotency keys");
+      co_return http::problem(Status::service_unavailable, "SWITCH_BUSY",
+                              "no room for new idempotency keys");
     case KeyCheck::kReplay:
       co_return co_await payment_response(existing, Status::ok, wait, true);
     case KeyCheck::kNew:
@@ -112,11 +114,14 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
   }
   const std::string id = ids_.next();
   std::vector<ledger::NewEvent> first;
-  first.push_back(sagas::payment_requested_event(id, *request, "node-" + std::to_string(options_.node_id)));
-  auto appended = co_await store_.append(ev::payment_stream(id), ledger::kNoStream, std::move(first));
+  first.push_back(
+      sagas::payment_requested_event(id, *request, "node-" + std::to_string(options_.node_id)));
+  auto appended =
+      co_await store_.append(ev::payment_stream(id), ledger::kNoStream, std::move(first));
   if (!appended) {
     idempotency_.release(*key);
-    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", appended.error().message);
+    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
+                            appended.error().message);
   }
   idempotency_.accept(*key, id);
   engine_.drive(id);
@@ -126,14 +131,18 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
 asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Status status,
                                                       std::optional<int> wait_seconds,
                                                       bool replayed) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds.value_or(0));
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds.value_or(0));
   sagas::PaymentState state;
   for (;;) {
     auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, ledger::kReadLimitMax);
-    if (!stream) co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", stream.error().message);
+    if (!stream)
+      co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
+                              stream.error().message);
     state = sagas::fold(*stream);
     if (state.terminal() || std::chrono::steady_clock::now() >= deadline) break;
-    co_await engine_.wait_terminal(id, std::min(deadline, std::chrono::steady_clock::now() + kWaitSlice));
+    co_await engine_.wait_terminal(
+        id, std::min(deadline, std::chrono::steady_clock::now() + kWaitSlice));
   }
   Response res = http::json_response(status, sagas::payment_to_json(state));
   res.set(http::beast_http::field::location, "/v1/payments/" + id);
@@ -154,7 +163,8 @@ asio::awaitable<Response> SwitchApp::get_payment(const Request&, const Params& p
   co_return co_await payment_response(id, Status::ok, std::nullopt, false);
 }
 
-asio::awaitable<Result<void>> SwitchApp::views_at_least(const std::map<std::string, std::string>& query) {
+asio::awaitable<Result<void>> SwitchApp::views_at_least(
+    const std::map<std::string, std::string>& query) {
   auto min_position = query_int(query, "min_position", 0, 0, INT64_MAX);
   if (!min_position) co_return std::unexpected(min_position.error());
   if (*min_position == 0) co_return Result<void>{};
@@ -177,18 +187,23 @@ asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Par
   json::array items;
   for (const auto& p : page.items) items.push_back(ledger::summary_to_json(p));
   json::object body{{"items", std::move(items)}, {"view_position", views_.checkpoint()}};
-  body["next_cursor"] = page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor);
+  body["next_cursor"] =
+      page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor);
   co_return http::json_response(Status::ok, body);
 }
 
 asio::awaitable<Response> SwitchApp::payment_events(const Request&, const Params& params) {
   const std::string& id = params.at("id");
   auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, ledger::kReadLimitMax);
-  if (!stream) co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", stream.error().message);
-  if (stream->empty()) co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
+  if (!stream)
+    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
+                            stream.error().message);
+  if (stream->empty())
+    co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
   json::array events;
   for (const auto& e : *stream) events.push_back(ledger::event_to_json(e));
-  co_return http::json_response(Status::ok, json::object{{"payment_id", id}, {"events", std::move(events)}});
+  co_return http::json_response(Status::ok,
+                                json::object{{"payment_id", id}, {"events", std::move(events)}});
 }
 
 asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Params&) {
@@ -199,11 +214,13 @@ asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Par
   auto limit = query_int(target->query, "limit", 100, 1, kLedgerPageMax);
   if (!after || !limit) co_return invalid(!after ? after.error() : limit.error());
   auto page = co_await store_.read_all(*after, static_cast<std::size_t>(*limit));
-  if (!page) co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", page.error().message);
+  if (!page)
+    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", page.error().message);
   json::array events;
   for (const auto& e : *page) events.push_back(ledger::event_to_json(e));
   const std::int64_t next = page->empty() ? *after : page->back().position;
-  co_return http::json_response(Status::ok, json::object{{"events", std::move(events)}, {"next_after", next}});
+  co_return http::json_response(Status::ok,
+                                json::object{{"events", std::move(events)}, {"next_after", next}});
 }
 
 }  // namespace upi::api

@@ -9,8 +9,8 @@
 namespace upi::api {
 
 Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const Options& options) {
-  auto world = options.world_path.empty() ? parse_world(demo_world_json())
-                                          : load_world(options.world_path);
+  auto world =
+      options.world_path.empty() ? parse_world(demo_world_json()) : load_world(options.world_path);
   if (!world) return std::unexpected(world.error());
   auto scheme = options.scheme_path.empty() ? parse_scheme(builtin_scheme_json())
                                             : load_scheme(options.scheme_path);

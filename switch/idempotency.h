@@ -21,8 +21,7 @@ enum class KeyCheck {
 class IdempotencyIndex {
  public:
   // Checks a key against the request's hash; on kNew the key is reserved.
-  KeyCheck check(const std::string& key, const std::string& request_hash,
-                 std::string* payment_id);
+  KeyCheck check(const std::string& key, const std::string& request_hash, std::string* payment_id);
   // The reserved key now names payment_id.
   void accept(const std::string& key, const std::string& payment_id);
   // The reserved key is free again (the request failed before a payment existed).

@@ -24,7 +24,8 @@ int run(const upi::api::Options& options) {
     return 2;
   }
   if (options.print_routes) {
-    for (const auto& route : (*app)->routes()) std::cout << route.method << " " << route.pattern << "\n";
+    for (const auto& route : (*app)->routes())
+      std::cout << route.method << " " << route.pattern << "\n";
     return 0;
   }
   auto endpoint = (*app)->start();
@@ -32,13 +33,16 @@ int run(const upi::api::Options& options) {
     spdlog::error("cannot start: {}", endpoint.error().message);
     return 2;
   }
-  const std::string base = "http://" + endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
-  std::cout << "upi-switch listening on " << base << " (embedded store, " << (*app)->world().banks.size()
-            << " banks, " << (*app)->world().accounts.size() << " accounts)\n"
-            << "send a payment:\n  curl -s -X POST " << base
-            << "/v1/payments -H 'Idempotency-Key: demo-1' -H 'Prefer: wait=5' \\\n"
-               "    -d '{\"payer_vpa\":\"alice@okaxis\",\"payee_vpa\":\"bob@ybl\",\"amount\":\"1500.00\"}'\n"
-            << std::flush;
+  const std::string base =
+      "http://" + endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
+  std::cout
+      << "upi-switch listening on " << base << " (embedded store, " << (*app)->world().banks.size()
+      << " banks, " << (*app)->world().accounts.size() << " accounts)\n"
+      << "send a payment:\n  curl -s -X POST " << base
+      << "/v1/payments -H 'Idempotency-Key: demo-1' -H 'Prefer: wait=5' \\\n"
+         "    -d "
+         "'{\"payer_vpa\":\"alice@okaxis\",\"payee_vpa\":\"bob@ybl\",\"amount\":\"1500.00\"}'\n"
+      << std::flush;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;

@@ -25,8 +25,10 @@ TEST(Options, DefaultsAndFlags) {
 }
 
 TEST(Options, RejectsBadInput) {
-  EXPECT_EQ(parse({"--node-id", "5000"}).error().message, "--node-id takes a whole number from 0 to 1023");
-  EXPECT_EQ(parse({"--leg-timeout-ms"}).error().message, "--leg-timeout-ms needs a value (see --help)");
+  EXPECT_EQ(parse({"--node-id", "5000"}).error().message,
+            "--node-id takes a whole number from 0 to 1023");
+  EXPECT_EQ(parse({"--leg-timeout-ms"}).error().message,
+            "--leg-timeout-ms needs a value (see --help)");
   EXPECT_EQ(parse({"--colour", "red"}).error().message, "unknown option --colour (see --help)");
   EXPECT_EQ(parse({"--log-level", "loud"}).error().code, "USAGE");
 }

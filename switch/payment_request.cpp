@@ -39,7 +39,8 @@ Result<std::string> parse_note(const json::object& body) {
     return fail("INVALID_NOTE", "note must be at most " + std::to_string(kNoteBytesMax) + " bytes");
   }
   for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) return fail("INVALID_NOTE", "note must not contain control characters");
+    if (c < 0x20 || c == 0x7f)
+      return fail("INVALID_NOTE", "note must not contain control characters");
   }
   return text;
 }
@@ -49,8 +50,8 @@ Result<std::string> parse_note(const json::object& body) {
 Result<sagas::PaymentRequest> parse_payment_request(std::string_view body, const Scheme& scheme) {
   auto obj = parse_json_object(body, 4);
   if (!obj) return std::unexpected(obj.error());
-  if (auto ok = reject_unknown_fields(*obj, {"payer_vpa", "payee_vpa", "amount", "currency", "note"},
-                                      "request body");
+  if (auto ok = reject_unknown_fields(
+          *obj, {"payer_vpa", "payee_vpa", "amount", "currency", "note"}, "request body");
       !ok) {
     return std::unexpected(ok.error());
   }
@@ -97,7 +98,8 @@ std::optional<int> prefer_wait_seconds(std::string_view prefer) {
   std::size_t start = 0;
   while (start <= prefer.size()) {
     auto end = prefer.find_first_of(",;", start);
-    std::string_view token = prefer.substr(start, end == std::string_view::npos ? prefer.npos : end - start);
+    std::string_view token =
+        prefer.substr(start, end == std::string_view::npos ? prefer.npos : end - start);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
     if (token.size() > 5 && token.substr(0, 5) == "wait=") {

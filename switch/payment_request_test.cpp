@@ -27,7 +27,8 @@ TEST(PaymentRequestBody, RejectsEachProblemPrecisely) {
        "amount must have at most two fraction digits (paise)"},
       {R"({"payer_vpa":"alice@okaxis","payee_vpa":"bob@ybl","amount":"0.00"})", "INVALID_AMOUNT",
        "amount must be greater than zero"},
-      {R"({"payer_vpa":"alice@okaxis","payee_vpa":"bob@ybl","amount":"-5.00"})", "INVALID_AMOUNT", ""},
+      {R"({"payer_vpa":"alice@okaxis","payee_vpa":"bob@ybl","amount":"-5.00"})", "INVALID_AMOUNT",
+       ""},
       {R"({"payer_vpa":"alice@okaxis","payee_vpa":"bob@ybl","amount":"100000000.01"})",
        "AMOUNT_ABOVE_LIMIT", "amount exceeds the scheme maximum of 100000000.00"},
       {R"({"payer_vpa":"alice@okaxis","payee_vpa":"bob@ybl"})", "INVALID_FIELD",
@@ -58,7 +59,8 @@ TEST(PaymentRequestBody, RejectsEachProblemPrecisely) {
 TEST(PaymentRequestHeaders, IdempotencyKey) {
   EXPECT_EQ(check_idempotency_key("", false).error().code, "IDEMPOTENCY_KEY_MISSING");
   EXPECT_EQ(check_idempotency_key("", true).error().code, "IDEMPOTENCY_KEY_MISSING");
-  EXPECT_EQ(check_idempotency_key(std::string(256, 'k'), true).error().code, "INVALID_IDEMPOTENCY_KEY");
+  EXPECT_EQ(check_idempotency_key(std::string(256, 'k'), true).error().code,
+            "INVALID_IDEMPOTENCY_KEY");
   EXPECT_EQ(check_idempotency_key("a b", true).error().code, "INVALID_IDEMPOTENCY_KEY");
   EXPECT_EQ(check_idempotency_key(std::string(255, 'k'), true).value(), std::string(255, 'k'));
 }

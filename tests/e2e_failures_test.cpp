@@ -13,7 +13,9 @@ int count(const Types& types, const std::string& type) {
 struct E2eFailures : ::testing::Test {
   SwitchProcess sw{{"--leg-timeout-ms", "150"}};
   Paise total_before = total_balance(sw);
-  void TearDown() override { EXPECT_EQ(total_balance(sw), total_before) << "money was created or lost"; }
+  void TearDown() override {
+    EXPECT_EQ(total_balance(sw), total_before) << "money was created or lost";
+  }
 };
 
 TEST_F(E2eFailures, DebitDeclined) {

@@ -29,7 +29,8 @@ TEST(E2ePayments, EachRailAtItsExactBoundaries) {
 TEST(E2ePayments, ReplaysTheSameKeyAndRefusesAnotherBody) {
   SwitchProcess sw;
   const std::string body = payment_body("alice@okaxis", "bob@ybl", "99.00");
-  const auto first = sw.request("POST", "/v1/payments", body, {{"Idempotency-Key", "k-1"}, {"Prefer", "wait=5"}});
+  const auto first =
+      sw.request("POST", "/v1/payments", body, {{"Idempotency-Key", "k-1"}, {"Prefer", "wait=5"}});
   ASSERT_EQ(first.status, 201) << first.body;
   const std::string id = str(parse_body(first), "id");
   EXPECT_EQ(first.header("location"), "/v1/payments/" + id);
@@ -41,8 +42,9 @@ TEST(E2ePayments, ReplaysTheSameKeyAndRefusesAnotherBody) {
   EXPECT_EQ(str(parse_body(again), "id"), id);
   EXPECT_EQ(str(parse_body(again), "status"), "COMPLETED");
 
-  const auto other = sw.request("POST", "/v1/payments", payment_body("alice@okaxis", "bob@ybl", "98.00"),
-                                {{"Idempotency-Key", "k-1"}});
+  const auto other =
+      sw.request("POST", "/v1/payments", payment_body("alice@okaxis", "bob@ybl", "98.00"),
+                 {{"Idempotency-Key", "k-1"}});
   EXPECT_EQ(other.status, 422);
   EXPECT_EQ(str(parse_body(other), "code"), "IDEMPOTENCY_KEY_REUSED");
   EXPECT_EQ(balance(sw, "alice@okaxis"), alice);
@@ -71,10 +73,11 @@ TEST(E2ePayments, FiftyConcurrentRequestsWithOneKeyMakeOnePayment) {
   }
   EXPECT_EQ(distinct.size(), 1u);
   // Wait for the one payment to finish: exactly one payment, one debit.
-  auto done = sw.request("POST", "/v1/payments", body, {{"Idempotency-Key", "same-key"}, {"Prefer", "wait=10"}});
+  auto done = sw.request("POST", "/v1/payments", body,
+                         {{"Idempotency-Key", "same-key"}, {"Prefer", "wait=10"}});
   EXPECT_EQ(str(parse_body(done), "status"), "COMPLETED");
   auto listed = sw.get_json("/v1/payments?vpa=carol@paytm&limit=100&min_position=" +
-                       std::to_string(parse_body(done)["ledger_position"].as_int64()));
+                            std::to_string(parse_body(done)["ledger_position"].as_int64()));
   EXPECT_EQ(listed["items"].as_array().size(), 1u);
   EXPECT_EQ(balance(sw, "carol@paytm"), carol - 10'00);
 }
@@ -82,9 +85,11 @@ TEST(E2ePayments, FiftyConcurrentRequestsWithOneKeyMakeOnePayment) {
 TEST(E2ePayments, ReadViewsListNewestFirstWithCursors) {
   SwitchProcess sw;
   std::vector<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.push_back(str(pay(sw, "hari@okhdfc", "carol@paytm", "1.00"), "id"));
+  for (int i = 0; i < 5; ++i)
+    ids.push_back(str(pay(sw, "hari@okhdfc", "carol@paytm", "1.00"), "id"));
   const auto last = sw.get_json("/v1/payments/" + ids.back());
-  const std::string fresh = "&min_position=" + std::to_string(last.at("ledger_position").as_int64());
+  const std::string fresh =
+      "&min_position=" + std::to_string(last.at("ledger_position").as_int64());
   auto page1 = sw.get_json("/v1/payments?vpa=hari@okhdfc&limit=3" + fresh);
   ASSERT_EQ(page1["items"].as_array().size(), 3u);
   EXPECT_EQ(str(page1["items"].as_array()[0].as_object(), "id"), ids[4]);
@@ -138,10 +143,13 @@ TEST(E2ePayments, DirectoryHealthAndMetrics) {
   EXPECT_EQ(str(sw.get_json("/v1/banks/ICICI/positions"), "net"), "5.00");
   auto metrics = sw.request("GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
-  EXPECT_NE(metrics.body.find("upi_payments{status=\"COMPLETED\",rail=\"IMPS\"} 1"), std::string::npos);
-  EXPECT_NE(metrics.body.find("http_requests_total{method=\"POST\",route=\"/v1/payments\",status=\"201\"} 1"),
+  EXPECT_NE(metrics.body.find("upi_payments{status=\"COMPLETED\",rail=\"IMPS\"} 1"),
             std::string::npos);
-  EXPECT_NE(metrics.body.find("http_request_duration_seconds_bucket{route=\"/v1/payments\",le=\"+Inf\"} 1"),
+  EXPECT_NE(metrics.body.find(
+                "http_requests_total{method=\"POST\",route=\"/v1/payments\",status=\"201\"} 1"),
+            std::string::npos);
+  EXPECT_NE(metrics.body.find(
+                "http_request_duration_seconds_bucket{route=\"/v1/payments\",le=\"+Inf\"} 1"),
             std::string::npos);
 }
 

@@ -42,7 +42,8 @@ SwitchProcess::SwitchProcess(std::vector<std::string> extra_args) {
   const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
   std::smatch match;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!std::regex_search(seen, match, listening) && std::chrono::steady_clock::now() < deadline) {
+  while (!std::regex_search(seen, match, listening) &&
+         std::chrono::steady_clock::now() < deadline) {
     pollfd p{out[0], POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) continue;
     char buf[512];
@@ -81,9 +82,9 @@ int SwitchProcess::terminate() {
   return -1;
 }
 
-http::ClientResponse SwitchProcess::request(const std::string& method, const std::string& target,
-                                            const std::string& body,
-                                            std::vector<std::pair<std::string, std::string>> headers) const {
+http::ClientResponse SwitchProcess::request(
+    const std::string& method, const std::string& target, const std::string& body,
+    std::vector<std::pair<std::string, std::string>> headers) const {
   http::ClientRequest req{method, target, body, std::move(headers)};
   auto res = http::fetch("127.0.0.1", port_, req, 30'000);
   if (!res) {
