@@ -1,21 +1,10 @@
 #include <gtest/gtest.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
-
 #include "banks/bank_gateway.h"
+#include "common/run_blocking.h"
 
 namespace upi::banks {
 namespace {
-
-template <typename T>
-T run(asio::awaitable<T> op) {
-  asio::io_context io;
-  auto future = asio::co_spawn(io, std::move(op), asio::use_future);
-  io.run();
-  return future.get();
-}
 
 Deadline in_ms(int ms) {
   return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
@@ -32,48 +21,50 @@ struct GatewayTest : ::testing::Test {
 };
 
 TEST_F(GatewayTest, AnswersWithoutFaults) {
-  auto call = run(gateway.debit("p:debit:1", "111111", 10'00, in_ms(1000)));
+  auto call = run_blocking(gateway.debit("p:debit:1", "111111", 10'00, in_ms(1000)));
   EXPECT_EQ(call.outcome, CallOutcome::kAnswered);
   EXPECT_EQ(call.answer.outcome, LegOutcome::kApplied);
 }
 
 TEST_F(GatewayTest, FailDeclines) {
   fault(Operation::kCredit, FaultAction::kFail);
-  auto call = run(gateway.credit("p:credit:1", "111111", 10'00, in_ms(1000)));
+  auto call = run_blocking(gateway.credit("p:credit:1", "111111", 10'00, in_ms(1000)));
   EXPECT_EQ(call.answer.code, "CREDIT_DECLINED");
   EXPECT_EQ(bank.balance("111111").value(), 100'00);
 }
 
 TEST_F(GatewayTest, TimeoutNeverAppliesAndNeverAnswers) {
   fault(Operation::kDebit, FaultAction::kTimeout);
-  auto call = run(gateway.debit("p:debit:1", "111111", 10'00, in_ms(30)));
+  auto call = run_blocking(gateway.debit("p:debit:1", "111111", 10'00, in_ms(30)));
   EXPECT_EQ(call.outcome, CallOutcome::kUnknown);
   EXPECT_EQ(bank.balance("111111").value(), 100'00);
-  EXPECT_EQ(run(gateway.status("p:debit:1", in_ms(1000))).answer.state, LegState::kNotFound);
+  EXPECT_EQ(run_blocking(gateway.status("p:debit:1", in_ms(1000))).answer.state,
+            LegState::kNotFound);
 }
 
 TEST_F(GatewayTest, LostResponseAppliesButDoesNotAnswer) {
   fault(Operation::kDebit, FaultAction::kLostResponse);
-  auto call = run(gateway.debit("p:debit:1", "111111", 10'00, in_ms(30)));
+  auto call = run_blocking(gateway.debit("p:debit:1", "111111", 10'00, in_ms(30)));
   EXPECT_EQ(call.outcome, CallOutcome::kUnknown);
   EXPECT_EQ(bank.balance("111111").value(), 90'00);
-  EXPECT_EQ(run(gateway.status("p:debit:1", in_ms(1000))).answer.state, LegState::kApplied);
+  EXPECT_EQ(run_blocking(gateway.status("p:debit:1", in_ms(1000))).answer.state,
+            LegState::kApplied);
 }
 
 TEST_F(GatewayTest, DelayAnswersLateOrTimesOut) {
   fault(Operation::kDebit, FaultAction::kDelay, 20);
-  EXPECT_EQ(run(gateway.debit("p:debit:1", "111111", 1'00, in_ms(2000))).outcome,
+  EXPECT_EQ(run_blocking(gateway.debit("p:debit:1", "111111", 1'00, in_ms(2000))).outcome,
             CallOutcome::kAnswered);
   fault(Operation::kDebit, FaultAction::kDelay, 500);
-  EXPECT_EQ(run(gateway.debit("p:debit:2", "111111", 1'00, in_ms(20))).outcome,
+  EXPECT_EQ(run_blocking(gateway.debit("p:debit:2", "111111", 1'00, in_ms(20))).outcome,
             CallOutcome::kUnknown);
   EXPECT_EQ(bank.balance("111111").value(), 98'00);
 }
 
 TEST_F(GatewayTest, StatusFaultsLeaveTheAnswerUnknown) {
   fault(Operation::kStatus, FaultAction::kFail);
-  EXPECT_EQ(run(gateway.status("p:debit:1", in_ms(1000))).outcome, CallOutcome::kUnknown);
-  EXPECT_EQ(run(gateway.status("p:debit:1", in_ms(1000))).outcome, CallOutcome::kAnswered);
+  EXPECT_EQ(run_blocking(gateway.status("p:debit:1", in_ms(1000))).outcome, CallOutcome::kUnknown);
+  EXPECT_EQ(run_blocking(gateway.status("p:debit:1", in_ms(1000))).outcome, CallOutcome::kAnswered);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "common/http_client.h"
 
+#include "common/run_blocking.h"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

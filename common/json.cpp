@@ -107,4 +107,9 @@ std::string to_json(const json::value& value) {
   return json::serialize(value);
 }
 
+std::string string_or_empty(const json::object& obj, std::string_view field) {
+  const json::value* v = obj.if_contains(field);
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 }  // namespace upi

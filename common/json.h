@@ -38,4 +38,8 @@ Result<void> reject_unknown_fields(const json::object& obj,
 
 std::string to_json(const json::value& value);
 
+// The field's string value, or "" when it is absent or not a string (for reading data this
+// program wrote itself; input from outside goes through required_string).
+std::string string_or_empty(const json::object& obj, std::string_view field);
+
 }  // namespace upi

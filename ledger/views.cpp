@@ -8,19 +8,15 @@
 namespace upi::ledger {
 namespace {
 
-std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 Paise amount_of(const json::object& o, std::string_view key) {
-  auto parsed = parse_money(str(o, key), ZeroPolicy::kAllow);
+  auto parsed = parse_money(string_or_empty(o, key), ZeroPolicy::kAllow);
   assert(parsed.has_value() && "ledger events carry well-formed amounts");
   return parsed.value_or(0);
 }
 
 Reason reason_from(const json::object& o) {
-  return Reason{str(o, "code"), str(o, "upi_code"), str(o, "message")};
+  return Reason{string_or_empty(o, "code"), string_or_empty(o, "upi_code"),
+                string_or_empty(o, "message")};
 }
 
 std::string rail_key(const PaymentSummary& p) {
@@ -44,9 +40,9 @@ void ReadViews::apply(const RecordedEvent& e) {
     assert(e.version == 1);
     PaymentSummary p;
     p.id = id;
-    p.payer_vpa = str(e.data, "payer_vpa");
-    p.payee_vpa = str(e.data, "payee_vpa");
-    p.note = str(e.data, "note");
+    p.payer_vpa = string_or_empty(e.data, "payer_vpa");
+    p.payee_vpa = string_or_empty(e.data, "payee_vpa");
+    p.note = string_or_empty(e.data, "note");
     p.amount = amount_of(e.data, "amount");
     p.created_at_ms = e.recorded_at_ms;
     vpa_history_[p.payer_vpa].push_back(id);
@@ -64,7 +60,7 @@ void ReadViews::apply(const RecordedEvent& e) {
 void ReadViews::apply_payment_event(const RecordedEvent& e, PaymentSummary& p) {
   if (e.type == events::kRailSelected) {
     count_status(p, -1);
-    p.rail = str(e.data, "rail");
+    p.rail = string_or_empty(e.data, "rail");
     count_status(p, +1);
     return;
   }
@@ -88,11 +84,12 @@ void ReadViews::apply_settlement(const json::object& data) {
   Paise balance = 0;
   for (const auto& leg_value : legs->as_array()) {
     const auto& leg = leg_value.as_object();
-    PositionRow& row = positions_[str(leg, "bank")][{str(leg, "rail"), str(leg, "window")}];
-    row.rail = str(leg, "rail");
-    row.window = str(leg, "window");
+    PositionRow& row = positions_[string_or_empty(leg, "bank")]
+                                 [{string_or_empty(leg, "rail"), string_or_empty(leg, "window")}];
+    row.rail = string_or_empty(leg, "rail");
+    row.window = string_or_empty(leg, "window");
     const Paise amount = amount_of(leg, "amount");
-    if (str(leg, "side") == "debit") {
+    if (string_or_empty(leg, "side") == "debit") {
       row.debits += amount;
       balance -= amount;
     } else {

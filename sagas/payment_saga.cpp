@@ -228,34 +228,34 @@ asio::awaitable<StepResult> PaymentSagaEngine::resolve(PaymentState& s) {
       failed["vpa"] = vpas[i];
       failed["role"] = roles[i];
       const std::string message = roles[i] + " " + vpas[i] + " not found: " + found.error().message;
-      auto events1 =
+      auto events =
           batch(event(s, ev::kResolutionFailed, failed),
                 event(s, ev::kPaymentFailed, reason_json("VPA_NOT_FOUND", "ZH", message)));
-      co_return co_await commit(s, std::move(events1));
+      co_return co_await commit(s, std::move(events));
     }
     parties[i] = *found;
   }
-  auto events2 = batch(event(s, ev::kPayerResolved, party_json(*parties[0])),
-                       event(s, ev::kPayeeResolved, party_json(*parties[1])));
-  co_return co_await commit(s, std::move(events2));
+  auto events = batch(event(s, ev::kPayerResolved, party_json(*parties[0])),
+                      event(s, ev::kPayeeResolved, party_json(*parties[1])));
+  co_return co_await commit(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
   const auto rail = upi::select_rail(scheme_, s.amount);
   if (!rail) {
-    auto events3 = batch(
+    auto events = batch(
         event(s, ev::kPaymentFailed,
               reason_json("AMOUNT_ABOVE_LIMIT", "U09", "amount is above the scheme maximum")));
-    co_return co_await commit(s, std::move(events3));
+    co_return co_await commit(s, std::move(events));
   }
   const std::array<const Party*, 2> parties{&*s.payer, &*s.payee};
   for (const Party* party : parties) {
     const BankSpec* bank = banks_.spec(party->bank);
     if (bank == nullptr) {
-      auto events4 = batch(
+      auto events = batch(
           event(s, ev::kPaymentFailed,
                 reason_json("BANK_UNAVAILABLE", "U86", party->bank + " is not on the network")));
-      co_return co_await commit(s, std::move(events4));
+      co_return co_await commit(s, std::move(events));
     }
     if (std::find(bank->rails.begin(), bank->rails.end(), *rail) == bank->rails.end()) {
       const std::string message = bank->code + " does not support " +
@@ -266,26 +266,26 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
       co_return co_await commit(s, std::move(events));
     }
   }
-  auto events5 = batch(event(s, ev::kRailSelected, {{"rail", rail_name(*rail)}}));
-  co_return co_await commit(s, std::move(events5));
+  auto events = batch(event(s, ev::kRailSelected, {{"rail", rail_name(*rail)}}));
+  co_return co_await commit(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
   const std::string leg_id = s.id + ":debit:1";
-  auto events6 = batch(event(s, ev::kDebitRequested, leg_json(leg_id, *s.payer, s.amount)));
-  if (auto r = co_await commit(s, std::move(events6)); r != StepResult::kContinue) {
+  auto requested = batch(event(s, ev::kDebitRequested, leg_json(leg_id, *s.payer, s.amount)));
+  if (auto r = co_await commit(s, std::move(requested)); r != StepResult::kContinue) {
     co_return r;
   }
   auto call = co_await banks_.gateway(s.payer->bank)
                   ->debit(leg_id, s.payer->account, s.amount, leg_deadline());
   if (call.outcome == banks::CallOutcome::kUnknown) {
-    auto events7 =
+    auto events =
         batch(event(s, ev::kDebitOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
-    co_return co_await commit(s, std::move(events7));
+    co_return co_await commit(s, std::move(events));
   }
   if (call.answer.outcome == banks::LegOutcome::kApplied) {
-    auto events8 = batch(event(s, ev::kDebitSucceeded, answer_json(leg_id, call.answer)));
-    co_return co_await commit(s, std::move(events8));
+    auto events = batch(event(s, ev::kDebitSucceeded, answer_json(leg_id, call.answer)));
+    co_return co_await commit(s, std::move(events));
   }
   auto events =
       batch(event(s, ev::kDebitFailed, answer_json(leg_id, call.answer)),
@@ -302,17 +302,25 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_debit(PaymentState& s) {
         Reason{"DEBIT_OUTCOME_UNKNOWN", "U91", "the payer's bank did not confirm the debit"};
     co_return co_await request_reversal(s, "DEBIT_OUTCOME_UNKNOWN");
   }
+  co_return co_await check_status(s, s.payer->bank, s.debit_leg_id);
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::check_status(PaymentState& s, std::string bank,
+                                                            std::string leg_id) {
   co_await backoff(s.status_checks);
-  auto call = co_await banks_.gateway(s.payer->bank)->status(s.debit_leg_id, leg_deadline());
-  json::object checked{{"leg_id", s.debit_leg_id}, {"attempt", s.status_checks + 1}};
+  auto call = co_await banks_.gateway(bank)->status(leg_id, leg_deadline());
+  json::object checked{{"leg_id", leg_id}, {"attempt", s.status_checks + 1}};
+  std::vector<ledger::NewEvent> events;
   if (call.outcome == banks::CallOutcome::kUnknown) {
     checked["result"] = "UNKNOWN";
     checked["detail"] = call.detail;
-    auto events9 = batch(event(s, ev::kStatusChecked, checked));
-    co_return co_await commit(s, std::move(events9));
+    events = batch(event(s, ev::kStatusChecked, checked));
+  } else {
+    checked["result"] = state_name(call.answer.state);
+    const bool debit = s.phase == Phase::kDebitPending;
+    events = debit ? debit_status_outcome(s, std::move(checked), call.answer)
+                   : credit_status_outcome(s, std::move(checked), call.answer);
   }
-  checked["result"] = state_name(call.answer.state);
-  auto events = debit_status_outcome(s, std::move(checked), call.answer);
   co_return co_await commit(s, std::move(events));
 }
 
@@ -336,26 +344,26 @@ json::object PaymentSagaEngine::settlement(const PaymentState& s) const {
 
 asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
   const std::string leg_id = s.id + ":credit:1";
-  auto events13 = batch(event(s, ev::kCreditRequested, leg_json(leg_id, *s.payee, s.amount)));
-  if (auto r = co_await commit(s, std::move(events13)); r != StepResult::kContinue) {
+  auto requested = batch(event(s, ev::kCreditRequested, leg_json(leg_id, *s.payee, s.amount)));
+  if (auto r = co_await commit(s, std::move(requested)); r != StepResult::kContinue) {
     co_return r;
   }
   auto call = co_await banks_.gateway(s.payee->bank)
                   ->credit(leg_id, s.payee->account, s.amount, leg_deadline());
   if (call.outcome == banks::CallOutcome::kUnknown) {
-    auto events14 =
+    auto events =
         batch(event(s, ev::kCreditOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
-    co_return co_await commit(s, std::move(events14));
+    co_return co_await commit(s, std::move(events));
   }
   if (call.answer.outcome == banks::LegOutcome::kApplied) {
     PaymentState after = s;
     after.credit_reference = call.answer.bank_reference;
-    auto events15 = batch(event(s, ev::kCreditSucceeded, answer_json(leg_id, call.answer)),
-                          event(s, ev::kPaymentCompleted, settlement(after)));
-    co_return co_await commit(s, std::move(events15));
+    auto events = batch(event(s, ev::kCreditSucceeded, answer_json(leg_id, call.answer)),
+                        event(s, ev::kPaymentCompleted, settlement(after)));
+    co_return co_await commit(s, std::move(events));
   }
-  auto events16 = batch(event(s, ev::kCreditFailed, answer_json(leg_id, call.answer)));
-  co_return co_await commit(s, std::move(events16));
+  auto events = batch(event(s, ev::kCreditFailed, answer_json(leg_id, call.answer)));
+  co_return co_await commit(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::check_credit(PaymentState& s) {
@@ -365,24 +373,13 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_credit(PaymentState& s) {
                          {"attempt", s.status_checks + 1},
                          {"result", "DEFERRED"},
                          {"detail", "no answer yet; asking again later"}};
-    auto events17 = batch(event(s, ev::kStatusChecked, checked));
-    if (auto r = co_await commit(s, std::move(events17)); r != StepResult::kContinue) {
+    auto events = batch(event(s, ev::kStatusChecked, checked));
+    if (auto r = co_await commit(s, std::move(events)); r != StepResult::kContinue) {
       co_return r;
     }
     co_return StepResult::kPark;
   }
-  co_await backoff(s.status_checks);
-  auto call = co_await banks_.gateway(s.payee->bank)->status(s.credit_leg_id, leg_deadline());
-  json::object checked{{"leg_id", s.credit_leg_id}, {"attempt", s.status_checks + 1}};
-  if (call.outcome == banks::CallOutcome::kUnknown) {
-    checked["result"] = "UNKNOWN";
-    checked["detail"] = call.detail;
-    auto events18 = batch(event(s, ev::kStatusChecked, checked));
-    co_return co_await commit(s, std::move(events18));
-  }
-  checked["result"] = state_name(call.answer.state);
-  auto events = credit_status_outcome(s, std::move(checked), call.answer);
-  co_return co_await commit(s, std::move(events));
+  co_return co_await check_status(s, s.payee->bank, s.credit_leg_id);
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::request_reversal(PaymentState& s,
@@ -397,8 +394,8 @@ asio::awaitable<StepResult> PaymentSagaEngine::request_reversal(PaymentState& s,
   req["bank"] = s.payer->bank;
   req["cause"] = s.debit_outcome_unknown ? "DEBIT_OUTCOME_UNKNOWN" : cause;
   req["attempt"] = attempt;
-  auto events22 = batch(event(s, ev::kReversalRequested, req));
-  co_return co_await commit(s, std::move(events22));
+  auto events = batch(event(s, ev::kReversalRequested, req));
+  co_return co_await commit(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
@@ -412,24 +409,24 @@ asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
     json::object done = answer_json(leg_id, call.answer);
     done["reversed"] = reversed;
     if (!reversed && s.debit_outcome_unknown) {
-      auto events23 =
+      auto events =
           batch(event(s, ev::kReversalSucceeded, done),
                 event(s, ev::kPaymentFailed,
                       reason_json("DEBIT_TIMEOUT", "U90",
                                   "the payer's bank did not confirm the debit; nothing moved")));
-      co_return co_await commit(s, std::move(events23));
+      co_return co_await commit(s, std::move(events));
     }
-    auto events24 = batch(event(s, ev::kReversalSucceeded, done),
-                          event(s, ev::kPaymentReversed, reason_json(*s.refund_reason)));
-    co_return co_await commit(s, std::move(events24));
+    auto events = batch(event(s, ev::kReversalSucceeded, done),
+                        event(s, ev::kPaymentReversed, reason_json(*s.refund_reason)));
+    co_return co_await commit(s, std::move(events));
   }
   json::object failed{{"leg_id", leg_id}};
   failed["code"] =
       call.outcome == banks::CallOutcome::kUnknown ? "REVERSAL_OUTCOME_UNKNOWN" : call.answer.code;
   failed["message"] =
       call.outcome == banks::CallOutcome::kUnknown ? call.detail : call.answer.message;
-  auto events25 = batch(event(s, ev::kReversalFailed, failed));
-  co_return co_await commit(s, std::move(events25));
+  auto events = batch(event(s, ev::kReversalFailed, failed));
+  co_return co_await commit(s, std::move(events));
 }
 
 std::vector<ledger::NewEvent> PaymentSagaEngine::debit_status_outcome(

@@ -70,6 +70,9 @@ class PaymentSagaEngine {
   asio::awaitable<StepResult> debit(PaymentState& state);
   asio::awaitable<StepResult> check_debit(PaymentState& state);
   asio::awaitable<StepResult> credit(PaymentState& state);
+  // Asks the bank for the status of the leg whose outcome is unknown, after a backoff.
+  asio::awaitable<StepResult> check_status(PaymentState& state, std::string bank,
+                                           std::string leg_id);
   asio::awaitable<StepResult> check_credit(PaymentState& state);
   asio::awaitable<StepResult> request_reversal(PaymentState& state, std::string_view cause);
   asio::awaitable<StepResult> reverse(PaymentState& state);

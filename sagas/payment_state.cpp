@@ -10,17 +10,14 @@ namespace upi::sagas {
 namespace ev = ledger::events;
 namespace {
 
-std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
 Party party_from(const json::object& data) {
-  return Party{str(data, "vpa"), str(data, "name"), str(data, "bank"), str(data, "account")};
+  return Party{string_or_empty(data, "vpa"), string_or_empty(data, "name"),
+               string_or_empty(data, "bank"), string_or_empty(data, "account")};
 }
 
 Reason reason_from(const json::object& data) {
-  return Reason{str(data, "code"), str(data, "upi_code"), str(data, "message")};
+  return Reason{string_or_empty(data, "code"), string_or_empty(data, "upi_code"),
+                string_or_empty(data, "message")};
 }
 
 void finish(PaymentState& s, std::string status, std::optional<Reason> reason) {
@@ -50,12 +47,12 @@ void apply(PaymentState& s, std::string_view type, const json::object& data) {
   ++s.version;
   if (type == ev::kPaymentRequested) {
     assert(s.version == 1);
-    s.id = str(data, "payment_id");
-    s.payer_vpa = str(data, "payer_vpa");
-    s.payee_vpa = str(data, "payee_vpa");
-    s.note = str(data, "note");
-    s.request_hash = str(data, "request_hash");
-    s.amount = parse_money(str(data, "amount")).value_or(0);
+    s.id = string_or_empty(data, "payment_id");
+    s.payer_vpa = string_or_empty(data, "payer_vpa");
+    s.payee_vpa = string_or_empty(data, "payee_vpa");
+    s.note = string_or_empty(data, "note");
+    s.request_hash = string_or_empty(data, "request_hash");
+    s.amount = parse_money(string_or_empty(data, "amount")).value_or(0);
     assert(s.amount > 0);
   } else if (type == ev::kPayerResolved) {
     s.payer = party_from(data);
@@ -63,21 +60,21 @@ void apply(PaymentState& s, std::string_view type, const json::object& data) {
     s.payee = party_from(data);
     if (s.payer) s.phase = Phase::kResolved;
   } else if (type == ev::kRailSelected) {
-    s.rail = str(data, "rail");
+    s.rail = string_or_empty(data, "rail");
     s.phase = Phase::kRailSelected;
   } else if (type == ev::kDebitRequested) {
-    s.debit_leg_id = str(data, "leg_id");
+    s.debit_leg_id = string_or_empty(data, "leg_id");
     s.phase = Phase::kDebitPending;
     s.status_checks = 0;
   } else if (type == ev::kDebitSucceeded) {
-    s.debit_reference = str(data, "bank_reference");
+    s.debit_reference = string_or_empty(data, "bank_reference");
     s.phase = Phase::kDebitSucceeded;
   } else if (type == ev::kCreditRequested) {
-    s.credit_leg_id = str(data, "leg_id");
+    s.credit_leg_id = string_or_empty(data, "leg_id");
     s.phase = Phase::kCreditPending;
     s.status_checks = 0;
   } else if (type == ev::kCreditSucceeded) {
-    s.credit_reference = str(data, "bank_reference");
+    s.credit_reference = string_or_empty(data, "bank_reference");
   } else if (type == ev::kCreditFailed) {
     s.refund_reason = reason_from(data);
     s.phase = Phase::kReversalDue;
@@ -85,7 +82,7 @@ void apply(PaymentState& s, std::string_view type, const json::object& data) {
     ++s.status_checks;
   } else if (type == ev::kReversalRequested) {
     ++s.reversal_attempts;
-    s.debit_outcome_unknown = str(data, "cause") == "DEBIT_OUTCOME_UNKNOWN";
+    s.debit_outcome_unknown = string_or_empty(data, "cause") == "DEBIT_OUTCOME_UNKNOWN";
     if (s.debit_outcome_unknown && !s.refund_reason) s.refund_reason = reason_from(data);
     s.phase = Phase::kReversalPending;
   } else if (type == ev::kReversalFailed) {

@@ -60,8 +60,7 @@ inline std::vector<std::string> event_types(const SwitchProcess& sw, const std::
 }
 
 inline std::string str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  return string_or_empty(o, key);
 }
 
 inline std::string reason_code(const json::object& payment) {
