@@ -52,4 +52,10 @@ class EventStore {
   virtual void on_commit(std::function<void(std::int64_t)> wake) = 0;
 };
 
+// Every event of a stream, read page by page (a stream can outgrow one read's limit).
+// Error codes: those of read_stream, and STREAM_TOO_LONG beyond kStreamEventsMax.
+inline constexpr std::size_t kStreamEventsMax = 1'000'000;
+asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_stream(EventStore& store,
+                                                                      std::string stream);
+
 }  // namespace upi::ledger

@@ -72,6 +72,24 @@ TEST_P(EventStoreContract, GlobalLogIsGapFreeInterleavedAndChained) {
     EXPECT_EQ(s3[v].version, static_cast<std::int64_t>(v) + 1);
 }
 
+TEST_P(EventStoreContract, ReadsAStreamLongerThanOnePage) {
+  auto store = GetParam()();
+  std::int64_t version = kNoStream;
+  while (version < static_cast<std::int64_t>(kReadLimitMax) + 100) {
+    std::vector<NewEvent> batch;
+    for (std::size_t i = 0; i < kAppendEventsMax; ++i) batch.push_back(event("E", 0));
+    auto appended = run_blocking(store->append("long", version, std::move(batch)));
+    ASSERT_TRUE(appended.has_value());
+    version = appended->stream_version;
+  }
+  auto all = run_blocking(read_whole_stream(*store, "long"));
+  ASSERT_TRUE(all.has_value());
+  ASSERT_EQ(static_cast<std::int64_t>(all->size()), version);
+  EXPECT_EQ(all->back().version, version);
+  EXPECT_EQ(run_blocking(store->read_stream("long", 1, kReadLimitMax + 5)).value().size(),
+            kReadLimitMax);
+}
+
 TEST_P(EventStoreContract, WakesSubscribersAfterEachCommit) {
   auto store = GetParam()();
   std::vector<std::int64_t> woken;

@@ -32,6 +32,10 @@ Result<AppendResult> MemoryStore::append_now(const std::string& stream,
   std::vector<std::function<void(std::int64_t)>> wakers;
   {
     std::lock_guard lock(mutex_);
+    if (log_.size() + events.size() > kMemoryStoreEventsMax) {
+      return fail("STORE_FULL", "the embedded store holds at most " +
+                                    std::to_string(kMemoryStoreEventsMax) + " events");
+    }
     auto& indexes = streams_[stream];
     const auto current = static_cast<std::int64_t>(indexes.size());
     if (expected_version != kAnyVersion && expected_version != current) {

@@ -9,6 +9,9 @@
 
 namespace upi::ledger {
 
+// About 1 KiB an event: tens of GiB at the bound, which a simulation should never reach.
+inline constexpr std::size_t kMemoryStoreEventsMax = 20'000'000;
+
 class MemoryStore final : public EventStore {
  public:
   explicit MemoryStore(const Clock& clock) : clock_(clock) {}

@@ -121,8 +121,7 @@ asio::awaitable<void> PaymentSagaEngine::wait_terminal(
 }
 
 asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id) {
-  auto stream =
-      co_await store_.read_stream(ev::payment_stream(payment_id), 1, ledger::kReadLimitMax);
+  auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(payment_id));
   if (!stream || stream->empty()) {
     spdlog::error("payment {}: cannot load its stream: {}", payment_id,
                   stream ? "empty" : stream.error().message);

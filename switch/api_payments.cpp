@@ -135,7 +135,7 @@ asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Sta
       std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds.value_or(0));
   sagas::PaymentState state;
   for (;;) {
-    auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, ledger::kReadLimitMax);
+    auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
     if (!stream)
       co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
                               stream.error().message);
@@ -194,7 +194,7 @@ asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Par
 
 asio::awaitable<Response> SwitchApp::payment_events(const Request&, const Params& params) {
   const std::string& id = params.at("id");
-  auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, ledger::kReadLimitMax);
+  auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
   if (!stream)
     co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
                             stream.error().message);
