@@ -4,8 +4,6 @@
 #include "common/sha256.h"
 
 namespace upi::ledger {
-namespace {
-
 json::object metadata_to_json(const Metadata& m) {
   json::object out;
   if (!m.correlation_id.empty()) out["correlation_id"] = m.correlation_id;
@@ -15,7 +13,10 @@ json::object metadata_to_json(const Metadata& m) {
   return out;
 }
 
-}  // namespace
+Metadata metadata_from_json(const json::object& o) {
+  return Metadata{string_or_empty(o, "correlation_id"), string_or_empty(o, "causation_id"),
+                  string_or_empty(o, "idempotency_key"), string_or_empty(o, "node_id")};
+}
 
 std::string compute_hash(const RecordedEvent& e) {
   // Length-prefixed fields so that no two different events serialise alike.

@@ -42,6 +42,10 @@ inline const std::string kGenesisHash(64, '0');
 // The hash of an event: SHA-256 over prev_hash and every recorded field in a fixed order.
 std::string compute_hash(const RecordedEvent& event);
 
+// Metadata as stored and hashed (empty fields left out), and back.
+json::object metadata_to_json(const Metadata& metadata);
+Metadata metadata_from_json(const json::object& object);
+
 // The event as the API shows it.
 json::object event_to_json(const RecordedEvent& event);
 

@@ -2,6 +2,24 @@
 
 namespace upi::ledger {
 
+Result<void> check_append(const std::string& stream, std::int64_t expected_version,
+                          const std::vector<NewEvent>& events) {
+  if (stream.empty() || stream.size() > 128) {
+    return fail("INVALID_APPEND", "stream id must be 1-128 characters");
+  }
+  if (expected_version < kAnyVersion) return fail("INVALID_APPEND", "bad expected version");
+  if (events.empty() || events.size() > kAppendEventsMax) {
+    return fail("INVALID_APPEND",
+                "an append carries 1-" + std::to_string(kAppendEventsMax) + " events");
+  }
+  for (const auto& e : events) {
+    if (e.type.empty() || e.type.size() > 64) {
+      return fail("INVALID_APPEND", "event type must be 1-64 characters");
+    }
+  }
+  return {};
+}
+
 asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_stream(EventStore& store,
                                                                       std::string stream) {
   std::vector<RecordedEvent> all;
@@ -15,6 +33,17 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_stream(EventStore
       co_return fail("STREAM_TOO_LONG", "stream " + stream + " has more than " +
                                             std::to_string(kStreamEventsMax) + " events");
     }
+  }
+}
+
+asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_log(EventStore& store) {
+  std::vector<RecordedEvent> all;
+  for (;;) {
+    const auto after = all.empty() ? std::int64_t{0} : all.back().position;
+    auto page = co_await store.read_all(after, kReadLimitMax);
+    if (!page) co_return std::unexpected(page.error());
+    all.insert(all.end(), page->begin(), page->end());
+    if (page->size() < kReadLimitMax) co_return all;
   }
 }
 

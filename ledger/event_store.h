@@ -52,10 +52,17 @@ class EventStore {
   virtual void on_commit(std::function<void(std::int64_t)> wake) = 0;
 };
 
+// Checks an append's arguments (shared by every store). Error code: INVALID_APPEND.
+Result<void> check_append(const std::string& stream, std::int64_t expected_version,
+                          const std::vector<NewEvent>& events);
+
 // Every event of a stream, read page by page (a stream can outgrow one read's limit).
 // Error codes: those of read_stream, and STREAM_TOO_LONG beyond kStreamEventsMax.
 inline constexpr std::size_t kStreamEventsMax = 1'000'000;
 asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_stream(EventStore& store,
                                                                       std::string stream);
+
+// The whole global log, page by page (for verification and tests; it can be large).
+asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_log(EventStore& store);
 
 }  // namespace upi::ledger

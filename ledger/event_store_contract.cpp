@@ -1,7 +1,5 @@
 #include "ledger/event_store_contract.h"
 
-#include "common/run_blocking.h"
-
 namespace upi::ledger {
 namespace {
 
@@ -10,7 +8,10 @@ NewEvent event(const std::string& type, int n) {
 }
 
 TEST_P(EventStoreContract, AppendsAndReadsAStream) {
-  auto store = GetParam()();
+  auto fixture = GetParam()();
+  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   auto first = run_blocking(store->append("s-1", kNoStream, {event("A", 1), event("B", 2)}));
   ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(first->first_position, 1);
@@ -27,7 +28,10 @@ TEST_P(EventStoreContract, AppendsAndReadsAStream) {
 }
 
 TEST_P(EventStoreContract, RejectsAWrongExpectedVersionAndChangesNothing) {
-  auto store = GetParam()();
+  auto fixture = GetParam()();
+  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   ASSERT_TRUE(run_blocking(store->append("s-1", kNoStream, {event("A", 1)})).has_value());
   auto stale = run_blocking(store->append("s-1", kNoStream, {event("B", 2)}));
   ASSERT_FALSE(stale.has_value());
@@ -41,7 +45,10 @@ TEST_P(EventStoreContract, RejectsAWrongExpectedVersionAndChangesNothing) {
 }
 
 TEST_P(EventStoreContract, RejectsMalformedAppends) {
-  auto store = GetParam()();
+  auto fixture = GetParam()();
+  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   EXPECT_EQ(run_blocking(store->append("", kNoStream, {event("A", 1)})).error().code,
             "INVALID_APPEND");
   EXPECT_EQ(run_blocking(store->append("s", kNoStream, {})).error().code, "INVALID_APPEND");
@@ -51,7 +58,10 @@ TEST_P(EventStoreContract, RejectsMalformedAppends) {
 }
 
 TEST_P(EventStoreContract, GlobalLogIsGapFreeInterleavedAndChained) {
-  auto store = GetParam()();
+  auto fixture = GetParam()();
+  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   for (int i = 0; i < 50; ++i) {
     const std::string stream = "s-" + std::to_string(i % 7);
     ASSERT_TRUE(run_blocking(store->append(stream, kAnyVersion, {event("E", i)})).has_value());
@@ -73,7 +83,10 @@ TEST_P(EventStoreContract, GlobalLogIsGapFreeInterleavedAndChained) {
 }
 
 TEST_P(EventStoreContract, ReadsAStreamLongerThanOnePage) {
-  auto store = GetParam()();
+  auto fixture = GetParam()();
+  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   std::int64_t version = kNoStream;
   while (version < static_cast<std::int64_t>(kReadLimitMax) + 100) {
     std::vector<NewEvent> batch;
@@ -91,13 +104,18 @@ TEST_P(EventStoreContract, ReadsAStreamLongerThanOnePage) {
 }
 
 TEST_P(EventStoreContract, WakesSubscribersAfterEachCommit) {
-  auto store = GetParam()();
+  auto fixture = GetParam()();
+  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
+  // A wake-up is a hint to re-read, not a delivery: a store may send more than one.
   std::vector<std::int64_t> woken;
   store->on_commit([&](std::int64_t position) { woken.push_back(position); });
   ASSERT_TRUE(
       run_blocking(store->append("s", kNoStream, {event("A", 1), event("B", 2)})).has_value());
+  ASSERT_NE(std::find(woken.begin(), woken.end(), 2), woken.end());
   ASSERT_TRUE(run_blocking(store->append("s", 2, {event("C", 3)})).has_value());
-  EXPECT_EQ(woken, (std::vector<std::int64_t>{2, 3}));
+  EXPECT_NE(std::find(woken.begin(), woken.end(), 3), woken.end());
 }
 
 }  // namespace

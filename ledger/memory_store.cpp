@@ -4,24 +4,6 @@
 
 namespace upi::ledger {
 
-Result<void> check_append(const std::string& stream, std::int64_t expected_version,
-                          const std::vector<NewEvent>& events) {
-  if (stream.empty() || stream.size() > 128) {
-    return fail("INVALID_APPEND", "stream id must be 1-128 characters");
-  }
-  if (expected_version < kAnyVersion) return fail("INVALID_APPEND", "bad expected version");
-  if (events.empty() || events.size() > kAppendEventsMax) {
-    return fail("INVALID_APPEND",
-                "an append carries 1-" + std::to_string(kAppendEventsMax) + " events");
-  }
-  for (const auto& e : events) {
-    if (e.type.empty() || e.type.size() > 64) {
-      return fail("INVALID_APPEND", "event type must be 1-64 characters");
-    }
-  }
-  return {};
-}
-
 Result<AppendResult> MemoryStore::append_now(const std::string& stream,
                                              std::int64_t expected_version,
                                              std::vector<NewEvent> events) {

@@ -43,8 +43,4 @@ class MemoryStore final : public EventStore {
   std::vector<std::function<void(std::int64_t)>> wakers_;
 };
 
-// Checks an append's arguments (shared by every store). Error code: INVALID_APPEND.
-Result<void> check_append(const std::string& stream, std::int64_t expected_version,
-                          const std::vector<NewEvent>& events);
-
 }  // namespace upi::ledger

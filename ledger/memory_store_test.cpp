@@ -7,9 +7,17 @@ namespace {
 
 SystemClock system_clock;
 
+struct MemoryFixture : StoreFixture {
+  asio::io_context io_context;
+  MemoryStore memory{system_clock};
+  EventStore& store() override { return memory; }
+  asio::io_context& io() override { return io_context; }
+};
+
 INSTANTIATE_TEST_SUITE_P(Memory, EventStoreContract, ::testing::Values(StoreFactory([] {
-                           return std::unique_ptr<EventStore>(new MemoryStore(system_clock));
-                         })));
+                           return std::unique_ptr<StoreFixture>(new MemoryFixture);
+                         })),
+                         [](const auto&) { return std::string("memory"); });
 
 TEST(MemoryStore, VerifyFindsTheFirstTamperedEvent) {
   MemoryStore store(system_clock);

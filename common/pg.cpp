@@ -1,0 +1,181 @@
+#include "common/pg.h"
+
+#include <unistd.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cassert>
+
+namespace upi::pg {
+namespace {
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+std::string trimmed(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// Waits for the socket to be ready in one direction, or for the deadline.
+asio::awaitable<bool> ready_before(asio::posix::stream_descriptor& socket, bool write,
+                                   Deadline deadline) {
+  asio::steady_timer timer(socket.get_executor(), deadline);
+  bool timed_out = false;
+  timer.async_wait([&](const boost::system::error_code& ec) {
+    if (!ec) {
+      timed_out = true;
+      socket.cancel();
+    }
+  });
+  auto [ec] = co_await socket.async_wait(write ? asio::posix::stream_descriptor::wait_write
+                                               : asio::posix::stream_descriptor::wait_read,
+                                         kTuple);
+  timer.cancel();
+  co_return !timed_out && !ec;
+}
+
+}  // namespace
+
+std::int64_t Rows::int64(int row, int column) const {
+  return std::stoll(PQgetvalue(result_.get(), row, column));
+}
+
+Connection::Connection(asio::any_io_executor executor, PGconn* conn)
+    : conn_(conn), socket_(executor, ::dup(PQsocket(conn))) {}
+
+Connection::~Connection() {
+  boost::system::error_code ec;
+  socket_.close(ec);
+  PQfinish(conn_);
+}
+
+PgError Connection::fail_connection(std::string code, std::string message) {
+  broken_ = true;
+  return PgError{std::move(code), "", std::move(message)};
+}
+
+asio::awaitable<PgResult<std::unique_ptr<Connection>>> Connection::connect(std::string conninfo,
+                                                                           Deadline deadline) {
+  auto executor = co_await asio::this_coro::executor;
+  PGconn* conn = PQconnectStart(conninfo.c_str());
+  if (conn == nullptr) co_return std::unexpected(PgError{"PG_UNAVAILABLE", "", "out of memory"});
+  std::unique_ptr<PGconn, decltype(&PQfinish)> guard(conn, &PQfinish);
+  for (PostgresPollingStatusType status = PGRES_POLLING_WRITING;;) {
+    if (PQstatus(conn) == CONNECTION_BAD) {
+      co_return std::unexpected(PgError{"PG_UNAVAILABLE", "", trimmed(PQerrorMessage(conn))});
+    }
+    if (status == PGRES_POLLING_OK) break;
+    // libpq may switch sockets while connecting (several hosts), so wait on a fresh dup.
+    asio::posix::stream_descriptor socket(executor, ::dup(PQsocket(conn)));
+    const bool ready = co_await ready_before(socket, status == PGRES_POLLING_WRITING, deadline);
+    if (!ready) co_return std::unexpected(PgError{"PG_TIMEOUT", "", "connect: deadline passed"});
+    status = PQconnectPoll(conn);
+    if (status == PGRES_POLLING_FAILED) {
+      co_return std::unexpected(PgError{"PG_UNAVAILABLE", "", trimmed(PQerrorMessage(conn))});
+    }
+  }
+  if (PQsetnonblocking(conn, 1) != 0) {
+    co_return std::unexpected(PgError{"PG_UNAVAILABLE", "", trimmed(PQerrorMessage(conn))});
+  }
+  co_return std::unique_ptr<Connection>(new Connection(executor, guard.release()));
+}
+
+asio::awaitable<PgResult<void>> Connection::wait(bool write, Deadline deadline) {
+  // The result goes to a variable first: GCC 12 miscompiles co_await inside an if condition.
+  const bool ready = co_await ready_before(socket_, write, deadline);
+  if (!ready) {
+    co_return std::unexpected(fail_connection("PG_TIMEOUT", "no answer before the deadline"));
+  }
+  co_return PgResult<void>{};
+}
+
+// Sends what is queued, then reads results until libpq has none left.
+asio::awaitable<PgResult<std::vector<Rows>>> Connection::collect(Deadline deadline) {
+  for (;;) {
+    const int flushed = PQflush(conn_);
+    if (flushed < 0)
+      co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+    if (flushed == 0) break;
+    if (auto ok = co_await wait(true, deadline); !ok) co_return std::unexpected(ok.error());
+  }
+  std::vector<Rows> results;
+  std::optional<PgError> statement_error;
+  for (;;) {
+    if (PQconsumeInput(conn_) == 0) {
+      co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+    }
+    if (PQisBusy(conn_)) {
+      if (auto ok = co_await wait(false, deadline); !ok) co_return std::unexpected(ok.error());
+      continue;
+    }
+    PGresult* result = PQgetResult(conn_);
+    if (result == nullptr) break;
+    const auto status = PQresultStatus(result);
+    if (status == PGRES_FATAL_ERROR && !statement_error) {
+      const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+      statement_error =
+          PgError{"PG_ERROR", sqlstate ? sqlstate : "", trimmed(PQresultErrorMessage(result))};
+    }
+    results.emplace_back(result);
+  }
+  if (PQstatus(conn_) == CONNECTION_BAD) {
+    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+  }
+  if (statement_error) co_return std::unexpected(*statement_error);
+  co_return results;
+}
+
+asio::awaitable<PgResult<Rows>> Connection::query(std::string sql, std::vector<Param> params,
+                                                  Deadline deadline) {
+  assert(!broken_);
+  std::vector<const char*> values;
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                         values.data(), nullptr, nullptr, 0)) {
+    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+  }
+  auto results = co_await collect(deadline);
+  if (!results) co_return std::unexpected(results.error());
+  assert(results->size() == 1);
+  co_return results->back();
+}
+
+asio::awaitable<PgResult<void>> Connection::execute(std::string sql, Deadline deadline) {
+  assert(!broken_);
+  if (!PQsendQuery(conn_, sql.c_str())) {
+    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+  }
+  auto results = co_await collect(deadline);
+  if (!results) co_return std::unexpected(results.error());
+  co_return PgResult<void>{};
+}
+
+asio::awaitable<PgResult<std::vector<std::string>>> Connection::wait_notifications(
+    Deadline deadline) {
+  std::vector<std::string> channels;
+  for (;;) {
+    if (PQconsumeInput(conn_) == 0) {
+      co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+    }
+    while (PGnotify* n = PQnotifies(conn_)) {
+      channels.emplace_back(n->relname);
+      PQfreemem(n);
+    }
+    if (!channels.empty()) co_return channels;
+    const bool ready = co_await ready_before(socket_, false, deadline);
+    if (!ready) co_return channels;  // the deadline passed with nothing new
+  }
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace upi::pg

@@ -1,0 +1,82 @@
+// PostgreSQL through libpq in non-blocking mode on Asio: the connection's socket is waited on
+// by the event loop, and every wait has a deadline. Errors carry the server's SQLSTATE.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace upi::pg {
+
+namespace asio = boost::asio;
+using Deadline = std::chrono::steady_clock::time_point;
+using Param = std::optional<std::string>;  // nullopt is SQL NULL
+
+// Error codes: PG_UNAVAILABLE (connect failed, connection lost), PG_TIMEOUT (deadline passed:
+// the connection is then broken), PG_ERROR (the server refused the statement; sqlstate set).
+struct PgError {
+  std::string code;
+  std::string sqlstate;  // e.g. "40001", "23505"; empty when not from the server
+  std::string message;
+};
+
+template <typename T>
+using PgResult = std::expected<T, PgError>;
+
+// The rows of one statement's result.
+class Rows {
+ public:
+  Rows() = default;  // no rows
+  explicit Rows(PGresult* result) : result_(result, &PQclear) {}
+  int size() const { return PQntuples(result_.get()); }
+  bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column); }
+  std::string text(int row, int column) const { return PQgetvalue(result_.get(), row, column); }
+  std::int64_t int64(int row, int column) const;
+
+ private:
+  std::shared_ptr<PGresult> result_;
+};
+
+class Connection {
+ public:
+  // Connects with a libpq conninfo string ("host=... dbname=..." or a postgresql:// URL).
+  static asio::awaitable<PgResult<std::unique_ptr<Connection>>> connect(std::string conninfo,
+                                                                        Deadline deadline);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement with text parameters ($1, $2, ...); returns its rows.
+  asio::awaitable<PgResult<Rows>> query(std::string sql, std::vector<Param> params,
+                                        Deadline deadline);
+  // Runs statements with no parameters (a script, BEGIN, COMMIT, LISTEN ...).
+  asio::awaitable<PgResult<void>> execute(std::string sql, Deadline deadline);
+  // Waits until the server sends something (a notification), or the deadline passes.
+  // Returns the channels notified, empty on the deadline.
+  asio::awaitable<PgResult<std::vector<std::string>>> wait_notifications(Deadline deadline);
+  // True once the connection is unusable (lost, or abandoned mid-statement at a deadline).
+  bool broken() const { return broken_; }
+
+ private:
+  Connection(asio::any_io_executor executor, PGconn* conn);
+  asio::awaitable<PgResult<void>> wait(bool write, Deadline deadline);
+  asio::awaitable<PgResult<std::vector<Rows>>> collect(Deadline deadline);
+  PgError fail_connection(std::string code, std::string message);
+
+  PGconn* conn_;
+  asio::posix::stream_descriptor socket_;  // a dup of libpq's socket, for readiness only
+  bool broken_ = false;
+};
+
+// Quotes a SQL identifier ("schema name").
+std::string quote_identifier(const std::string& name);
+
+}  // namespace upi::pg

@@ -1,0 +1,94 @@
+// The durable event store on PostgreSQL.
+//
+// Appends wait in a bounded queue; one writer turns everything queued into one transaction
+// (group commit). Positions are handed out under the ledger_head row lock, taken late in that
+// transaction, so commits become visible in position order and a reader never sees N+1
+// before N. Streams' versions live in a stream-head table (optimistic concurrency); events
+// live in a table range-partitioned by month, with uniqueness of (stream, version) and of
+// position kept by the unpartitioned event_index. Triggers reject UPDATE, DELETE and TRUNCATE.
+// After each commit the writer sends NOTIFY upi_commits; a listener connection wakes
+// subscribers, who re-read from their checkpoint.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <memory>
+
+#include "common/clock.h"
+#include "common/pg.h"
+#include "common/waiters.h"
+#include "ledger/event_store.h"
+
+namespace upi::ledger {
+
+struct PostgresConfig {
+  std::string conninfo;
+  std::string schema = "upi";
+  std::size_t readers_max = 4;        // pooled connections for reads
+  int statement_timeout_ms = 10'000;  // deadline of every database round trip
+  std::size_t pending_appends_max = 10'000;
+  std::size_t batch_appends_max = 256;  // appends per group commit
+};
+
+class PostgresStore final : public EventStore {
+ public:
+  // Connects, creates the schema, applies migrations (safe when several nodes start at
+  // once), creates partitions ahead of need and starts the writer and the listener.
+  // Error code: STORE_UNAVAILABLE.
+  static asio::awaitable<Result<std::unique_ptr<PostgresStore>>> open(asio::io_context& io,
+                                                                      const Clock& clock,
+                                                                      PostgresConfig config);
+  ~PostgresStore() override;
+
+  asio::awaitable<Result<AppendResult>> append(std::string stream, std::int64_t expected_version,
+                                               std::vector<NewEvent> events) override;
+  asio::awaitable<Result<std::vector<RecordedEvent>>> read_stream(std::string stream,
+                                                                  std::int64_t from_version,
+                                                                  std::size_t limit) override;
+  asio::awaitable<Result<std::vector<RecordedEvent>>> read_all(std::int64_t after_position,
+                                                               std::size_t limit) override;
+  void on_commit(std::function<void(std::int64_t)> wake) override;
+
+  // Stops the writer and the listener; queued appends fail with STORE_UNAVAILABLE.
+  void close();
+  // Group commits so far, and appends they carried (for benchmarks and tests).
+  std::uint64_t commits() const { return commits_; }
+  std::uint64_t appends_committed() const { return appends_committed_; }
+
+ private:
+  struct Pending;
+  PostgresStore(asio::io_context& io, const Clock& clock, PostgresConfig config);
+
+  asio::awaitable<pg::PgResult<std::unique_ptr<pg::Connection>>> connect();
+  asio::awaitable<Result<void>> migrate(pg::Connection& conn);
+  asio::awaitable<void> write_loop();
+  asio::awaitable<pg::PgResult<void>> commit_batch(pg::Connection& conn,
+                                                   std::vector<Pending*>& batch);
+  asio::awaitable<void> listen_loop();
+  asio::awaitable<Result<std::unique_ptr<pg::Connection>>> acquire_reader();
+  void release_reader(std::unique_ptr<pg::Connection> conn);
+  asio::awaitable<Result<std::vector<RecordedEvent>>> read(std::string sql,
+                                                           std::vector<pg::Param> params);
+  pg::Deadline deadline() const;
+  void wake_subscribers(std::int64_t position);
+
+  asio::io_context& io_;
+  const Clock& clock_;
+  PostgresConfig config_;
+  std::deque<Pending*> queue_;
+  asio::steady_timer writer_wake_;
+  std::vector<std::unique_ptr<pg::Connection>> idle_readers_;
+  std::size_t readers_open_ = 0;  // idle and in use, at most readers_max
+  Waiters<int> reader_free_;
+  std::vector<std::function<void(std::int64_t)>> wakers_;
+  bool closed_ = false;
+  int loops_running_ = 0;
+  std::uint64_t commits_ = 0;
+  std::uint64_t appends_committed_ = 0;
+};
+
+// The SQL of migration N (1-based), for tests that look at the schema.
+std::vector<std::string> postgres_migrations();
+
+}  // namespace upi::ledger
