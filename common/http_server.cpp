@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -55,6 +56,18 @@ Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port
     return fail("LISTEN_FAILED",
                 "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
   return acceptor_.local_endpoint();
+}
+
+void Server::add_stream_route(std::string path, StreamHandler handler) {
+  stream_routes_[std::move(path)] = std::move(handler);
+}
+
+asio::awaitable<bool> StreamWriter::write(std::string bytes) {
+  if (!open_) co_return false;
+  stream_.expires_after(std::chrono::milliseconds(write_timeout_ms_));
+  auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
+  open_ = !ec;
+  co_return open_;
 }
 
 void Server::start() {
@@ -111,6 +124,13 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       response = std::move(*answer);
     } else {
       Request request = parser.release();
+      const std::string_view target = request.target();
+      auto streamed = stream_routes_.find(std::string(target.substr(0, target.find('?'))));
+      if (streamed != stream_routes_.end() && request.method() == beast_http::verb::get) {
+        StreamWriter writer(stream, limits_.write_timeout_ms);
+        co_await streamed->second(request, writer);
+        break;
+      }
       keep_alive = request.keep_alive();
       response = co_await handler_(request);
     }

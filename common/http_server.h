@@ -5,8 +5,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -28,6 +30,23 @@ struct ServerLimits {
 
 using Handler = std::function<asio::awaitable<Response>(const Request&)>;
 
+// Lets a handler write its own response bit by bit (server-sent events). The connection
+// closes when the handler returns.
+class StreamWriter {
+ public:
+  StreamWriter(boost::beast::tcp_stream& stream, int write_timeout_ms)
+      : stream_(stream), write_timeout_ms_(write_timeout_ms) {}
+  // Writes bytes before the write deadline; false once the client is gone or too slow to read.
+  asio::awaitable<bool> write(std::string bytes);
+
+ private:
+  boost::beast::tcp_stream& stream_;
+  int write_timeout_ms_;
+  bool open_ = true;
+};
+
+using StreamHandler = std::function<asio::awaitable<void>(const Request&, StreamWriter&)>;
+
 class Server {
  public:
   Server(asio::io_context& io, ServerLimits limits, Handler handler);
@@ -35,6 +54,8 @@ class Server {
 
   // Binds and listens on host:port (port 0 picks a free one). Error code: LISTEN_FAILED.
   Result<asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
+  // GET requests for exactly this path go to handler, which writes the response itself.
+  void add_stream_route(std::string path, StreamHandler handler);
   // Starts accepting; call after listen().
   void start();
   // Stops accepting and closes every open connection; in-flight handlers see their socket
@@ -49,6 +70,7 @@ class Server {
   ServerLimits limits_;
   Handler handler_;
   asio::ip::tcp::acceptor acceptor_;
+  std::map<std::string, StreamHandler> stream_routes_;
   std::set<asio::ip::tcp::socket*> open_;  // sockets of live connections, for stop()
   bool stopped_ = false;
 };

@@ -49,26 +49,31 @@ json::object event_to_json(const RecordedEvent& e) {
                       {"hash", e.hash}};
 }
 
-ChainReport verify_chain(const std::vector<RecordedEvent>& events) {
-  ChainReport report;
-  std::string prev = kGenesisHash;
-  for (const auto& e : events) {
-    const std::int64_t expected_position = report.events_checked + 1;
-    if (e.position != expected_position) {
-      report.problem = "position " + std::to_string(expected_position) + " is missing";
-    } else if (e.prev_hash != prev) {
-      report.problem = "prev_hash does not match the hash of the event before";
-    } else if (compute_hash(e) != e.hash) {
-      report.problem = "hash does not match the event's contents";
-    }
-    if (!report.problem.empty()) {
-      report.first_broken_position = expected_position;
-      return report;
-    }
-    prev = e.hash;
-    ++report.events_checked;
+bool ChainVerifier::feed(const RecordedEvent& e) {
+  if (report_.first_broken_position) return false;
+  const std::int64_t expected_position = report_.events_checked + 1;
+  if (e.position != expected_position) {
+    report_.problem = "position " + std::to_string(expected_position) + " is missing";
+  } else if (e.prev_hash != head_hash_) {
+    report_.problem = "prev_hash does not match the hash of the event before";
+  } else if (compute_hash(e) != e.hash) {
+    report_.problem = "hash does not match the event's contents";
   }
-  return report;
+  if (!report_.problem.empty()) {
+    report_.first_broken_position = expected_position;
+    return false;
+  }
+  head_hash_ = e.hash;
+  ++report_.events_checked;
+  return true;
+}
+
+ChainReport verify_chain(const std::vector<RecordedEvent>& events) {
+  ChainVerifier verifier;
+  for (const auto& e : events) {
+    if (!verifier.feed(e)) break;
+  }
+  return verifier.report();
 }
 
 }  // namespace upi::ledger

@@ -55,6 +55,19 @@ struct ChainReport {
   std::string problem;  // empty when the chain is intact
 };
 
+// Checks the chain one event at a time, so a long log can be verified page by page.
+class ChainVerifier {
+ public:
+  // Checks the next event (positions from 1, in order); false once the chain is broken.
+  bool feed(const RecordedEvent& event);
+  const ChainReport& report() const { return report_; }
+  const std::string& head_hash() const { return head_hash_; }  // of the last good event
+
+ private:
+  ChainReport report_;
+  std::string head_hash_ = kGenesisHash;
+};
+
 // Checks that events (in position order, starting at position 1) form an unbroken chain.
 ChainReport verify_chain(const std::vector<RecordedEvent>& events);
 

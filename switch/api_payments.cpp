@@ -1,10 +1,11 @@
-// Payments and ledger endpoints.
+// Payments endpoints.
 #include <boost/asio/steady_timer.hpp>
 #include <charconv>
 
 #include "ledger/payment_events.h"
 #include "switch/app.h"
 #include "switch/payment_request.h"
+#include "switch/query.h"
 
 namespace upi::api {
 namespace ev = ledger::events;
@@ -12,43 +13,9 @@ using http::Status;
 
 namespace {
 
-constexpr std::size_t kLedgerPageMax = 1000;
 constexpr auto kFreshnessWaitMax = std::chrono::seconds(5);
 // A wait for a terminal status re-reads at least this often, so a missed wake-up costs little.
 constexpr auto kWaitSlice = std::chrono::milliseconds(250);
-
-Response invalid(const Error& error) {
-  const bool malformed = error.code == "INVALID_JSON";
-  return http::problem(malformed ? Status::bad_request : Status::unprocessable_entity, error.code,
-                       error.message);
-}
-
-// A query parameter as an integer in [min, max], or fallback when absent.
-Result<std::int64_t> query_int(const std::map<std::string, std::string>& query,
-                               const std::string& name, std::int64_t fallback, std::int64_t min,
-                               std::int64_t max) {
-  auto it = query.find(name);
-  if (it == query.end()) return fallback;
-  std::int64_t value = 0;
-  const auto& text = it->second;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
-      value > max) {
-    return fail("INVALID_QUERY", "query parameter \"" + name + "\" must be an integer from " +
-                                     std::to_string(min) + " to " + std::to_string(max));
-  }
-  return value;
-}
-
-Result<void> only_known(const std::map<std::string, std::string>& query,
-                        std::initializer_list<std::string_view> known) {
-  for (const auto& [name, value] : query) {
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      return fail("INVALID_QUERY", "unknown query parameter \"" + name + "\"");
-    }
-  }
-  return {};
-}
 
 Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q) {
   if (auto ok = only_known(q, {"vpa", "status", "limit", "cursor", "min_position"}); !ok) {
@@ -204,23 +171,6 @@ asio::awaitable<Response> SwitchApp::payment_events(const Request&, const Params
   for (const auto& e : *stream) events.push_back(ledger::event_to_json(e));
   co_return http::json_response(Status::ok,
                                 json::object{{"payment_id", id}, {"events", std::move(events)}});
-}
-
-asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Params&) {
-  auto target = parse_target(req.target());
-  if (!target) co_return invalid(target.error());
-  if (auto ok = only_known(target->query, {"after", "limit"}); !ok) co_return invalid(ok.error());
-  auto after = query_int(target->query, "after", 0, 0, INT64_MAX);
-  auto limit = query_int(target->query, "limit", 100, 1, kLedgerPageMax);
-  if (!after || !limit) co_return invalid(!after ? after.error() : limit.error());
-  auto page = co_await store_.read_all(*after, static_cast<std::size_t>(*limit));
-  if (!page)
-    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", page.error().message);
-  json::array events;
-  for (const auto& e : *page) events.push_back(ledger::event_to_json(e));
-  const std::int64_t next = page->empty() ? *after : page->back().position;
-  co_return http::json_response(Status::ok,
-                                json::object{{"events", std::move(events)}, {"next_after", next}});
 }
 
 }  // namespace upi::api

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "ledger/payment_events.h"
@@ -44,6 +45,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       ids_(clock_, options.node_id),
       server_(io, http::ServerLimits{}, [this](const Request& r) { return handle(r); }) {
   engine_.on_terminal([this](const sagas::PaymentState& s) { log_outcome(s); });
+  store_.on_commit([this](std::int64_t) { asio::post(io_, [this] { log_advanced_.notify(0); }); });
   add_routes();
 }
 
@@ -58,6 +60,10 @@ void SwitchApp::add_routes() {
   router_.add("GET", "/v1/payments/{id}", bind(&SwitchApp::get_payment));
   router_.add("GET", "/v1/payments/{id}/events", bind(&SwitchApp::payment_events));
   router_.add("GET", "/v1/ledger/events", bind(&SwitchApp::ledger_events));
+  router_.add("GET", "/v1/ledger/verify", bind(&SwitchApp::ledger_verify));
+  server_.add_stream_route(
+      "/v1/ledger/stream",
+      [this](const Request& req, http::StreamWriter& out) { return ledger_stream(req, out); });
   router_.add("GET", "/v1/vpas/{vpa}", bind(&SwitchApp::resolve_vpa));
   router_.add("GET", "/v1/vpas/{vpa}/balance", bind(&SwitchApp::vpa_balance));
   router_.add("GET", "/v1/banks", bind(&SwitchApp::list_banks));
@@ -86,6 +92,14 @@ void SwitchApp::stop() {
   ready_ = false;
   server_.stop();
   engine_.stop();
+  log_advanced_.notify_all();
+}
+
+std::vector<std::string> SwitchApp::routes() const {
+  std::vector<std::string> out;
+  for (const auto& route : router_.routes()) out.push_back(route.method + " " + route.pattern);
+  out.push_back("GET /v1/ledger/stream");
+  return out;
 }
 
 asio::awaitable<Response> SwitchApp::handle(const Request& request) {

@@ -20,6 +20,8 @@
 
 namespace upi::api {
 
+inline constexpr std::size_t kLedgerStreamsMax = 64;
+
 class SwitchApp {
  public:
   // Loads the world and scheme and wires every part. Error codes: INVALID_WORLD,
@@ -31,7 +33,8 @@ class SwitchApp {
   // Stops accepting, closes connections, stops the engine; the loop then runs dry.
   void stop();
 
-  const std::vector<Route>& routes() const { return router_.routes(); }
+  // Every route, as "METHOD /pattern" (the router's and the streamed ones).
+  std::vector<std::string> routes() const;
   const World& world() const { return world_; }
 
  private:
@@ -47,6 +50,9 @@ class SwitchApp {
   asio::awaitable<Response> list_payments(const Request& req, const Params& params);
   asio::awaitable<Response> payment_events(const Request& req, const Params& params);
   asio::awaitable<Response> ledger_events(const Request& req, const Params& params);
+  asio::awaitable<Response> ledger_verify(const Request& req, const Params& params);
+  asio::awaitable<void> ledger_stream(const Request& req, http::StreamWriter& out);
+  asio::awaitable<Result<std::int64_t>> stream_start(const Request& req);
   asio::awaitable<Response> resolve_vpa(const Request& req, const Params& params);
   asio::awaitable<Response> vpa_balance(const Request& req, const Params& params);
   asio::awaitable<Response> list_banks(const Request& req, const Params& params);
@@ -80,6 +86,8 @@ class SwitchApp {
   HttpMetrics http_metrics_;
   Router router_;
   http::Server server_;
+  Waiters<int> log_advanced_;  // woken after every commit, for live streams
+  std::size_t streams_open_ = 0;
   bool ready_ = false;
 };
 

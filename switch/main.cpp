@@ -24,8 +24,7 @@ int run(const upi::api::Options& options) {
     return 2;
   }
   if (options.print_routes) {
-    for (const auto& route : (*app)->routes())
-      std::cout << route.method << " " << route.pattern << "\n";
+    for (const auto& route : (*app)->routes()) std::cout << route << "\n";
     return 0;
   }
   auto endpoint = (*app)->start();

@@ -1,0 +1,134 @@
+// The global log: pages, a live stream (server-sent events) and hash-chain verification.
+#include <spdlog/spdlog.h>
+
+#include <sstream>
+
+#include "switch/app.h"
+#include "switch/query.h"
+
+namespace upi::api {
+using http::Status;
+
+namespace {
+
+constexpr std::int64_t kLedgerPageMax = 1000;
+constexpr std::size_t kStreamPage = 200;
+constexpr auto kKeepAliveInterval = std::chrono::seconds(15);
+
+std::string sse_frame(const ledger::RecordedEvent& e) {
+  return "id: " + std::to_string(e.position) + "\nevent: " + e.type +
+         "\ndata: " + to_json(ledger::event_to_json(e)) + "\n\n";
+}
+
+// A whole response as bytes, for answering a stream request that cannot start.
+std::string serialised(Response response) {
+  response.keep_alive(false);
+  response.prepare_payload();
+  std::ostringstream out;
+  out << response;
+  return out.str();
+}
+
+}  // namespace
+
+asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Params&) {
+  auto target = parse_target(req.target());
+  if (!target) co_return invalid(target.error());
+  if (auto ok = only_known(target->query, {"after", "limit"}); !ok) co_return invalid(ok.error());
+  auto after = query_int(target->query, "after", 0, 0, INT64_MAX);
+  auto limit = query_int(target->query, "limit", 100, 1, kLedgerPageMax);
+  if (!after || !limit) co_return invalid(!after ? after.error() : limit.error());
+  auto page = co_await store_.read_all(*after, static_cast<std::size_t>(*limit));
+  if (!page)
+    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", page.error().message);
+  json::array events;
+  for (const auto& e : *page) events.push_back(ledger::event_to_json(e));
+  const std::int64_t next = page->empty() ? *after : page->back().position;
+  co_return http::json_response(Status::ok,
+                                json::object{{"events", std::move(events)}, {"next_after", next}});
+}
+
+asio::awaitable<Result<std::int64_t>> SwitchApp::stream_start(const Request& req) {
+  auto target = parse_target(req.target());
+  if (!target) co_return std::unexpected(target.error());
+  if (auto ok = only_known(target->query, {"after"}); !ok) co_return std::unexpected(ok.error());
+  auto after = query_int(target->query, "after", 0, 0, INT64_MAX);
+  // A reconnecting EventSource sends the id of the last event it saw.
+  const auto last_id = req.find("Last-Event-ID");
+  if (after && last_id != req.end()) {
+    std::map<std::string, std::string> from_header{
+        {"Last-Event-ID", std::string(last_id->value())}};
+    after = query_int(from_header, "Last-Event-ID", 0, 0, INT64_MAX);
+  }
+  co_return after;
+}
+
+asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamWriter& out) {
+  auto after = co_await stream_start(req);
+  if (!after) {
+    co_await out.write(serialised(invalid(after.error())));
+    co_return;
+  }
+  if (streams_open_ >= kLedgerStreamsMax || !ready_) {
+    co_await out.write(serialised(http::problem(Status::service_unavailable, "STREAMS_FULL",
+                                                "too many live ledger streams are open")));
+    co_return;
+  }
+  ++streams_open_;
+  struct Close {
+    std::size_t& open;
+    ~Close() { --open; }
+  } close{streams_open_};
+  bool alive = co_await out.write(
+      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+      "Connection: close\r\n\r\n");
+  std::int64_t position = *after;
+  while (alive && ready_) {
+    auto page = co_await store_.read_all(position, kStreamPage);
+    if (!page) {
+      const std::string failure =
+          "event: error\ndata: " + to_json(json::object{{"code", "STORE_UNAVAILABLE"}}) + "\n\n";
+      co_await out.write(failure);
+      co_return;
+    }
+    for (const auto& e : *page) {
+      alive = co_await out.write(sse_frame(e));
+      if (!alive) break;
+      position = e.position;
+    }
+    if (!page->empty()) continue;
+    const auto deadline = std::chrono::steady_clock::now() + kKeepAliveInterval;
+    co_await log_advanced_.wait(0, deadline);
+    if (std::chrono::steady_clock::now() >= deadline) {
+      alive = co_await out.write(": keep-alive\n\n");
+    }
+  }
+  if (!alive)
+    spdlog::info("ledger stream client dropped at position {}: gone or too slow to read", position);
+}
+
+asio::awaitable<Response> SwitchApp::ledger_verify(const Request&, const Params&) {
+  ledger::ChainVerifier verifier;
+  for (std::int64_t after = 0;;) {
+    auto page = co_await store_.read_all(after, ledger::kReadLimitMax);
+    if (!page)
+      co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
+                              page.error().message);
+    for (const auto& e : *page) {
+      if (!verifier.feed(e)) break;
+      after = e.position;
+    }
+    if (page->size() < ledger::kReadLimitMax || verifier.report().first_broken_position) break;
+  }
+  const auto& report = verifier.report();
+  json::object body{{"ok", !report.first_broken_position.has_value()},
+                    {"events_checked", report.events_checked},
+                    {"head_hash", verifier.head_hash()}};
+  body["first_broken_position"] = report.first_broken_position
+                                      ? json::value(*report.first_broken_position)
+                                      : json::value(nullptr);
+  body["problem"] = report.problem.empty() ? json::value(nullptr) : json::value(report.problem);
+  co_return http::json_response(Status::ok, body);
+}
+
+}  // namespace upi::api

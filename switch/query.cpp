@@ -1,0 +1,40 @@
+#include "switch/query.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace upi::api {
+
+Result<std::int64_t> query_int(const std::map<std::string, std::string>& query,
+                               const std::string& name, std::int64_t fallback, std::int64_t min,
+                               std::int64_t max) {
+  auto it = query.find(name);
+  if (it == query.end()) return fallback;
+  std::int64_t value = 0;
+  const auto& text = it->second;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
+      value > max) {
+    return fail("INVALID_QUERY", "query parameter \"" + name + "\" must be an integer from " +
+                                     std::to_string(min) + " to " + std::to_string(max));
+  }
+  return value;
+}
+
+Result<void> only_known(const std::map<std::string, std::string>& query,
+                        std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : query) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      return fail("INVALID_QUERY", "unknown query parameter \"" + name + "\"");
+    }
+  }
+  return {};
+}
+
+http::Response invalid(const Error& error) {
+  const bool malformed = error.code == "INVALID_JSON";
+  return http::problem(malformed ? http::Status::bad_request : http::Status::unprocessable_entity,
+                       error.code, error.message);
+}
+
+}  // namespace upi::api

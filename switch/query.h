@@ -1,0 +1,26 @@
+// Query-string checks and problem answers shared by the handlers.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+#include "common/problem.h"
+
+namespace upi::api {
+
+// A query parameter as an integer in [min, max], or fallback when absent.
+// Error code: INVALID_QUERY.
+Result<std::int64_t> query_int(const std::map<std::string, std::string>& query,
+                               const std::string& name, std::int64_t fallback, std::int64_t min,
+                               std::int64_t max);
+// INVALID_QUERY for the first parameter not in known.
+Result<void> only_known(const std::map<std::string, std::string>& query,
+                        std::initializer_list<std::string_view> known);
+// 400 for INVALID_JSON, 422 for everything else the client sent wrong.
+http::Response invalid(const Error& error);
+
+}  // namespace upi::api
