@@ -169,6 +169,48 @@ asio::awaitable<PgResult<std::vector<std::string>>> Connection::wait_notificatio
   }
 }
 
+asio::awaitable<PgResult<std::unique_ptr<Connection>>> Pool::connect() {
+  auto conn = co_await Connection::connect(conninfo_, deadline());
+  if (!conn) co_return std::unexpected(conn.error());
+  auto set =
+      co_await (*conn)->execute("SET search_path TO " + quote_identifier(schema_), deadline());
+  if (!set) co_return std::unexpected(set.error());
+  co_return std::move(*conn);
+}
+
+asio::awaitable<PgResult<std::unique_ptr<Connection>>> Pool::acquire() {
+  const Deadline until = deadline();
+  for (;;) {
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      co_return conn;
+    }
+    if (open_ < size_max_) {
+      ++open_;
+      auto fresh = co_await connect();
+      if (!fresh) --open_;
+      co_return std::move(fresh);
+    }
+    if (std::chrono::steady_clock::now() >= until) {
+      co_return std::unexpected(PgError{"PG_BUSY", "", "every pooled connection is in use"});
+    }
+    asio::steady_timer timer(co_await asio::this_coro::executor, until);
+    auto it = waiting_.emplace(until, &timer);
+    co_await timer.async_wait(kTuple);
+    waiting_.erase(it);
+  }
+}
+
+void Pool::release(std::unique_ptr<Connection> conn) {
+  if (conn->broken()) {
+    --open_;
+  } else {
+    idle_.push_back(std::move(conn));
+  }
+  if (!waiting_.empty()) waiting_.begin()->second->cancel();  // the longest waiter goes first
+}
+
 std::string quote_identifier(const std::string& name) {
   std::string out = "\"";
   for (char c : name) {

@@ -6,7 +6,9 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +76,36 @@ class Connection {
   PGconn* conn_;
   asio::posix::stream_descriptor socket_;  // a dup of libpq's socket, for readiness only
   bool broken_ = false;
+};
+
+// A bounded pool of connections that all use one schema. Single-threaded (one event loop).
+class Pool {
+ public:
+  Pool(std::string conninfo, std::string schema, std::size_t size_max, int timeout_ms)
+      : conninfo_(std::move(conninfo)),
+        schema_(std::move(schema)),
+        size_max_(size_max),
+        timeout_ms_(timeout_ms) {}
+
+  // An idle connection, a new one while fewer than size_max are open, or the first one given
+  // back before the timeout. Error codes: PG_UNAVAILABLE, PG_TIMEOUT, PG_BUSY.
+  asio::awaitable<PgResult<std::unique_ptr<Connection>>> acquire();
+  // Gives a connection back; a broken one is closed and frees its place.
+  void release(std::unique_ptr<Connection> conn);
+  // A new connection outside the pool, with the schema on its search path.
+  asio::awaitable<PgResult<std::unique_ptr<Connection>>> connect();
+  Deadline deadline() const {
+    return std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+  }
+
+ private:
+  std::string conninfo_;
+  std::string schema_;
+  std::size_t size_max_;
+  int timeout_ms_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  std::size_t open_ = 0;  // idle and in use
+  std::multimap<Deadline, asio::steady_timer*> waiting_;
 };
 
 // Quotes a SQL identifier ("schema name").

@@ -11,8 +11,6 @@
 #include <ctime>
 #include <map>
 
-#include "common/waiters.h"
-
 namespace upi::ledger {
 namespace {
 
@@ -135,7 +133,12 @@ struct PostgresStore::Pending {
 };
 
 PostgresStore::PostgresStore(asio::io_context& io, const Clock& clock, PostgresConfig config)
-    : io_(io), clock_(clock), config_(std::move(config)), writer_wake_(io) {}
+    : io_(io),
+      clock_(clock),
+      config_(std::move(config)),
+      writer_wake_(io),
+      readers_(config_.conninfo, config_.schema, config_.readers_max,
+               config_.statement_timeout_ms) {}
 
 PostgresStore::~PostgresStore() {
   close();
@@ -146,12 +149,7 @@ pg::Deadline PostgresStore::deadline() const {
 }
 
 asio::awaitable<pg::PgResult<std::unique_ptr<pg::Connection>>> PostgresStore::connect() {
-  auto conn = co_await pg::Connection::connect(config_.conninfo, deadline());
-  if (!conn) co_return std::unexpected(conn.error());
-  auto set = co_await (*conn)->execute("SET search_path TO " + pg::quote_identifier(config_.schema),
-                                       deadline());
-  if (!set) co_return std::unexpected(set.error());
-  co_return std::move(*conn);
+  co_return co_await readers_.connect();
 }
 
 asio::awaitable<Result<std::unique_ptr<PostgresStore>>> PostgresStore::open(asio::io_context& io,
@@ -414,46 +412,12 @@ asio::awaitable<void> PostgresStore::listen_loop() {
   --loops_running_;
 }
 
-asio::awaitable<Result<std::unique_ptr<pg::Connection>>> PostgresStore::acquire_reader() {
-  const auto until = deadline();
-  for (;;) {
-    if (!idle_readers_.empty()) {
-      auto conn = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      co_return conn;
-    }
-    if (readers_open_ < config_.readers_max) {
-      ++readers_open_;
-      auto fresh = co_await connect();
-      if (!fresh) {
-        --readers_open_;
-        reader_free_.notify(0);
-        co_return std::unexpected(unavailable(fresh.error()));
-      }
-      co_return std::move(*fresh);
-    }
-    if (std::chrono::steady_clock::now() >= until) {
-      co_return fail("STORE_BUSY", "every database connection for reads is in use");
-    }
-    co_await reader_free_.wait(0, until);
-  }
-}
-
-void PostgresStore::release_reader(std::unique_ptr<pg::Connection> conn) {
-  if (conn->broken()) {
-    --readers_open_;
-  } else {
-    idle_readers_.push_back(std::move(conn));
-  }
-  reader_free_.notify(0);
-}
-
 asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read(
     std::string sql, std::vector<pg::Param> params) {
-  auto conn = co_await acquire_reader();
-  if (!conn) co_return std::unexpected(conn.error());
+  auto conn = co_await readers_.acquire();
+  if (!conn) co_return std::unexpected(unavailable(conn.error()));
   auto rows = co_await (*conn)->query(std::move(sql), std::move(params), deadline());
-  release_reader(std::move(*conn));
+  readers_.release(std::move(*conn));
   if (!rows) co_return std::unexpected(unavailable(rows.error()));
   std::vector<RecordedEvent> events;
   for (int i = 0; i < rows->size(); ++i) {

@@ -17,7 +17,6 @@
 
 #include "common/clock.h"
 #include "common/pg.h"
-#include "common/waiters.h"
 #include "ledger/event_store.h"
 
 namespace upi::ledger {
@@ -66,8 +65,6 @@ class PostgresStore final : public EventStore {
   asio::awaitable<pg::PgResult<void>> commit_batch(pg::Connection& conn,
                                                    std::vector<Pending*>& batch);
   asio::awaitable<void> listen_loop();
-  asio::awaitable<Result<std::unique_ptr<pg::Connection>>> acquire_reader();
-  void release_reader(std::unique_ptr<pg::Connection> conn);
   asio::awaitable<Result<std::vector<RecordedEvent>>> read(std::string sql,
                                                            std::vector<pg::Param> params);
   pg::Deadline deadline() const;
@@ -78,9 +75,7 @@ class PostgresStore final : public EventStore {
   PostgresConfig config_;
   std::deque<Pending*> queue_;
   asio::steady_timer writer_wake_;
-  std::vector<std::unique_ptr<pg::Connection>> idle_readers_;
-  std::size_t readers_open_ = 0;  // idle and in use, at most readers_max
-  Waiters<int> reader_free_;
+  pg::Pool readers_;
   std::vector<std::function<void(std::int64_t)>> wakers_;
   bool closed_ = false;
   int loops_running_ = 0;
