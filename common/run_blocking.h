@@ -5,6 +5,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <future>
 
 namespace upi {
 
@@ -13,6 +15,17 @@ T run_blocking(boost::asio::awaitable<T> operation) {
   boost::asio::io_context io;
   auto future = boost::asio::co_spawn(io, std::move(operation), boost::asio::use_future);
   io.run();
+  return future.get();
+}
+
+// Runs operation on io until it finishes, even when io has other work that never ends.
+template <typename T>
+T run_on(boost::asio::io_context& io, boost::asio::awaitable<T> operation) {
+  auto future = boost::asio::co_spawn(io, std::move(operation), boost::asio::use_future);
+  while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    io.run_one_for(std::chrono::milliseconds(100));
+    if (io.stopped()) io.restart();
+  }
   return future.get();
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 
+#include "common/run_blocking.h"
 #include "ledger/event_store.h"
 
 namespace upi::ledger {
@@ -24,16 +25,7 @@ struct StoreFixture {
 // Null when the store cannot be had here (the suite then skips, saying why).
 using StoreFactory = std::function<std::unique_ptr<StoreFixture>()>;
 
-// Runs op on io until it finishes (io may have other work that never ends).
-template <typename T>
-T run_on(asio::io_context& io, asio::awaitable<T> op) {
-  auto future = asio::co_spawn(io, std::move(op), asio::use_future);
-  while (future.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-    io.run_one_for(std::chrono::milliseconds(100));
-    if (io.stopped()) io.restart();
-  }
-  return future.get();
-}
+using upi::run_on;
 
 class EventStoreContract : public ::testing::TestWithParam<StoreFactory> {};
 

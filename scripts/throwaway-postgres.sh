@@ -3,6 +3,7 @@
 # that folder (so no port can clash and no system service is needed).
 #   scripts/throwaway-postgres.sh start DIR   prints the connection string
 #   scripts/throwaway-postgres.sh stop DIR    stops it and removes DIR
+# fsync is off (tests do not crash the server) unless UPI_PG_FSYNC=on (benchmarks).
 set -euo pipefail
 bin=/usr/lib/postgresql/15/bin
 command=$1
@@ -19,7 +20,8 @@ case "$command" in
     if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
     as_postgres "$bin/initdb" -D "$dir/data" -U upi --auth=trust -E UTF8 --no-sync >/dev/null
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses='' -c max_connections=200 -c fsync=off" start >/dev/null
+      -o "-k $dir -c listen_addresses='' -c max_connections=200 -c fsync=${UPI_PG_FSYNC:-off}" \
+      start >/dev/null
     echo "host=$dir dbname=postgres user=upi"
     ;;
   stop)
