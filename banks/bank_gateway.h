@@ -1,11 +1,12 @@
 // How the switch talks to a bank: one call per leg, each with a deadline. A gateway may be
-// in-process (InProcessGateway) or remote over HTTP; the saga cannot tell them apart.
+// in-process (SimulatedGateway) or remote over HTTP; the saga cannot tell them apart.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <string>
 
+#include "banks/bank_core.h"
 #include "banks/mock_bank.h"
 #include "common/error.h"
 #include "common/money.h"
@@ -46,11 +47,11 @@ class BankGateway {
   virtual asio::awaitable<Result<Paise>> balance(std::string account, Deadline deadline) = 0;
 };
 
-// A gateway to a MockBank in this process that plays its fault rules for real: a timeout
-// waits out the caller's deadline, a lost response applies the leg and then waits it out.
-class InProcessGateway final : public BankGateway {
+// A gateway that plays a bank's fault rules for real in front of its books: a timeout waits
+// out the caller's deadline, a lost response applies the leg and then waits it out.
+class SimulatedGateway final : public BankGateway {
  public:
-  explicit InProcessGateway(MockBank& bank) : bank_(bank) {}
+  SimulatedGateway(BankCore& core, FaultPlan& faults) : core_(core), faults_(faults) {}
 
   asio::awaitable<LegCall> debit(std::string leg_id, std::string account, Paise amount,
                                  Deadline deadline) override;
@@ -66,7 +67,8 @@ class InProcessGateway final : public BankGateway {
   asio::awaitable<LegCall> leg(Operation op, LegKind kind, const std::string& leg_id,
                                const std::string& account, Paise amount, Deadline deadline,
                                Apply apply);
-  MockBank& bank_;
+  BankCore& core_;
+  FaultPlan& faults_;
 };
 
 }  // namespace upi::banks

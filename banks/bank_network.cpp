@@ -14,8 +14,9 @@ Result<std::unique_ptr<BankNetwork>> BankNetwork::create(const World& world,
     }
     const std::uint64_t seed = fault_seed ^ std::hash<std::string>{}(spec.code);
     auto mock = std::make_unique<MockBank>(spec, world.accounts, seed);
-    auto gateway = std::make_unique<InProcessGateway>(*mock);
-    network->banks_.emplace(spec.code, Entry{std::move(mock), std::move(gateway)});
+    auto core = std::make_unique<MemoryBankCore>(*mock);
+    auto gateway = std::make_unique<SimulatedGateway>(*core, mock->faults());
+    network->banks_.emplace(spec.code, Entry{std::move(mock), std::move(core), std::move(gateway)});
   }
   return network;
 }

@@ -25,6 +25,7 @@ class BankNetwork {
  private:
   struct Entry {
     std::unique_ptr<MockBank> mock;
+    std::unique_ptr<BankCore> core;
     std::unique_ptr<BankGateway> gateway;
   };
   std::map<std::string, Entry> banks_;

@@ -14,7 +14,8 @@ struct GatewayTest : ::testing::Test {
   MockBank bank{BankSpec{"SBI", "SBI", {Rail::kImps}, ""},
                 {{{"alice", "ok"}, "Alice", "SBI", "111111", 100'00}},
                 3};
-  InProcessGateway gateway{bank};
+  MemoryBankCore core{bank};
+  SimulatedGateway gateway{core, bank.faults()};
   void fault(Operation op, FaultAction action, std::int64_t delay_ms = 0) {
     bank.faults().set({FaultRule{op, action, 1.0, 1, delay_ms}});
   }
