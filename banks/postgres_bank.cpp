@@ -1,0 +1,262 @@
+#include "banks/postgres_bank.h"
+
+namespace upi::banks {
+namespace {
+
+constexpr std::int64_t kBanksLockId = 7'424'243;  // pg_advisory_xact_lock key
+
+// Every function returns a bank_legs row; a new row starts from bank_new_leg's defaults.
+constexpr char kSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS bank_accounts (
+  bank text NOT NULL, account text NOT NULL, balance bigint NOT NULL CHECK (balance >= 0),
+  PRIMARY KEY (bank, account));
+CREATE TABLE IF NOT EXISTS bank_legs (
+  bank text NOT NULL, leg_id text NOT NULL, kind text NOT NULL,
+  account text NOT NULL, amount bigint NOT NULL, reverses_leg_id text NOT NULL,
+  reversed boolean NOT NULL, closed_unseen boolean NOT NULL, outcome text NOT NULL,
+  code text NOT NULL, upi_code text NOT NULL, message text NOT NULL,
+  bank_reference text NOT NULL, nothing_to_reverse boolean NOT NULL,
+  PRIMARY KEY (bank, leg_id));
+CREATE SEQUENCE IF NOT EXISTS bank_reference_seq;
+
+CREATE OR REPLACE FUNCTION bank_new_leg(p_bank text, p_leg text, p_kind text, p_account text,
+                                        p_amount bigint) RETURNS bank_legs
+LANGUAGE sql AS $$
+  SELECT ROW(p_bank, p_leg, p_kind, p_account, p_amount, '', false, false, 'applied', '', '', '',
+             '', false)::bank_legs $$;
+
+CREATE OR REPLACE FUNCTION bank_reference(p_bank text) RETURNS text
+LANGUAGE sql AS $$ SELECT p_bank || lpad(nextval('bank_reference_seq')::text, 12, '0') $$;
+
+CREATE OR REPLACE FUNCTION bank_closed_leg(p_bank text, p_leg text) RETURNS bank_legs
+LANGUAGE sql AS $$
+  SELECT ROW(p_bank, p_leg, 'debit', '', 0, '', false, true, 'declined', 'LEG_CLOSED', 'U30',
+             'the bank already reported this leg as not received; it will not apply it now',
+             '', false)::bank_legs $$;
+
+CREATE OR REPLACE FUNCTION bank_debit(p_bank text, p_leg text, p_account text, p_amount bigint)
+RETURNS bank_legs LANGUAGE plpgsql AS $$
+DECLARE l bank_legs; bal bigint;
+BEGIN
+  SELECT * INTO l FROM bank_legs WHERE bank = p_bank AND leg_id = p_leg;
+  IF FOUND THEN RETURN l; END IF;
+  l := bank_new_leg(p_bank, p_leg, 'debit', p_account, p_amount);
+  SELECT balance INTO bal FROM bank_accounts WHERE bank = p_bank AND account = p_account FOR UPDATE;
+  IF NOT FOUND THEN
+    l.outcome := 'declined'; l.code := 'ACCOUNT_NOT_FOUND'; l.upi_code := 'U30';
+    l.message := 'no such account at ' || p_bank;
+  ELSIF bal < p_amount THEN
+    l.outcome := 'declined'; l.code := 'INSUFFICIENT_FUNDS'; l.upi_code := 'Z9';
+    l.message := 'the payer''s balance is too low';
+  ELSE
+    UPDATE bank_accounts SET balance = balance - p_amount WHERE bank = p_bank AND account = p_account;
+    l.bank_reference := bank_reference(p_bank);
+  END IF;
+  INSERT INTO bank_legs VALUES (l.*);
+  RETURN l;
+END $$;
+
+CREATE OR REPLACE FUNCTION bank_credit(p_bank text, p_leg text, p_account text, p_amount bigint)
+RETURNS bank_legs LANGUAGE plpgsql AS $$
+DECLARE l bank_legs;
+BEGIN
+  SELECT * INTO l FROM bank_legs WHERE bank = p_bank AND leg_id = p_leg;
+  IF FOUND THEN RETURN l; END IF;
+  l := bank_new_leg(p_bank, p_leg, 'credit', p_account, p_amount);
+  UPDATE bank_accounts SET balance = balance + p_amount WHERE bank = p_bank AND account = p_account;
+  IF NOT FOUND THEN
+    l.outcome := 'declined'; l.code := 'ACCOUNT_NOT_FOUND'; l.upi_code := 'U31';
+    l.message := 'no such account at ' || p_bank;
+  ELSE
+    l.bank_reference := bank_reference(p_bank);
+  END IF;
+  INSERT INTO bank_legs VALUES (l.*);
+  RETURN l;
+END $$;
+
+CREATE OR REPLACE FUNCTION bank_reverse(p_bank text, p_leg text, p_debit_leg text)
+RETURNS bank_legs LANGUAGE plpgsql AS $$
+DECLARE l bank_legs; d bank_legs;
+BEGIN
+  SELECT * INTO l FROM bank_legs WHERE bank = p_bank AND leg_id = p_leg;
+  IF FOUND THEN RETURN l; END IF;
+  l := bank_new_leg(p_bank, p_leg, 'reversal', '', 0);
+  l.reverses_leg_id := p_debit_leg;
+  SELECT * INTO d FROM bank_legs WHERE bank = p_bank AND leg_id = p_debit_leg FOR UPDATE;
+  IF NOT FOUND THEN
+    INSERT INTO bank_legs VALUES ((bank_closed_leg(p_bank, p_debit_leg)).*);
+    l.nothing_to_reverse := true;
+  ELSIF d.kind <> 'debit' THEN
+    l.outcome := 'declined'; l.code := 'REVERSAL_DECLINED'; l.upi_code := 'U32';
+    l.message := p_debit_leg || ' is not a debit leg';
+  ELSIF d.outcome <> 'applied' OR d.reversed THEN
+    l.nothing_to_reverse := true;
+  ELSE
+    UPDATE bank_legs SET reversed = true WHERE bank = p_bank AND leg_id = p_debit_leg;
+    UPDATE bank_accounts SET balance = balance + d.amount WHERE bank = p_bank AND account = d.account;
+    l.account := d.account; l.amount := d.amount;
+  END IF;
+  IF l.outcome = 'applied' THEN l.bank_reference := bank_reference(p_bank); END IF;
+  INSERT INTO bank_legs VALUES (l.*);
+  RETURN l;
+END $$;
+
+CREATE OR REPLACE FUNCTION bank_decline(p_bank text, p_kind text, p_leg text, p_account text,
+                                        p_amount bigint) RETURNS bank_legs
+LANGUAGE plpgsql AS $$
+DECLARE l bank_legs;
+BEGIN
+  SELECT * INTO l FROM bank_legs WHERE bank = p_bank AND leg_id = p_leg;
+  IF FOUND THEN RETURN l; END IF;
+  l := bank_new_leg(p_bank, p_leg, p_kind, p_account, p_amount);
+  l.outcome := 'declined';
+  l.code := CASE p_kind WHEN 'debit' THEN 'DEBIT_DECLINED' WHEN 'credit' THEN 'CREDIT_DECLINED'
+                        ELSE 'REVERSAL_DECLINED' END;
+  l.upi_code := CASE p_kind WHEN 'debit' THEN 'U30' WHEN 'credit' THEN 'U31' ELSE 'U32' END;
+  l.message := CASE p_kind WHEN 'debit' THEN 'the payer''s bank declined the debit'
+                           WHEN 'credit' THEN 'the payee''s bank declined the credit'
+                           ELSE 'the bank declined the reversal' END;
+  INSERT INTO bank_legs VALUES (l.*);
+  RETURN l;
+END $$;
+
+CREATE OR REPLACE FUNCTION bank_status(p_bank text, p_leg text) RETURNS bank_legs
+LANGUAGE plpgsql AS $$
+DECLARE l bank_legs;
+BEGIN
+  SELECT * INTO l FROM bank_legs WHERE bank = p_bank AND leg_id = p_leg;
+  IF FOUND THEN RETURN l; END IF;
+  l := bank_closed_leg(p_bank, p_leg);
+  INSERT INTO bank_legs VALUES (l.*);
+  RETURN l;
+END $$;
+)sql";
+
+constexpr char kLegColumns[] =
+    "SELECT outcome, code, upi_code, message, bank_reference, nothing_to_reverse, closed_unseen "
+    "FROM ";
+
+LegAnswer answer_from(const pg::Rows& rows) {
+  LegAnswer a;
+  a.outcome = rows.text(0, 0) == "applied" ? LegOutcome::kApplied : LegOutcome::kDeclined;
+  a.code = rows.text(0, 1);
+  a.upi_code = rows.text(0, 2);
+  a.message = rows.text(0, 3);
+  a.bank_reference = rows.text(0, 4);
+  a.nothing_to_reverse = rows.text(0, 5) == "t";
+  return a;
+}
+
+std::string array_of(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += (i ? ",\"" : "\"");
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+Error unavailable(const pg::PgError& e) {
+  return Error{"BANKS_UNAVAILABLE", "bank books in PostgreSQL: " + e.message};
+}
+
+}  // namespace
+
+asio::awaitable<Result<void>> prepare_postgres_banks(pg::Pool& pool, const World& world) {
+  auto conn = co_await pool.acquire();
+  if (!conn) co_return std::unexpected(unavailable(conn.error()));
+  const std::string ddl =
+      "BEGIN; SET LOCAL client_min_messages = warning; "
+      "SELECT pg_advisory_xact_lock(" +
+      std::to_string(kBanksLockId) + ");" + kSchema + "COMMIT;";
+  auto created = co_await (*conn)->execute(ddl, pool.deadline());
+  std::vector<std::string> banks, accounts, balances;
+  for (const auto& a : world.accounts) {
+    banks.push_back(a.bank);
+    accounts.push_back(a.account);
+    balances.push_back(std::to_string(a.balance));
+  }
+  std::vector<pg::Param> seed{array_of(banks), array_of(accounts), array_of(balances)};
+  pg::PgResult<pg::Rows> seeded = std::unexpected(created ? pg::PgError{} : created.error());
+  if (created) {
+    seeded = co_await (*conn)->query(
+        "INSERT INTO bank_accounts (bank, account, balance) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING",
+        std::move(seed), pool.deadline());
+  }
+  pool.release(std::move(*conn));
+  if (!seeded) co_return std::unexpected(unavailable(seeded.error()));
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<pg::Rows>> PostgresBankCore::call(std::string sql,
+                                                         std::vector<pg::Param> params) {
+  auto conn = co_await pool_.acquire();
+  if (!conn) co_return std::unexpected(unavailable(conn.error()));
+  auto rows = co_await (*conn)->query(std::move(sql), std::move(params), pool_.deadline());
+  pool_.release(std::move(*conn));
+  if (!rows) co_return std::unexpected(unavailable(rows.error()));
+  co_return std::move(*rows);
+}
+
+asio::awaitable<Result<LegAnswer>> PostgresBankCore::debit(std::string leg_id, std::string account,
+                                                           Paise amount) {
+  std::vector<pg::Param> params{spec_.code, leg_id, account, std::to_string(amount)};
+  auto rows =
+      co_await call(std::string(kLegColumns) + "bank_debit($1, $2, $3, $4)", std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return answer_from(*rows);
+}
+
+asio::awaitable<Result<LegAnswer>> PostgresBankCore::credit(std::string leg_id, std::string account,
+                                                            Paise amount) {
+  std::vector<pg::Param> params{spec_.code, leg_id, account, std::to_string(amount)};
+  auto rows =
+      co_await call(std::string(kLegColumns) + "bank_credit($1, $2, $3, $4)", std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return answer_from(*rows);
+}
+
+asio::awaitable<Result<LegAnswer>> PostgresBankCore::reverse(std::string leg_id,
+                                                             std::string debit_leg_id) {
+  std::vector<pg::Param> params{spec_.code, leg_id, debit_leg_id};
+  auto rows =
+      co_await call(std::string(kLegColumns) + "bank_reverse($1, $2, $3)", std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return answer_from(*rows);
+}
+
+asio::awaitable<Result<LegAnswer>> PostgresBankCore::decline(LegKind kind, std::string leg_id,
+                                                             std::string account, Paise amount) {
+  std::vector<pg::Param> params{spec_.code, std::string(leg_kind_name(kind)), leg_id, account,
+                                std::to_string(amount)};
+  auto rows = co_await call(std::string(kLegColumns) + "bank_decline($1, $2, $3, $4, $5)",
+                            std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return answer_from(*rows);
+}
+
+asio::awaitable<Result<StatusAnswer>> PostgresBankCore::status(std::string leg_id) {
+  std::vector<pg::Param> params{spec_.code, leg_id};
+  auto rows = co_await call(std::string(kLegColumns) + "bank_status($1, $2)", std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  if (rows->text(0, 6) == "t") co_return StatusAnswer{LegState::kNotFound, {}};
+  LegAnswer answer = answer_from(*rows);
+  const bool applied = answer.outcome == LegOutcome::kApplied;
+  co_return StatusAnswer{applied ? LegState::kApplied : LegState::kDeclined, answer};
+}
+
+asio::awaitable<Result<Paise>> PostgresBankCore::balance(std::string account) {
+  std::vector<pg::Param> params{spec_.code, account};
+  auto rows = co_await call("SELECT balance FROM bank_accounts WHERE bank = $1 AND account = $2",
+                            std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  if (rows->size() == 0) co_return fail("ACCOUNT_NOT_FOUND", "no such account at " + spec_.code);
+  co_return rows->int64(0, 0);
+}
+
+}  // namespace upi::banks
