@@ -15,6 +15,18 @@ constexpr std::size_t kCatchUpBatch = 1000;
 Projector::Projector(asio::io_context& io, EventStore& store, ReadViews& views)
     : io_(io), store_(store), views_(views) {}
 
+asio::awaitable<Result<void>> Projector::catch_up_now() {
+  for (;;) {
+    auto batch = co_await store_.read_all(views_.checkpoint(), kCatchUpBatch);
+    if (!batch) co_return std::unexpected(batch.error());
+    for (const auto& event : *batch) {
+      views_.apply(event);
+      if (listener_) listener_(event);
+    }
+    if (batch->size() < kCatchUpBatch) co_return Result<void>{};
+  }
+}
+
 void Projector::start() {
   store_.on_commit([this](std::int64_t) { asio::post(io_, [this] { wake(); }); });
   wake();

@@ -16,6 +16,8 @@ class Projector {
  public:
   Projector(asio::io_context& io, EventStore& store, ReadViews& views);
 
+  // Folds in everything the log holds now (before serving, so that views are complete).
+  asio::awaitable<Result<void>> catch_up_now();
   // Subscribes to commits and catches up from the views' checkpoint.
   void start();
   // True once the views have folded in position (at once if they already have); false when

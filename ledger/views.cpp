@@ -105,6 +105,14 @@ const PaymentSummary* ReadViews::payment(const std::string& id) const {
   return it == payments_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> ReadViews::pending_payment_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& [id, p] : payments_) {
+    if (p.status == "PENDING") ids.push_back(id);
+  }
+  return ids;
+}
+
 PaymentPage ReadViews::list_payments(const ListQuery& query) const {
   assert(query.limit >= 1 && query.limit <= kListLimitMax);
   PaymentPage page;

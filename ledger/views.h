@@ -68,6 +68,8 @@ class ReadViews {
   std::int64_t checkpoint() const { return checkpoint_; }
 
   const PaymentSummary* payment(const std::string& id) const;
+  // Ids of the payments not yet terminal, oldest first (for recovery at start).
+  std::vector<std::string> pending_payment_ids() const;
   // Newest first.
   PaymentPage list_payments(const ListQuery& query) const;
   std::vector<PositionRow> positions(const std::string& bank) const;

@@ -66,6 +66,7 @@ asio::awaitable<Response> SwitchApp::list_banks(const Request&, const Params&) {
                                 {"name", bank.name},
                                 {"rails", rail_names(bank.rails)},
                                 {"mode", bank.endpoint.empty() ? "in-process" : "remote"},
+                                {"books", banks_->durable() ? "postgres" : "memory"},
                                 {"health", "UP"}});
   }
   co_return http::json_response(Status::ok, json::object{{"banks", std::move(list)}});
@@ -101,28 +102,28 @@ asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Pa
 }
 
 asio::awaitable<Response> SwitchApp::get_faults(const Request&, const Params& params) {
-  banks::MockBank* bank = banks_->mock(params.at("code"));
-  if (bank == nullptr) co_return bank_not_found(params.at("code"));
-  co_return http::json_response(Status::ok, banks::fault_rules_to_json(bank->faults().rules()));
+  banks::FaultPlan* faults = banks_->faults(params.at("code"));
+  if (faults == nullptr) co_return bank_not_found(params.at("code"));
+  co_return http::json_response(Status::ok, banks::fault_rules_to_json(faults->rules()));
 }
 
 asio::awaitable<Response> SwitchApp::put_faults(const Request& req, const Params& params) {
-  banks::MockBank* bank = banks_->mock(params.at("code"));
-  if (bank == nullptr) co_return bank_not_found(params.at("code"));
+  banks::FaultPlan* faults = banks_->faults(params.at("code"));
+  if (faults == nullptr) co_return bank_not_found(params.at("code"));
   auto body = parse_json_object(req.body(), 8);
   if (!body) co_return http::problem(Status::bad_request, body.error().code, body.error().message);
   auto rules = banks::parse_fault_rules(*body);
   if (!rules) co_return http::problem(rules.error());
-  bank->faults().set(*rules);
+  faults->set(*rules);
   spdlog::info("fault rules for {}: {}", params.at("code"),
                to_json(banks::fault_rules_to_json(*rules)));
   co_return http::json_response(Status::ok, banks::fault_rules_to_json(*rules));
 }
 
 asio::awaitable<Response> SwitchApp::delete_faults(const Request&, const Params& params) {
-  banks::MockBank* bank = banks_->mock(params.at("code"));
-  if (bank == nullptr) co_return bank_not_found(params.at("code"));
-  bank->faults().set({});
+  banks::FaultPlan* faults = banks_->faults(params.at("code"));
+  if (faults == nullptr) co_return bank_not_found(params.at("code"));
+  faults->set({});
   spdlog::info("fault rules for {} cleared", params.at("code"));
   co_return http::json_response(Status::ok, banks::fault_rules_to_json({}));
 }

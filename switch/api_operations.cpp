@@ -13,9 +13,10 @@ asio::awaitable<Response> SwitchApp::readyz(const Request&, const Params&) {
     co_return http::problem(Status::service_unavailable, "NOT_READY",
                             "the switch is starting or stopping");
   }
-  co_return http::json_response(Status::ok, json::object{{"status", "ready"},
-                                                         {"store", "memory"},
-                                                         {"view_position", views_.checkpoint()}});
+  co_return http::json_response(Status::ok,
+                                json::object{{"status", "ready"},
+                                             {"store", bank_pool_ ? "postgres" : "memory"},
+                                             {"view_position", views_.checkpoint()}});
 }
 
 asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {

@@ -5,9 +5,24 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "banks/postgres_bank.h"
+#include "common/run_blocking.h"
 #include "ledger/payment_events.h"
+#include "ledger/postgres_store.h"
 
 namespace upi::api {
+
+namespace {
+
+const SystemClock& wall_clock() {
+  static const SystemClock clock;
+  return clock;
+}
+
+constexpr std::size_t kBankConnectionsMax = 8;
+constexpr int kDatabaseTimeoutMs = 10'000;
+
+}  // namespace
 
 Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const Options& options) {
   auto world =
@@ -16,10 +31,28 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
   auto scheme = options.scheme_path.empty() ? parse_scheme(builtin_scheme_json())
                                             : load_scheme(options.scheme_path);
   if (!scheme) return std::unexpected(scheme.error());
-  auto banks = banks::BankNetwork::create(*world, options.fault_seed);
+  if (options.database_url.empty()) {
+    auto banks = banks::BankNetwork::create(*world, options.fault_seed);
+    if (!banks) return std::unexpected(banks.error());
+    return std::unique_ptr<SwitchApp>(new SwitchApp(
+        io, options, std::move(*world), std::move(*scheme),
+        std::make_unique<ledger::MemoryStore>(wall_clock()), nullptr, std::move(*banks)));
+  }
+  // Durable: the ledger and the banks' books in PostgreSQL (the store creates the schema).
+  ledger::PostgresConfig config{.conninfo = options.database_url,
+                                .schema = options.database_schema};
+  auto store = run_on(io, ledger::PostgresStore::open(io, wall_clock(), config));
+  if (!store) return std::unexpected(store.error());
+  auto pool = std::make_unique<pg::Pool>(options.database_url, options.database_schema,
+                                         kBankConnectionsMax, kDatabaseTimeoutMs);
+  if (auto ok = run_on(io, banks::prepare_postgres_banks(*pool, *world)); !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto banks = banks::BankNetwork::create_durable(*world, options.fault_seed, *pool);
   if (!banks) return std::unexpected(banks.error());
-  return std::unique_ptr<SwitchApp>(
-      new SwitchApp(io, options, std::move(*world), std::move(*scheme), std::move(*banks)));
+  return std::unique_ptr<SwitchApp>(new SwitchApp(io, options, std::move(*world),
+                                                  std::move(*scheme), std::move(*store),
+                                                  std::move(pool), std::move(*banks)));
 }
 
 namespace {
@@ -32,12 +65,15 @@ sagas::SagaConfig saga_config(const Options& options) {
 }  // namespace
 
 SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
+                     std::unique_ptr<ledger::EventStore> store, std::unique_ptr<pg::Pool> bank_pool,
                      std::unique_ptr<banks::BankNetwork> banks)
     : io_(io),
       options_(options),
       world_(std::move(world)),
       scheme_(std::move(scheme)),
-      store_(clock_),
+      store_owner_(std::move(store)),
+      store_(*store_owner_),
+      bank_pool_(std::move(bank_pool)),
       projector_(io, store_, views_),
       registry_(world_),
       banks_(std::move(banks)),
@@ -46,6 +82,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       server_(io, http::ServerLimits{}, [this](const Request& r) { return handle(r); }) {
   engine_.on_terminal([this](const sagas::PaymentState& s) { log_outcome(s); });
   store_.on_commit([this](std::int64_t) { asio::post(io_, [this] { log_advanced_.notify(0); }); });
+  projector_.on_event([this](const ledger::RecordedEvent& e) { remember_key(e); });
   add_routes();
 }
 
@@ -81,8 +118,12 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   if (!host_port) return std::unexpected(host_port.error());
   auto endpoint = server_.listen(host_port->first, host_port->second);
   if (!endpoint) return std::unexpected(endpoint.error());
+  if (auto ok = run_on(io_, projector_.catch_up_now()); !ok) return std::unexpected(ok.error());
   projector_.start();
   engine_.start();
+  const auto pending = views_.pending_payment_ids();
+  for (const auto& id : pending) engine_.drive(id);
+  if (!pending.empty()) spdlog::info("resuming {} payments that were in flight", pending.size());
   server_.start();
   ready_ = true;
   return endpoint;
@@ -120,6 +161,12 @@ asio::awaitable<Response> SwitchApp::handle(const Request& request) {
   http_metrics_.observe(std::string(request.method_string()), route,
                         static_cast<int>(response.result_int()), seconds);
   co_return response;
+}
+
+void SwitchApp::remember_key(const ledger::RecordedEvent& e) {
+  if (e.type != ledger::events::kPaymentRequested || e.metadata.idempotency_key.empty()) return;
+  idempotency_.remember(e.metadata.idempotency_key, string_or_empty(e.data, "request_hash"),
+                        string_or_empty(e.data, "payment_id"));
 }
 
 void SwitchApp::log_outcome(const sagas::PaymentState& s) {

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/http_server.h"
 #include "common/ids.h"
+#include "common/pg.h"
 #include "ledger/memory_store.h"
 #include "ledger/projector.h"
 #include "psp/registry.h"
@@ -28,7 +29,8 @@ class SwitchApp {
   // INVALID_SCHEME, FILE_UNREADABLE, UNSUPPORTED_BANK.
   static Result<std::unique_ptr<SwitchApp>> create(asio::io_context& io, const Options& options);
 
-  // Listens and starts the projector and the saga engine.
+  // Folds the whole ledger into the read views and the idempotency keys, resumes every
+  // payment that is not terminal, then listens. Error codes: STORE_UNAVAILABLE, LISTEN_FAILED.
   Result<asio::ip::tcp::endpoint> start();
   // Stops accepting, closes connections, stops the engine; the loop then runs dry.
   void stop();
@@ -39,7 +41,9 @@ class SwitchApp {
 
  private:
   SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
+            std::unique_ptr<ledger::EventStore> store, std::unique_ptr<pg::Pool> bank_pool,
             std::unique_ptr<banks::BankNetwork> banks);
+  void remember_key(const ledger::RecordedEvent& event);
   void add_routes();
   asio::awaitable<Response> handle(const Request& request);
   void log_outcome(const sagas::PaymentState& state);
@@ -75,7 +79,9 @@ class SwitchApp {
   SystemClock clock_;
   World world_;
   Scheme scheme_;
-  ledger::MemoryStore store_;
+  std::unique_ptr<ledger::EventStore> store_owner_;
+  ledger::EventStore& store_;
+  std::unique_ptr<pg::Pool> bank_pool_;
   ledger::ReadViews views_;
   ledger::Projector projector_;
   psp::Registry registry_;

@@ -24,6 +24,11 @@ void IdempotencyIndex::accept(const std::string& key, const std::string& payment
   it->second.payment_id = payment_id;
 }
 
+void IdempotencyIndex::remember(const std::string& key, const std::string& request_hash,
+                                const std::string& payment_id) {
+  keys_.emplace(key, Entry{request_hash, payment_id});
+}
+
 void IdempotencyIndex::release(const std::string& key) {
   auto it = keys_.find(key);
   assert(it != keys_.end() && it->second.payment_id.empty());

@@ -26,6 +26,9 @@ class IdempotencyIndex {
   void accept(const std::string& key, const std::string& payment_id);
   // The reserved key is free again (the request failed before a payment existed).
   void release(const std::string& key);
+  // Records a key already accepted (when rebuilding from the ledger); no-op if known.
+  void remember(const std::string& key, const std::string& request_hash,
+                const std::string& payment_id);
   std::size_t size() const { return keys_.size(); }
 
  private:

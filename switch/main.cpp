@@ -1,9 +1,10 @@
-// upi-switch: the payment switch on the embedded store.
+// upi-switch: the payment switch (embedded store, or PostgreSQL with --database-url).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/signal_set.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "switch/app.h"
@@ -35,8 +36,10 @@ int run(const upi::api::Options& options) {
   const std::string base =
       "http://" + endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
   std::cout
-      << "upi-switch listening on " << base << " (embedded store, " << (*app)->world().banks.size()
-      << " banks, " << (*app)->world().accounts.size() << " accounts)\n"
+      << "upi-switch listening on " << base << " ("
+      << (options.database_url.empty() ? "embedded store" : "PostgreSQL store") << ", "
+      << (*app)->world().banks.size() << " banks, " << (*app)->world().accounts.size()
+      << " accounts)\n"
       << "send a payment:\n  curl -s -X POST " << base
       << "/v1/payments -H 'Idempotency-Key: demo-1' -H 'Prefer: wait=5' \\\n"
          "    -d "
@@ -63,6 +66,9 @@ int main(int argc, char** argv) {
   if (!options) {
     std::cerr << options.error().message << "\n" << upi::api::usage();
     return 2;
+  }
+  if (options->database_url.empty()) {
+    if (const char* url = std::getenv("DATABASE_URL")) options->database_url = url;
   }
   if (options->help) {
     std::cout << upi::api::usage();

@@ -33,6 +33,10 @@ std::string usage() {
          "  --node-id N             0-1023, part of every payment id (default 0)\n"
          "  --fault-seed N          seed of the fault rules' random choices (default 1)\n"
          "  --leg-timeout-ms N      deadline of one bank call, 1-60000 (default 2000)\n"
+         "  --database-url URL      PostgreSQL (libpq URL or key=value string) for a durable\n"
+         "                          ledger and bank books; default: $DATABASE_URL, else the\n"
+         "                          embedded memory store\n"
+         "  --database-schema NAME  schema for the switch's tables (default upi)\n"
          "  --print-routes          print the REST routes and exit\n"
          "  --help                  this text\n";
 }
@@ -63,6 +67,15 @@ Result<Options> parse_options(int argc, const char* const* argv) {
         return fail("USAGE", "--log-level takes trace, debug, info, warn or error");
       }
       o.log_level = value;
+    } else if (flag == "--database-url") {
+      o.database_url = value;
+    } else if (flag == "--database-schema") {
+      if (value.empty() || value.size() > 63 ||
+          value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
+              std::string_view::npos) {
+        return fail("USAGE", "--database-schema takes 1-63 of [a-z0-9_]");
+      }
+      o.database_schema = value;
     } else if (flag == "--node-id") {
       auto n = parse_int(flag, value, 0, kNodeIdMax);
       if (!n) return std::unexpected(n.error());

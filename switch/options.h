@@ -16,6 +16,8 @@ struct Options {
   int node_id = 0;
   std::uint64_t fault_seed = 1;
   int leg_timeout_ms = 2'000;
+  std::string database_url;  // empty: the embedded memory store (DATABASE_URL is the fallback)
+  std::string database_schema = "upi";
   bool print_routes = false;
   bool help = false;
 };
