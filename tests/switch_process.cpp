@@ -66,6 +66,13 @@ SwitchProcess::~SwitchProcess() {
   }
 }
 
+void SwitchProcess::kill_now() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
 int SwitchProcess::terminate() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);

@@ -25,6 +25,8 @@ class SwitchProcess {
                                const std::string& body = "",
                                std::vector<std::pair<std::string, std::string>> headers = {}) const;
   json::object get_json(const std::string& target) const;
+  // Kills the process with SIGKILL, as a crash would, and reaps it.
+  void kill_now();
   // Sends SIGTERM and returns the exit status (waits up to 10 s, then SIGKILL and -1).
   int terminate();
 
