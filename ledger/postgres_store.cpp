@@ -380,6 +380,7 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
 }
 
 void PostgresStore::wake_subscribers(std::int64_t position) {
+  if (closed_) return;  // after close() subscribers may already be gone
   for (auto& wake : wakers_) wake(position);
 }
 

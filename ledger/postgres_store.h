@@ -49,7 +49,8 @@ class PostgresStore final : public EventStore {
                                                                std::size_t limit) override;
   void on_commit(std::function<void(std::int64_t)> wake) override;
 
-  // Stops the writer and the listener; queued appends fail with STORE_UNAVAILABLE.
+  // Stops the writer and the listener and wakes no subscriber any more; queued appends fail
+  // with STORE_UNAVAILABLE.
   void close();
   // Group commits so far, and appends they carried (for benchmarks and tests).
   std::uint64_t commits() const { return commits_; }
