@@ -147,19 +147,6 @@ LegAnswer answer_from(const pg::Rows& rows) {
   return a;
 }
 
-std::string array_of(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += (i ? ",\"" : "\"");
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 Error unavailable(const pg::PgError& e) {
   return Error{"BANKS_UNAVAILABLE", "bank books in PostgreSQL: " + e.message};
 }
@@ -180,7 +167,8 @@ asio::awaitable<Result<void>> prepare_postgres_banks(pg::Pool& pool, const World
     accounts.push_back(a.account);
     balances.push_back(std::to_string(a.balance));
   }
-  std::vector<pg::Param> seed{array_of(banks), array_of(accounts), array_of(balances)};
+  std::vector<pg::Param> seed{pg::text_array(banks), pg::text_array(accounts),
+                              pg::text_array(balances)};
   pg::PgResult<pg::Rows> seeded = std::unexpected(created ? pg::PgError{} : created.error());
   if (created) {
     seeded = co_await (*conn)->query(

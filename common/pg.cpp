@@ -211,6 +211,26 @@ void Pool::release(std::unique_ptr<Connection> conn) {
   if (!waiting_.empty()) waiting_.begin()->second->cancel();  // the longest waiter goes first
 }
 
+std::string text_array(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i > 0 ? ",\"" : "\"";
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+std::string int_array(const std::vector<std::int64_t>& items) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i > 0 ? "," : "") + std::to_string(items[i]);
+  return out + "}";
+}
+
 std::string quote_identifier(const std::string& name) {
   std::string out = "\"";
   for (char c : name) {

@@ -108,6 +108,10 @@ class Pool {
   std::multimap<Deadline, asio::steady_timer*> waiting_;
 };
 
+// Array literals for text parameters: {"a","b\"c"} and {1,2,3}.
+std::string text_array(const std::vector<std::string>& items);
+std::string int_array(const std::vector<std::int64_t>& items);
+
 // Quotes a SQL identifier ("schema name").
 std::string quote_identifier(const std::string& name);
 

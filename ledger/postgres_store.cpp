@@ -19,26 +19,6 @@ constexpr std::int64_t kMigrationLockId = 7'424'242;  // pg_advisory_xact_lock k
 constexpr char kColumns[] =
     "position, stream_id, version, type, data, metadata, recorded_at_ms, prev_hash, hash";
 
-std::string array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += '"';
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
-std::string array_literal(const std::vector<std::int64_t>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + std::to_string(items[i]);
-  return out + "}";
-}
-
 Error unavailable(const pg::PgError& e) {
   return Error{
       "STORE_UNAVAILABLE",
@@ -264,7 +244,7 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
   for (Pending* p : batch) streams.push_back(p->stream);
   std::sort(streams.begin(), streams.end());  // one lock order for every node: no deadlocks
   streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
-  const std::vector<pg::Param> stream_array{array_literal(streams)};
+  const std::vector<pg::Param> stream_array{pg::text_array(streams)};
   if (auto ok = co_await conn.execute("BEGIN", deadline()); !ok)
     co_return std::unexpected(ok.error());
   auto created = co_await conn.query(
@@ -342,12 +322,12 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
     head_streams.push_back(stream);
     head_versions.push_back(v);
   }
-  const std::vector<pg::Param> columns{array_literal(positions),       array_literal(stream_ids),
-                                       array_literal(stream_versions), array_literal(recorded_at),
-                                       array_literal(types),           array_literal(datas),
-                                       array_literal(metas),           array_literal(recorded_ms),
-                                       array_literal(prevs),           array_literal(hashes),
-                                       array_literal(head_streams),    array_literal(head_versions),
+  const std::vector<pg::Param> columns{pg::int_array(positions),       pg::text_array(stream_ids),
+                                       pg::int_array(stream_versions), pg::text_array(recorded_at),
+                                       pg::text_array(types),          pg::text_array(datas),
+                                       pg::text_array(metas),          pg::int_array(recorded_ms),
+                                       pg::text_array(prevs),          pg::text_array(hashes),
+                                       pg::text_array(head_streams),   pg::int_array(head_versions),
                                        std::to_string(position),       prev_hash};
   auto written = co_await conn.query(
       "WITH ix AS (INSERT INTO event_index (position, stream_id, version, recorded_at) "

@@ -23,6 +23,7 @@ asio::awaitable<Result<void>> Projector::catch_up_now() {
       views_.apply(event);
       if (listener_) listener_(event);
     }
+    waiters_.notify_up_to(views_.checkpoint());
     if (batch->size() < kCatchUpBatch) co_return Result<void>{};
   }
 }
@@ -44,19 +45,10 @@ void Projector::wake() {
 asio::awaitable<void> Projector::catch_up() {
   do {
     dirty_ = false;
-    for (;;) {
-      auto batch = co_await store_.read_all(views_.checkpoint(), kCatchUpBatch);
-      if (!batch) {
-        spdlog::error("projector cannot read the log: {}", batch.error().message);
-        running_ = false;  // the next commit's wake-up tries again
-        co_return;
-      }
-      for (const auto& event : *batch) {
-        views_.apply(event);
-        if (listener_) listener_(event);
-      }
-      waiters_.notify_up_to(views_.checkpoint());
-      if (batch->size() < kCatchUpBatch) break;
+    auto caught_up = co_await catch_up_now();
+    if (!caught_up) {
+      spdlog::error("projector cannot read the log: {}", caught_up.error().message);
+      break;  // the next commit's wake-up tries again
     }
   } while (dirty_);
   running_ = false;

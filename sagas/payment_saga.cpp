@@ -282,14 +282,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
         batch(event(s, ev::kDebitOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
     co_return co_await commit(s, std::move(events));
   }
-  if (call.answer.outcome == banks::LegOutcome::kApplied) {
-    auto events = batch(event(s, ev::kDebitSucceeded, answer_json(leg_id, call.answer)));
-    co_return co_await commit(s, std::move(events));
-  }
-  auto events =
-      batch(event(s, ev::kDebitFailed, answer_json(leg_id, call.answer)),
-            event(s, ev::kPaymentFailed,
-                  reason_json(call.answer.code, call.answer.upi_code, call.answer.message)));
+  auto events = debit_answered(s, call.answer);
   co_return co_await commit(s, std::move(events));
 }
 
@@ -316,9 +309,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_status(PaymentState& s, std
     events = batch(event(s, ev::kStatusChecked, checked));
   } else {
     checked["result"] = state_name(call.answer.state);
-    const bool debit = s.phase == Phase::kDebitPending;
-    events = debit ? debit_status_outcome(s, std::move(checked), call.answer)
-                   : credit_status_outcome(s, std::move(checked), call.answer);
+    events = status_outcome(s, std::move(checked), call.answer);
   }
   co_return co_await commit(s, std::move(events));
 }
@@ -354,14 +345,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
         batch(event(s, ev::kCreditOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
     co_return co_await commit(s, std::move(events));
   }
-  if (call.answer.outcome == banks::LegOutcome::kApplied) {
-    PaymentState after = s;
-    after.credit_reference = call.answer.bank_reference;
-    auto events = batch(event(s, ev::kCreditSucceeded, answer_json(leg_id, call.answer)),
-                        event(s, ev::kPaymentCompleted, settlement(after)));
-    co_return co_await commit(s, std::move(events));
-  }
-  auto events = batch(event(s, ev::kCreditFailed, answer_json(leg_id, call.answer)));
+  auto events = credit_answered(s, call.answer);
   co_return co_await commit(s, std::move(events));
 }
 
@@ -428,55 +412,50 @@ asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
   co_return co_await commit(s, std::move(events));
 }
 
-std::vector<ledger::NewEvent> PaymentSagaEngine::debit_status_outcome(
-    const PaymentState& s, json::object checked, const banks::StatusAnswer& status) const {
-  const auto& answer = status.answer;
-  switch (status.state) {
-    case banks::LegState::kApplied:
-      return batch(event(s, ev::kStatusChecked, checked),
-                   event(s, ev::kDebitSucceeded, answer_json(s.debit_leg_id, answer)));
-    case banks::LegState::kDeclined:
-      return batch(
-          event(s, ev::kStatusChecked, checked),
-          event(s, ev::kDebitFailed, answer_json(s.debit_leg_id, answer)),
-          event(s, ev::kPaymentFailed, reason_json(answer.code, answer.upi_code, answer.message)));
-    case banks::LegState::kNotFound: {
-      json::object failed =
-          reason_json("DEBIT_TIMEOUT", "U90", "the payer's bank never received the debit");
-      failed["leg_id"] = s.debit_leg_id;
-      return batch(event(s, ev::kStatusChecked, checked), event(s, ev::kDebitFailed, failed),
-                   event(s, ev::kPaymentFailed,
-                         reason_json("DEBIT_TIMEOUT", "U90",
-                                     "the payer's bank did not answer in time; nothing moved")));
-    }
+std::vector<ledger::NewEvent> PaymentSagaEngine::debit_answered(
+    const PaymentState& s, const banks::LegAnswer& answer) const {
+  if (answer.outcome == banks::LegOutcome::kApplied) {
+    return batch(event(s, ev::kDebitSucceeded, answer_json(s.debit_leg_id, answer)));
   }
-  assert(false);
-  return {};
+  return batch(
+      event(s, ev::kDebitFailed, answer_json(s.debit_leg_id, answer)),
+      event(s, ev::kPaymentFailed, reason_json(answer.code, answer.upi_code, answer.message)));
 }
 
-std::vector<ledger::NewEvent> PaymentSagaEngine::credit_status_outcome(
-    const PaymentState& s, json::object checked, const banks::StatusAnswer& status) const {
-  const auto& answer = status.answer;
-  switch (status.state) {
-    case banks::LegState::kApplied: {
-      PaymentState after = s;
-      after.credit_reference = answer.bank_reference;
-      return batch(event(s, ev::kStatusChecked, checked),
-                   event(s, ev::kCreditSucceeded, answer_json(s.credit_leg_id, answer)),
-                   event(s, ev::kPaymentCompleted, settlement(after)));
-    }
-    case banks::LegState::kDeclined:
-      return batch(event(s, ev::kStatusChecked, checked),
-                   event(s, ev::kCreditFailed, answer_json(s.credit_leg_id, answer)));
-    case banks::LegState::kNotFound: {
-      json::object failed =
-          reason_json("CREDIT_TIMEOUT", "U92", "the payee's bank never received the credit");
-      failed["leg_id"] = s.credit_leg_id;
-      return batch(event(s, ev::kStatusChecked, checked), event(s, ev::kCreditFailed, failed));
-    }
+std::vector<ledger::NewEvent> PaymentSagaEngine::credit_answered(
+    const PaymentState& s, const banks::LegAnswer& answer) const {
+  if (answer.outcome == banks::LegOutcome::kApplied) {
+    PaymentState after = s;
+    after.credit_reference = answer.bank_reference;
+    return batch(event(s, ev::kCreditSucceeded, answer_json(s.credit_leg_id, answer)),
+                 event(s, ev::kPaymentCompleted, settlement(after)));
   }
-  assert(false);
-  return {};
+  return batch(event(s, ev::kCreditFailed, answer_json(s.credit_leg_id, answer)));
+}
+
+std::vector<ledger::NewEvent> PaymentSagaEngine::status_outcome(
+    const PaymentState& s, json::object checked, const banks::StatusAnswer& status) const {
+  const bool debit = s.phase == Phase::kDebitPending;
+  std::vector<ledger::NewEvent> events = batch(event(s, ev::kStatusChecked, checked));
+  std::vector<ledger::NewEvent> outcome;
+  if (status.state != banks::LegState::kNotFound) {
+    outcome = debit ? debit_answered(s, status.answer) : credit_answered(s, status.answer);
+  } else if (debit) {
+    json::object failed =
+        reason_json("DEBIT_TIMEOUT", "U90", "the payer's bank never received the debit");
+    failed["leg_id"] = s.debit_leg_id;
+    outcome = batch(event(s, ev::kDebitFailed, failed),
+                    event(s, ev::kPaymentFailed,
+                          reason_json("DEBIT_TIMEOUT", "U90",
+                                      "the payer's bank did not answer in time; nothing moved")));
+  } else {
+    json::object failed =
+        reason_json("CREDIT_TIMEOUT", "U92", "the payee's bank never received the credit");
+    failed["leg_id"] = s.credit_leg_id;
+    outcome = batch(event(s, ev::kCreditFailed, failed));
+  }
+  std::move(outcome.begin(), outcome.end(), std::back_inserter(events));
+  return events;
 }
 
 asio::awaitable<void> PaymentSagaEngine::sweep() {

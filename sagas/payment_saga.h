@@ -79,12 +79,14 @@ class PaymentSagaEngine {
   asio::awaitable<void> backoff(int attempt);
   asio::awaitable<void> sweep();
   json::object settlement(const PaymentState& state) const;
-  std::vector<ledger::NewEvent> debit_status_outcome(const PaymentState& state,
-                                                     json::object checked,
-                                                     const banks::StatusAnswer& status) const;
-  std::vector<ledger::NewEvent> credit_status_outcome(const PaymentState& state,
-                                                      json::object checked,
-                                                      const banks::StatusAnswer& status) const;
+  // The events that follow a bank's answer to the debit or credit leg.
+  std::vector<ledger::NewEvent> debit_answered(const PaymentState& state,
+                                               const banks::LegAnswer& answer) const;
+  std::vector<ledger::NewEvent> credit_answered(const PaymentState& state,
+                                                const banks::LegAnswer& answer) const;
+  // The events that follow a status query's answer for the leg whose outcome is unknown.
+  std::vector<ledger::NewEvent> status_outcome(const PaymentState& state, json::object checked,
+                                               const banks::StatusAnswer& status) const;
   banks::Deadline leg_deadline() const;
 
   asio::io_context& io_;

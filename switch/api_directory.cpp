@@ -3,6 +3,7 @@
 
 #include "psp/registry.h"
 #include "switch/app.h"
+#include "switch/query.h"
 
 namespace upi::api {
 using http::Status;
@@ -77,12 +78,7 @@ asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Pa
   if (!world_.find_bank(code)) co_return bank_not_found(code);
   auto target = parse_target(req.target());
   if (!target) co_return http::problem(target.error());
-  for (const auto& [name, value] : target->query) {
-    if (name != "min_position") {
-      co_return http::problem(Status::unprocessable_entity, "INVALID_QUERY",
-                              "unknown query parameter \"" + name + "\"");
-    }
-  }
+  if (auto ok = only_known(target->query, {"min_position"}); !ok) co_return invalid(ok.error());
   auto fresh = co_await views_at_least(target->query);
   if (!fresh) co_return http::problem(fresh.error());
   json::array rows;
