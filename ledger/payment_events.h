@@ -26,13 +26,16 @@ inline constexpr std::string_view kReversalFailed = "ReversalFailed";
 inline constexpr std::string_view kPaymentCompleted = "PaymentCompleted";
 inline constexpr std::string_view kPaymentFailed = "PaymentFailed";
 inline constexpr std::string_view kPaymentReversed = "PaymentReversed";
+// A node took over driving the saga (recovery); fences the previous driver by stream version.
+inline constexpr std::string_view kSagaResumed = "SagaResumed";
 
 inline constexpr std::string_view kAll[] = {
     kPaymentRequested,     kPayerResolved,    kPayeeResolved,     kResolutionFailed,
     kRailSelected,         kDebitRequested,   kDebitSucceeded,    kDebitFailed,
     kDebitOutcomeUnknown,  kCreditRequested,  kCreditSucceeded,   kCreditFailed,
     kCreditOutcomeUnknown, kStatusChecked,    kReversalRequested, kReversalSucceeded,
-    kReversalFailed,       kPaymentCompleted, kPaymentFailed,     kPaymentReversed};
+    kReversalFailed,       kPaymentCompleted, kPaymentFailed,     kPaymentReversed,
+    kSagaResumed};
 
 inline std::string payment_stream(std::string_view payment_id) {
   return "payment-" + std::string(payment_id);

@@ -11,6 +11,8 @@
 #include <ctime>
 #include <map>
 
+#include "ledger/postgres_views.h"
+
 namespace upi::ledger {
 namespace {
 
@@ -20,9 +22,7 @@ constexpr char kColumns[] =
     "position, stream_id, version, type, data, metadata, recorded_at_ms, prev_hash, hash";
 
 Error unavailable(const pg::PgError& e) {
-  return Error{
-      "STORE_UNAVAILABLE",
-      "PostgreSQL: " + e.message + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")")};
+  return store_unavailable(e);
 }
 
 // Monthly partitions from last month to three months ahead.
@@ -65,6 +65,12 @@ Result<RecordedEvent> row_to_event(const pg::Rows& rows, int i) {
 
 }  // namespace
 
+Error store_unavailable(const pg::PgError& e) {
+  return Error{
+      "STORE_UNAVAILABLE",
+      "PostgreSQL: " + e.message + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")")};
+}
+
 std::vector<std::string> postgres_migrations() {
   return {R"sql(
 CREATE TABLE ledger_head (id int PRIMARY KEY CHECK (id = 1), position bigint NOT NULL, hash text NOT NULL);
@@ -101,7 +107,8 @@ CREATE TRIGGER event_index_append_only BEFORE UPDATE OR DELETE ON event_index
   FOR EACH ROW EXECUTE FUNCTION reject_ledger_change();
 CREATE TRIGGER event_index_no_truncate BEFORE TRUNCATE ON event_index
   FOR EACH STATEMENT EXECUTE FUNCTION reject_ledger_change();
-)sql"};
+)sql",
+          postgres_views_migration()};
 }
 
 struct PostgresStore::Pending {

@@ -84,6 +84,9 @@ class PostgresStore final : public EventStore {
   std::uint64_t appends_committed_ = 0;
 };
 
+// A database error as the store reports it (code STORE_UNAVAILABLE, SQLSTATE in the message).
+Error store_unavailable(const pg::PgError& e);
+
 // The SQL of migration N (1-based), for tests that look at the schema.
 std::vector<std::string> postgres_migrations();
 

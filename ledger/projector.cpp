@@ -2,28 +2,37 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cassert>
 
 namespace upi::ledger {
 
 namespace {
 constexpr std::size_t kCatchUpBatch = 1000;
-}
+constexpr int kRetryPauseMs = 500;
+}  // namespace
 
-Projector::Projector(asio::io_context& io, EventStore& store, ReadViews& views)
+Projector::Projector(asio::io_context& io, EventStore& store, ViewStore& views)
     : io_(io), store_(store), views_(views) {}
 
 asio::awaitable<Result<void>> Projector::catch_up_now() {
   for (;;) {
-    auto batch = co_await store_.read_all(views_.checkpoint(), kCatchUpBatch);
+    auto batch = co_await store_.read_all(checkpoint_, kCatchUpBatch);
     if (!batch) co_return std::unexpected(batch.error());
+    if (batch->empty()) co_return Result<void>{};
+    assert(batch->front().position == checkpoint_ + 1 && "the log has no gaps");
+    auto applied = co_await views_.apply(*batch);
+    if (!applied) co_return std::unexpected(applied.error());
     for (const auto& event : *batch) {
-      views_.apply(event);
       if (listener_) listener_(event);
     }
-    waiters_.notify_up_to(views_.checkpoint());
+    checkpoint_ = batch->back().position;
+    waiters_.notify_up_to(checkpoint_);
     if (batch->size() < kCatchUpBatch) co_return Result<void>{};
   }
 }
@@ -47,8 +56,12 @@ asio::awaitable<void> Projector::catch_up() {
     dirty_ = false;
     auto caught_up = co_await catch_up_now();
     if (!caught_up) {
-      spdlog::error("projector cannot read the log: {}", caught_up.error().message);
-      break;  // the next commit's wake-up tries again
+      // The views may be in a database that is restarting: try again, without waiting for
+      // a commit that may never come.
+      spdlog::error("projector cannot fold the log: {}", caught_up.error().message);
+      asio::steady_timer pause(io_, std::chrono::milliseconds(kRetryPauseMs));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      dirty_ = true;
     }
   } while (dirty_);
   running_ = false;
@@ -57,10 +70,10 @@ asio::awaitable<void> Projector::catch_up() {
 asio::awaitable<bool> Projector::wait_for(std::int64_t position,
                                           std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (views_.checkpoint() < position && std::chrono::steady_clock::now() < deadline) {
+  while (checkpoint_ < position && std::chrono::steady_clock::now() < deadline) {
     co_await waiters_.wait(position, deadline);
   }
-  co_return views_.checkpoint() >= position;
+  co_return checkpoint_ >= position;
 }
 
 }  // namespace upi::ledger

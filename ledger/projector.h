@@ -1,5 +1,6 @@
-// Keeps ReadViews caught up with an EventStore: woken after each commit, it re-reads the log
-// from its checkpoint. Readers can wait until the views reach a position (read-your-writes).
+// Keeps a ViewStore caught up with an EventStore: woken after each commit, it re-reads the log
+// from its own cursor and hands each batch to the views (which skip what another node already
+// folded in). Readers can wait until the views reach a position (read-your-writes).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -8,13 +9,13 @@
 
 #include "common/waiters.h"
 #include "ledger/event_store.h"
-#include "ledger/views.h"
+#include "ledger/view_store.h"
 
 namespace upi::ledger {
 
 class Projector {
  public:
-  Projector(asio::io_context& io, EventStore& store, ReadViews& views);
+  Projector(asio::io_context& io, EventStore& store, ViewStore& views);
 
   // Folds in everything the log holds now (before serving, so that views are complete).
   asio::awaitable<Result<void>> catch_up_now();
@@ -23,7 +24,9 @@ class Projector {
   // True once the views have folded in position (at once if they already have); false when
   // the timeout passes first.
   asio::awaitable<bool> wait_for(std::int64_t position, std::chrono::milliseconds timeout);
-  // Called for each event after it is folded in (metrics, notifications).
+  // The position up to which the views are known to hold every event.
+  std::int64_t checkpoint() const { return checkpoint_; }
+  // Called for each event after it is folded in (idempotency keys, notifications).
   void on_event(std::function<void(const RecordedEvent&)> listener) { listener_ = listener; }
 
  private:
@@ -32,7 +35,8 @@ class Projector {
 
   asio::io_context& io_;
   EventStore& store_;
-  ReadViews& views_;
+  ViewStore& views_;
+  std::int64_t checkpoint_ = 0;
   bool running_ = false;
   bool dirty_ = false;
   Waiters<std::int64_t> waiters_;

@@ -19,85 +19,114 @@ Reason reason_from(const json::object& o) {
                 string_or_empty(o, "message")};
 }
 
+}  // namespace
+
 std::string rail_key(const PaymentSummary& p) {
   return p.rail.empty() ? "NONE" : p.rail;
 }
 
-}  // namespace
-
-void ReadViews::count_status(const PaymentSummary& p, int delta) {
-  rail_stats_[rail_key(p)].payments_by_status[p.status] += delta;
-  if (p.status == "COMPLETED") rail_stats_[rail_key(p)].completed_volume += delta * p.amount;
+std::string payment_id_of(const RecordedEvent& e) {
+  constexpr std::string_view kPrefix = "payment-";
+  if (e.stream.rfind(kPrefix, 0) != 0) return "";
+  return e.stream.substr(kPrefix.size());
 }
 
-void ReadViews::apply(const RecordedEvent& e) {
-  assert(e.position == checkpoint_ + 1 && "events are folded in position order, no gaps");
-  checkpoint_ = e.position;
-  constexpr std::string_view kPrefix = "payment-";
-  if (e.stream.rfind(kPrefix, 0) != 0) return;
-  const std::string id = e.stream.substr(kPrefix.size());
+namespace {
+
+std::vector<PositionDelta> settlement_deltas(const json::object& data) {
+  std::vector<PositionDelta> deltas;
+  const json::value* legs = data.if_contains("settlement");
+  assert(legs != nullptr && legs->is_array());
+  if (legs == nullptr || !legs->is_array()) return deltas;
+  Paise balance = 0;
+  for (const auto& leg_value : legs->as_array()) {
+    const auto& leg = leg_value.as_object();
+    PositionDelta delta{string_or_empty(leg, "bank"), string_or_empty(leg, "rail"),
+                        string_or_empty(leg, "window")};
+    const Paise amount = amount_of(leg, "amount");
+    if (string_or_empty(leg, "side") == "debit") {
+      delta.debits = amount;
+      balance -= amount;
+    } else {
+      delta.credits = amount;
+      balance += amount;
+    }
+    deltas.push_back(std::move(delta));
+  }
+  assert(balance == 0 && "every settlement is double-entry");
+  return deltas;
+}
+
+std::string terminal_status(std::string_view type) {
+  if (type == events::kPaymentCompleted) return "COMPLETED";
+  if (type == events::kPaymentFailed) return "FAILED";
+  if (type == events::kPaymentReversed) return "REVERSED";
+  return "";
+}
+
+}  // namespace
+
+std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e) {
   if (e.type == events::kPaymentRequested) {
     assert(e.version == 1);
-    PaymentSummary p;
-    p.id = id;
+    p = PaymentSummary{};
+    p.id = payment_id_of(e);
     p.payer_vpa = string_or_empty(e.data, "payer_vpa");
     p.payee_vpa = string_or_empty(e.data, "payee_vpa");
     p.note = string_or_empty(e.data, "note");
     p.amount = amount_of(e.data, "amount");
     p.created_at_ms = e.recorded_at_ms;
-    vpa_history_[p.payer_vpa].push_back(id);
-    if (p.payee_vpa != p.payer_vpa) vpa_history_[p.payee_vpa].push_back(id);
-    payments_[id] = p;
-    count_status(p, +1);
+    p.first_position = e.position;
+    p.owner_node = e.metadata.node_id;
   }
-  auto it = payments_.find(id);
-  if (it == payments_.end()) return;  // an event of a stream that never began properly
-  apply_payment_event(e, it->second);
-  it->second.updated_at_ms = e.recorded_at_ms;
-  it->second.position = e.position;
-}
-
-void ReadViews::apply_payment_event(const RecordedEvent& e, PaymentSummary& p) {
-  if (e.type == events::kRailSelected) {
-    count_status(p, -1);
-    p.rail = string_or_empty(e.data, "rail");
-    count_status(p, +1);
-    return;
-  }
-  std::string terminal;
-  if (e.type == events::kPaymentCompleted) terminal = "COMPLETED";
-  if (e.type == events::kPaymentFailed) terminal = "FAILED";
-  if (e.type == events::kPaymentReversed) terminal = "REVERSED";
-  if (terminal.empty()) return;
+  assert(!p.id.empty() && "a payment's first event is PaymentRequested");
+  p.updated_at_ms = e.recorded_at_ms;
+  p.position = e.position;
+  if (e.type == events::kRailSelected) p.rail = string_or_empty(e.data, "rail");
+  if (e.type == events::kSagaResumed) p.owner_node = e.metadata.node_id;
+  const std::string terminal = terminal_status(e.type);
+  if (terminal.empty()) return {};
   assert(p.status == "PENDING" && "a payment ends once");
-  count_status(p, -1);
   p.status = terminal;
   if (terminal != "COMPLETED") p.reason = reason_from(e.data);
-  count_status(p, +1);
-  if (terminal == "COMPLETED") apply_settlement(e.data);
+  return terminal == "COMPLETED" ? settlement_deltas(e.data) : std::vector<PositionDelta>{};
 }
 
-void ReadViews::apply_settlement(const json::object& data) {
-  const json::value* legs = data.if_contains("settlement");
-  assert(legs != nullptr && legs->is_array());
-  if (legs == nullptr || !legs->is_array()) return;
-  Paise balance = 0;
-  for (const auto& leg_value : legs->as_array()) {
-    const auto& leg = leg_value.as_object();
-    PositionRow& row = positions_[string_or_empty(leg, "bank")]
-                                 [{string_or_empty(leg, "rail"), string_or_empty(leg, "window")}];
-    row.rail = string_or_empty(leg, "rail");
-    row.window = string_or_empty(leg, "window");
-    const Paise amount = amount_of(leg, "amount");
-    if (string_or_empty(leg, "side") == "debit") {
-      row.debits += amount;
-      balance -= amount;
-    } else {
-      row.credits += amount;
-      balance += amount;
-    }
+void ReadViews::count_status(const PaymentSummary& p, int delta) {
+  RailStatsRow& row = rail_stats_[rail_key(p)];
+  auto& count = row.payments_by_status[p.status];
+  count += delta;
+  if (count == 0) row.payments_by_status.erase(p.status);  // as a GROUP BY would show it
+  if (p.status == "COMPLETED") row.completed_volume += delta * p.amount;
+  if (row.payments_by_status.empty()) rail_stats_.erase(rail_key(p));
+}
+
+void ReadViews::apply(const RecordedEvent& e) {
+  assert(e.position == checkpoint_ + 1 && "events are folded in position order, no gaps");
+  checkpoint_ = e.position;
+  const std::string id = payment_id_of(e);
+  if (id.empty()) return;
+  auto it = payments_.find(id);
+  if (e.type == events::kPaymentRequested) {
+    it = payments_.try_emplace(id).first;
+  } else if (it == payments_.end()) {
+    return;  // an event of a stream that never began properly
+  } else {
+    count_status(it->second, -1);
   }
-  assert(balance == 0 && "every settlement is double-entry");
+  PaymentSummary& p = it->second;
+  for (const auto& d : fold_summary(p, e)) {
+    PositionRow& row = positions_[d.bank][{d.rail, d.window}];
+    row.rail = d.rail;
+    row.window = d.window;
+    row.debits += d.debits;
+    row.credits += d.credits;
+  }
+  count_status(p, +1);
+  if (e.type == events::kPaymentRequested) {
+    vpa_history_[p.payer_vpa].push_back(id);
+    if (p.payee_vpa != p.payer_vpa) vpa_history_[p.payee_vpa].push_back(id);
+  }
 }
 
 const PaymentSummary* ReadViews::payment(const std::string& id) const {
@@ -105,12 +134,13 @@ const PaymentSummary* ReadViews::payment(const std::string& id) const {
   return it == payments_.end() ? nullptr : &it->second;
 }
 
-std::vector<std::string> ReadViews::pending_payment_ids() const {
-  std::vector<std::string> ids;
+std::vector<PendingPayment> ReadViews::pending_payments(std::size_t limit) const {
+  std::vector<PendingPayment> pending;
   for (const auto& [id, p] : payments_) {
-    if (p.status == "PENDING") ids.push_back(id);
+    if (pending.size() == limit) break;
+    if (p.status == "PENDING") pending.push_back({id, p.owner_node, p.updated_at_ms});
   }
-  return ids;
+  return pending;
 }
 
 PaymentPage ReadViews::list_payments(const ListQuery& query) const {
@@ -181,11 +211,29 @@ json::object summary_to_json(const PaymentSummary& p) {
   return o;
 }
 
+json::object position_to_json(const PositionRow& row) {
+  return json::object{{"rail", row.rail},
+                      {"window", row.window},
+                      {"debits", format_money(row.debits)},
+                      {"credits", format_money(row.credits)}};
+}
+
+json::object rail_stats_to_json(const RailStatsRow& row) {
+  json::object counts;
+  for (const auto& [status, n] : row.payments_by_status) counts[status] = n;
+  return json::object{{"payments", std::move(counts)},
+                      {"completed_volume", format_money(row.completed_volume)}};
+}
+
 json::object ReadViews::snapshot() const {
   json::object out;
   out["checkpoint"] = checkpoint_;
   json::array payments;
-  for (const auto& [id, p] : payments_) payments.push_back(summary_to_json(p));
+  for (const auto& [id, p] : payments_) {
+    json::object row = summary_to_json(p);
+    row["owner_node"] = p.owner_node;
+    payments.push_back(std::move(row));
+  }
   out["payments"] = std::move(payments);
   json::object history;
   for (const auto& [vpa, ids] : vpa_history_) {
@@ -197,22 +245,12 @@ json::object ReadViews::snapshot() const {
   json::object positions;
   for (const auto& [bank, rows] : positions_) {
     json::array list;
-    for (const auto& [key, row] : rows) {
-      list.push_back(json::object{{"rail", row.rail},
-                                  {"window", row.window},
-                                  {"debits", format_money(row.debits)},
-                                  {"credits", format_money(row.credits)}});
-    }
+    for (const auto& [key, row] : rows) list.push_back(position_to_json(row));
     positions[bank] = std::move(list);
   }
   out["positions"] = std::move(positions);
   json::object stats;
-  for (const auto& [rail, row] : rail_stats_) {
-    json::object counts;
-    for (const auto& [status, n] : row.payments_by_status) counts[status] = n;
-    stats[rail] = json::object{{"payments", std::move(counts)},
-                               {"completed_volume", format_money(row.completed_volume)}};
-  }
+  for (const auto& [rail, row] : rail_stats_) stats[rail] = rail_stats_to_json(row);
   out["rail_stats"] = std::move(stats);
   return out;
 }

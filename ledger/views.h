@@ -31,7 +31,25 @@ struct PaymentSummary {
   std::optional<Reason> reason;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
-  std::int64_t position = 0;  // of the last event folded in
+  std::int64_t position = 0;        // of the last event folded in
+  std::int64_t first_position = 0;  // of its PaymentRequested
+  std::string owner_node;           // the node that drives it (started or last resumed it)
+};
+
+// One settlement leg of a completed payment, as it moves a bank's position.
+struct PositionDelta {
+  std::string bank;
+  std::string rail;
+  std::string window;
+  Paise debits = 0;
+  Paise credits = 0;
+};
+
+// A payment not yet terminal, for recovery.
+struct PendingPayment {
+  std::string id;
+  std::string owner_node;
+  std::int64_t updated_at_ms = 0;
 };
 
 struct PositionRow {
@@ -61,6 +79,15 @@ struct PaymentPage {
 
 inline constexpr std::size_t kListLimitMax = 100;
 
+// The fold every view store shares, so that memory and PostgreSQL views agree row for row.
+// The payment an event belongs to; empty for events of other streams.
+std::string payment_id_of(const RecordedEvent& e);
+// Folds e into its payment's summary (a PaymentRequested starts it afresh) and returns the
+// position changes a completion books (two legs that sum to zero).
+std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e);
+// "NONE" for a payment that ended before a rail was chosen.
+std::string rail_key(const PaymentSummary& p);
+
 class ReadViews {
  public:
   // Folds in the next event; its position must be checkpoint() + 1.
@@ -68,8 +95,8 @@ class ReadViews {
   std::int64_t checkpoint() const { return checkpoint_; }
 
   const PaymentSummary* payment(const std::string& id) const;
-  // Ids of the payments not yet terminal, oldest first (for recovery at start).
-  std::vector<std::string> pending_payment_ids() const;
+  // The payments not yet terminal, oldest first, at most limit (for recovery).
+  std::vector<PendingPayment> pending_payments(std::size_t limit) const;
   // Newest first.
   PaymentPage list_payments(const ListQuery& query) const;
   std::vector<PositionRow> positions(const std::string& bank) const;
@@ -80,8 +107,6 @@ class ReadViews {
   json::object snapshot() const;
 
  private:
-  void apply_payment_event(const RecordedEvent& e, PaymentSummary& p);
-  void apply_settlement(const json::object& data);
   void count_status(const PaymentSummary& p, int delta);
 
   std::int64_t checkpoint_ = 0;
@@ -93,5 +118,8 @@ class ReadViews {
 
 json::object summary_to_json(const PaymentSummary& p);
 json::object reason_to_json(const Reason& r);
+// The canonical forms snapshot() is made of, shared with the PostgreSQL views' snapshot.
+json::object position_to_json(const PositionRow& row);
+json::object rail_stats_to_json(const RailStatsRow& row);
 
 }  // namespace upi::ledger

@@ -124,7 +124,7 @@ TEST(Projector, CatchesUpLiveAndMatchesARebuildFromZero) {
   MemoryStore store(test_clock);
   populate(store);  // before the projector starts: it must catch up from position 0
   asio::io_context io;
-  ReadViews live;
+  MemoryViewStore live;
   Projector projector(io, store, live);
   projector.start();
   requested(store, "pay_04", "carol@ok", "alice@ok", "250000.00");
@@ -137,8 +137,8 @@ TEST(Projector, CatchesUpLiveAndMatchesARebuildFromZero) {
   io.run();
   EXPECT_TRUE(caught_up.get());
   EXPECT_FALSE(too_far.get());
-  EXPECT_EQ(to_json(live.snapshot()), to_json(fold(store).snapshot()));
-  EXPECT_EQ(live.positions_total(), 0);
+  EXPECT_EQ(to_json(live.views().snapshot()), to_json(fold(store).snapshot()));
+  EXPECT_EQ(live.views().positions_total(), 0);
 }
 
 }  // namespace

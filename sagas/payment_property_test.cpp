@@ -29,8 +29,9 @@ std::vector<banks::FaultRule> random_rules(std::mt19937_64& rng) {
 void run_property(std::uint64_t seed, int payments) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   testing::Harness h(testing::fast_config(), seed);
-  ledger::ReadViews views;
-  ledger::Projector projector(h.io, h.store, views);
+  ledger::MemoryViewStore view_store;
+  const ledger::ReadViews& views = view_store.views();
+  ledger::Projector projector(h.io, h.store, view_store);
   projector.start();
   std::mt19937_64 rng(seed);
   const Paise total_before = h.total_balance();

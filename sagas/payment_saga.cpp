@@ -101,18 +101,33 @@ void PaymentSagaEngine::stop() {
 }
 
 void PaymentSagaEngine::drive(const std::string& payment_id) {
+  spawn(payment_id, std::nullopt);
+}
+
+void PaymentSagaEngine::resume(const std::string& payment_id, const std::string& previous_owner) {
+  spawn(payment_id, previous_owner);
+}
+
+void PaymentSagaEngine::spawn(const std::string& payment_id,
+                              std::optional<std::string> resumed_from) {
   if (stopped_ || !active_.insert(payment_id).second) return;
   parked_.erase(payment_id);
-  asio::co_spawn(io_, run(payment_id), [this, payment_id](std::exception_ptr error) {
-    active_.erase(payment_id);
-    if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        spdlog::error("payment {}: saga stopped by an exception: {}", payment_id, e.what());
-      }
-    }
-  });
+  asio::co_spawn(
+      io_, run(payment_id, std::move(resumed_from)), [this, payment_id](std::exception_ptr error) {
+        active_.erase(payment_id);
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            spdlog::error("payment {}: saga stopped by an exception: {}", payment_id, e.what());
+          }
+        }
+      });
+}
+
+void PaymentSagaEngine::park(const std::string& payment_id) {
+  parked_[payment_id] =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
 }
 
 asio::awaitable<void> PaymentSagaEngine::wait_terminal(
@@ -120,28 +135,33 @@ asio::awaitable<void> PaymentSagaEngine::wait_terminal(
   co_await terminal_waiters_.wait(payment_id, deadline);
 }
 
-asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id) {
+asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id,
+                                             std::optional<std::string> resumed_from) {
   auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(payment_id));
   if (!stream || stream->empty()) {
     spdlog::error("payment {}: cannot load its stream: {}", payment_id,
                   stream ? "empty" : stream.error().message);
-    parked_[payment_id] =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+    park(payment_id);
     co_return;
   }
   PaymentState state = fold(*stream);
   const bool was_terminal = state.terminal();
+  if (resumed_from && !state.terminal()) {
+    auto claim = batch(event(state, ev::kSagaResumed, {{"previous_owner", *resumed_from}}));
+    const StepResult claimed = co_await commit(state, std::move(claim));
+    if (claimed != StepResult::kContinue) co_return;
+    spdlog::info("payment {}: resumed (previous owner {})", payment_id, *resumed_from);
+  }
   for (int steps = 0; !state.terminal() && !stopped_; ++steps) {
+    if (may_drive_ && !may_drive_()) co_return;  // recovery takes it up once we may again
     if (steps == config_.steps_per_drive_max) {
-      parked_[payment_id] =
-          std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+      park(payment_id);
       co_return;
     }
     const StepResult result = co_await step(state);
     if (result == StepResult::kStop) co_return;
     if (result == StepResult::kPark) {
-      parked_[payment_id] =
-          std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+      park(payment_id);
       co_return;
     }
   }

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -47,6 +48,16 @@ class PaymentSagaEngine {
   void start();
   // Starts driving a payment unless this node already drives it.
   void drive(const std::string& payment_id);
+  // Takes over a payment that its owner stopped driving (recovery): appends SagaResumed with
+  // the expected stream version, which fences the previous driver, then drives it.
+  void resume(const std::string& payment_id, const std::string& previous_owner);
+  // True when this node is driving the payment or has parked it.
+  bool knows(const std::string& payment_id) const {
+    return active_.contains(payment_id) || parked_.contains(payment_id);
+  }
+  // Checked before every step: when it says no (the node lost its lease), sagas stop where
+  // they are and are left to recovery.
+  void set_gate(std::function<bool()> may_drive) { may_drive_ = std::move(may_drive); }
   // Returns when the payment is terminal here, or at the deadline.
   asio::awaitable<void> wait_terminal(const std::string& payment_id,
                                       std::chrono::steady_clock::time_point deadline);
@@ -60,7 +71,9 @@ class PaymentSagaEngine {
   void stop();
 
  private:
-  asio::awaitable<void> run(std::string payment_id);
+  void spawn(const std::string& payment_id, std::optional<std::string> resumed_from);
+  asio::awaitable<void> run(std::string payment_id, std::optional<std::string> resumed_from);
+  void park(const std::string& payment_id);
   asio::awaitable<StepResult> step(PaymentState& state);
   asio::awaitable<StepResult> commit(PaymentState& state, std::vector<ledger::NewEvent> events);
   ledger::NewEvent event(const PaymentState& state, std::string_view type, json::object data) const;
@@ -100,6 +113,7 @@ class PaymentSagaEngine {
   std::map<std::string, std::chrono::steady_clock::time_point> parked_;
   Waiters<std::string> terminal_waiters_;
   std::function<void(const PaymentState&)> on_terminal_;
+  std::function<bool()> may_drive_;
   asio::steady_timer sweep_timer_;
   bool stopped_ = false;
 };

@@ -81,9 +81,12 @@ asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Pa
   if (auto ok = only_known(target->query, {"min_position"}); !ok) co_return invalid(ok.error());
   auto fresh = co_await views_at_least(target->query);
   if (!fresh) co_return http::problem(fresh.error());
+  const std::int64_t view_position = projector_.checkpoint();
+  auto positions = co_await views_->positions(code);
+  if (!positions) co_return http::problem(positions.error());
   json::array rows;
   Paise net = 0;
-  for (const auto& row : views_.positions(code)) {
+  for (const auto& row : *positions) {
     rows.push_back(json::object{{"rail", row.rail},
                                 {"window", row.window},
                                 {"debits", format_money(row.debits)},
@@ -94,7 +97,7 @@ asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Pa
   co_return http::json_response(Status::ok, json::object{{"bank", code},
                                                          {"net", format_money(net)},
                                                          {"positions", std::move(rows)},
-                                                         {"view_position", views_.checkpoint()}});
+                                                         {"view_position", view_position}});
 }
 
 asio::awaitable<Response> SwitchApp::get_faults(const Request&, const Params& params) {

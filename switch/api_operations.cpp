@@ -15,16 +15,19 @@ asio::awaitable<Response> SwitchApp::readyz(const Request&, const Params&) {
   }
   co_return http::json_response(Status::ok,
                                 json::object{{"status", "ready"},
-                                             {"store", bank_pool_ ? "postgres" : "memory"},
-                                             {"view_position", views_.checkpoint()}});
+                                             {"store", pool_ ? "postgres" : "memory"},
+                                             {"view_position", projector_.checkpoint()}});
 }
 
 asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
+  const std::int64_t view_position = projector_.checkpoint();
+  auto stats = co_await views_->rail_stats();
+  if (!stats) co_return http::problem(stats.error());
   std::string text = http_metrics_.render();
   text +=
       "# HELP upi_payments Payments by status and rail, from the read views.\n"
       "# TYPE upi_payments gauge\n";
-  for (const auto& [rail, row] : views_.rail_stats()) {
+  for (const auto& [rail, row] : *stats) {
     for (const auto& [status, count] : row.payments_by_status) {
       text += "upi_payments{status=\"" + status + "\",rail=\"" + rail + "\"} " +
               std::to_string(count) + "\n";
@@ -33,7 +36,7 @@ asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
   text +=
       "# HELP upi_completed_volume_paise Amount completed per rail, in paise.\n"
       "# TYPE upi_completed_volume_paise counter\n";
-  for (const auto& [rail, row] : views_.rail_stats()) {
+  for (const auto& [rail, row] : *stats) {
     text += "upi_completed_volume_paise{rail=\"" + rail + "\"} " +
             std::to_string(row.completed_volume) + "\n";
   }
@@ -44,7 +47,7 @@ asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
   text +=
       "# HELP upi_ledger_view_position Position the read views have folded in.\n"
       "# TYPE upi_ledger_view_position gauge\n";
-  text += "upi_ledger_view_position " + std::to_string(views_.checkpoint()) + "\n";
+  text += "upi_ledger_view_position " + std::to_string(view_position) + "\n";
   Response res{Status::ok, 11};
   res.set(http::beast_http::field::content_type, "text/plain; version=0.0.4");
   res.body() = std::move(text);

@@ -150,12 +150,14 @@ asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Par
   if (!query) co_return invalid(query.error());
   auto fresh = co_await views_at_least(target->query);
   if (!fresh) co_return invalid(fresh.error());
-  const auto page = views_.list_payments(*query);
+  const std::int64_t view_position = projector_.checkpoint();
+  auto page = co_await views_->list_payments(*query);
+  if (!page) co_return http::problem(page.error());
   json::array items;
-  for (const auto& p : page.items) items.push_back(ledger::summary_to_json(p));
-  json::object body{{"items", std::move(items)}, {"view_position", views_.checkpoint()}};
+  for (const auto& p : page->items) items.push_back(ledger::summary_to_json(p));
+  json::object body{{"items", std::move(items)}, {"view_position", view_position}};
   body["next_cursor"] =
-      page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor);
+      page->next_cursor.empty() ? json::value(nullptr) : json::value(page->next_cursor);
   co_return http::json_response(Status::ok, body);
 }
 

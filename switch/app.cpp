@@ -2,13 +2,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 
 #include "banks/postgres_bank.h"
 #include "common/run_blocking.h"
 #include "ledger/payment_events.h"
 #include "ledger/postgres_store.h"
+#include "ledger/postgres_views.h"
 
 namespace upi::api {
 
@@ -19,7 +24,7 @@ const SystemClock& wall_clock() {
   return clock;
 }
 
-constexpr std::size_t kBankConnectionsMax = 8;
+constexpr std::size_t kConnectionsMax = 12;  // banks' books, views and the lease
 constexpr int kDatabaseTimeoutMs = 10'000;
 
 }  // namespace
@@ -44,7 +49,7 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
   auto store = run_on(io, ledger::PostgresStore::open(io, wall_clock(), config));
   if (!store) return std::unexpected(store.error());
   auto pool = std::make_unique<pg::Pool>(options.database_url, options.database_schema,
-                                         kBankConnectionsMax, kDatabaseTimeoutMs);
+                                         kConnectionsMax, kDatabaseTimeoutMs);
   if (auto ok = run_on(io, banks::prepare_postgres_banks(*pool, *world)); !ok) {
     return std::unexpected(ok.error());
   }
@@ -65,7 +70,7 @@ sagas::SagaConfig saga_config(const Options& options) {
 }  // namespace
 
 SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
-                     std::unique_ptr<ledger::EventStore> store, std::unique_ptr<pg::Pool> bank_pool,
+                     std::unique_ptr<ledger::EventStore> store, std::unique_ptr<pg::Pool> pool,
                      std::unique_ptr<banks::BankNetwork> banks)
     : io_(io),
       options_(options),
@@ -73,13 +78,20 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       scheme_(std::move(scheme)),
       store_owner_(std::move(store)),
       store_(*store_owner_),
-      bank_pool_(std::move(bank_pool)),
-      projector_(io, store_, views_),
+      pool_(std::move(pool)),
+      views_(pool_ ? std::unique_ptr<ledger::ViewStore>(new ledger::PostgresViews(*pool_))
+                   : std::make_unique<ledger::MemoryViewStore>()),
+      projector_(io, store_, *views_),
+      lease_(pool_ ? std::make_unique<sagas::NodeLease>(io, *pool_, saga_config(options).node_id,
+                                                        options.lease_ms)
+                   : nullptr),
       registry_(world_),
       banks_(std::move(banks)),
       engine_(io, store_, registry_, *banks_, scheme_, clock_, saga_config(options)),
       ids_(clock_, options.node_id),
-      server_(io, http::ServerLimits{}, [this](const Request& r) { return handle(r); }) {
+      server_(io, http::ServerLimits{}, [this](const Request& r) { return handle(r); }),
+      recovery_timer_(io) {
+  if (lease_) engine_.set_gate([this] { return lease_->held(); });
   engine_.on_terminal([this](const sagas::PaymentState& s) { log_outcome(s); });
   store_.on_commit([this](std::int64_t) { asio::post(io_, [this] { log_advanced_.notify(0); }); });
   projector_.on_event([this](const ledger::RecordedEvent& e) { remember_key(e); });
@@ -118,21 +130,72 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   if (!host_port) return std::unexpected(host_port.error());
   auto endpoint = server_.listen(host_port->first, host_port->second);
   if (!endpoint) return std::unexpected(endpoint.error());
+  if (lease_) {
+    if (auto ok = run_on(io_, lease_->acquire()); !ok) return std::unexpected(ok.error());
+    lease_->start();
+  }
   if (auto ok = run_on(io_, projector_.catch_up_now()); !ok) return std::unexpected(ok.error());
   projector_.start();
   engine_.start();
-  const auto pending = views_.pending_payment_ids();
-  for (const auto& id : pending) engine_.drive(id);
-  if (!pending.empty()) spdlog::info("resuming {} payments that were in flight", pending.size());
+  auto resumed = run_on(io_, recover(true));
+  if (!resumed) return std::unexpected(resumed.error());
+  asio::co_spawn(io_, recovery_loop(), asio::detached);
   server_.start();
   ready_ = true;
   return endpoint;
+}
+
+Result<std::int64_t> SwitchApp::rebuild_views() {
+  auto* durable = dynamic_cast<ledger::PostgresViews*>(views_.get());
+  if (durable == nullptr) return fail("USAGE", "--rebuild-views needs --database-url");
+  return run_on(io_, durable->rebuild(store_));
+}
+
+asio::awaitable<Result<std::size_t>> SwitchApp::recover(bool at_start) {
+  if (lease_ && !lease_->held()) co_return std::size_t{0};
+  auto pending = co_await views_->pending(ledger::kPendingPageMax);
+  if (!pending) co_return std::unexpected(pending.error());
+  std::set<std::string> live;
+  if (lease_) {
+    auto nodes = co_await lease_->live_nodes();
+    if (!nodes) co_return std::unexpected(nodes.error());
+    live = std::move(*nodes);
+  }
+  const std::string& me = saga_config(options_).node_id;
+  const std::int64_t settled_before_ms = clock_.now_ms() - 2 * recovery_interval_ms();
+  std::size_t resumed = 0;
+  for (const auto& p : *pending) {
+    if (engine_.knows(p.id)) continue;
+    const bool mine = p.owner_node == me || !lease_;
+    if (!mine && live.contains(p.owner_node)) continue;  // its owner is alive and drives it
+    if (mine && !at_start && p.updated_at_ms > settled_before_ms) continue;
+    engine_.resume(p.id, p.owner_node);
+    ++resumed;
+  }
+  if (resumed > 0) spdlog::info("recovery: resuming {} payments that were in flight", resumed);
+  co_return resumed;
+}
+
+int SwitchApp::recovery_interval_ms() const {
+  return lease_ ? lease_->lease_ms() / 2 : 1'000;
+}
+
+asio::awaitable<void> SwitchApp::recovery_loop() {
+  for (;;) {
+    recovery_timer_.expires_after(std::chrono::milliseconds(recovery_interval_ms()));
+    auto [ec] = co_await recovery_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec || !ready_) break;
+    auto resumed = co_await recover(false);
+    if (!resumed) spdlog::warn("recovery pass failed: {}", resumed.error().message);
+  }
 }
 
 void SwitchApp::stop() {
   ready_ = false;
   server_.stop();
   engine_.stop();
+  recovery_timer_.cancel();
+  if (lease_) lease_->stop();
   log_advanced_.notify_all();
 }
 

@@ -12,7 +12,9 @@
 #include "common/pg.h"
 #include "ledger/memory_store.h"
 #include "ledger/projector.h"
+#include "ledger/view_store.h"
 #include "psp/registry.h"
+#include "sagas/node_lease.h"
 #include "sagas/payment_saga.h"
 #include "switch/idempotency.h"
 #include "switch/metrics.h"
@@ -29,9 +31,14 @@ class SwitchApp {
   // INVALID_SCHEME, FILE_UNREADABLE, UNSUPPORTED_BANK.
   static Result<std::unique_ptr<SwitchApp>> create(asio::io_context& io, const Options& options);
 
-  // Folds the whole ledger into the read views and the idempotency keys, resumes every
-  // payment that is not terminal, then listens. Error codes: STORE_UNAVAILABLE, LISTEN_FAILED.
+  // Takes the node's lease (durable mode), folds the ledger into the read views and the
+  // idempotency keys, resumes every payment that is this node's or whose owner's lease has
+  // lapsed, then listens; recovery repeats every half lease. Error codes: STORE_UNAVAILABLE,
+  // NODE_ID_IN_USE, LISTEN_FAILED.
   Result<asio::ip::tcp::endpoint> start();
+  // Durable mode: empties the read views and folds the whole ledger into them again, in one
+  // transaction. Returns the position reached. Error codes: STORE_UNAVAILABLE, USAGE.
+  Result<std::int64_t> rebuild_views();
   // Stops accepting, closes connections, stops the engine; the loop then runs dry.
   void stop();
 
@@ -41,8 +48,14 @@ class SwitchApp {
 
  private:
   SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
-            std::unique_ptr<ledger::EventStore> store, std::unique_ptr<pg::Pool> bank_pool,
+            std::unique_ptr<ledger::EventStore> store, std::unique_ptr<pg::Pool> pool,
             std::unique_ptr<banks::BankNetwork> banks);
+  // Resumes the pending payments this node may take: its own that no saga here drives, and
+  // those whose owner's lease has lapsed. Payments updated less than a grace period ago are
+  // left alone unless at_start (their first drive may still be on its way).
+  asio::awaitable<Result<std::size_t>> recover(bool at_start);
+  asio::awaitable<void> recovery_loop();
+  int recovery_interval_ms() const;
   void remember_key(const ledger::RecordedEvent& event);
   void add_routes();
   asio::awaitable<Response> handle(const Request& request);
@@ -81,9 +94,10 @@ class SwitchApp {
   Scheme scheme_;
   std::unique_ptr<ledger::EventStore> store_owner_;
   ledger::EventStore& store_;
-  std::unique_ptr<pg::Pool> bank_pool_;
-  ledger::ReadViews views_;
+  std::unique_ptr<pg::Pool> pool_;  // durable mode: banks' books, views, leases
+  std::unique_ptr<ledger::ViewStore> views_;
   ledger::Projector projector_;
+  std::unique_ptr<sagas::NodeLease> lease_;  // durable mode only
   psp::Registry registry_;
   std::unique_ptr<banks::BankNetwork> banks_;
   sagas::PaymentSagaEngine engine_;
@@ -92,6 +106,7 @@ class SwitchApp {
   HttpMetrics http_metrics_;
   Router router_;
   http::Server server_;
+  asio::steady_timer recovery_timer_;
   Waiters<int> log_advanced_;  // woken after every commit, for live streams
   std::size_t streams_open_ = 0;
   bool ready_ = false;

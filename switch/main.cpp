@@ -28,6 +28,16 @@ int run(const upi::api::Options& options) {
     for (const auto& route : (*app)->routes()) std::cout << route << "\n";
     return 0;
   }
+  if (options.rebuild_views) {
+    auto position = (*app)->rebuild_views();
+    if (!position) {
+      spdlog::error("cannot rebuild the read views: {} ({})", position.error().message,
+                    position.error().code);
+      return 2;
+    }
+    std::cout << "read views rebuilt from the ledger up to position " << *position << "\n";
+    return 0;
+  }
   auto endpoint = (*app)->start();
   if (!endpoint) {
     spdlog::error("cannot start: {}", endpoint.error().message);

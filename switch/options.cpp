@@ -37,6 +37,11 @@ std::string usage() {
          "                          ledger and bank books; default: $DATABASE_URL, else the\n"
          "                          embedded memory store\n"
          "  --database-schema NAME  schema for the switch's tables (default upi)\n"
+         "  --lease-ms N            durable mode: how long a node's lease on its sagas lasts\n"
+         "                          without renewal, 300-60000 (default 3000); after it lapses\n"
+         "                          other nodes take its unfinished payments over\n"
+         "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
+         "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"
          "  --help                  this text\n";
 }
@@ -51,6 +56,10 @@ Result<Options> parse_options(int argc, const char* const* argv) {
     }
     if (flag == "--print-routes") {
       o.print_routes = true;
+      continue;
+    }
+    if (flag == "--rebuild-views") {
+      o.rebuild_views = true;
       continue;
     }
     if (i + 1 >= argc) return fail("USAGE", std::string(flag) + " needs a value (see --help)");
@@ -88,6 +97,10 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       auto n = parse_int(flag, value, 1, 60'000);
       if (!n) return std::unexpected(n.error());
       o.leg_timeout_ms = static_cast<int>(*n);
+    } else if (flag == "--lease-ms") {
+      auto n = parse_int(flag, value, 300, 60'000);
+      if (!n) return std::unexpected(n.error());
+      o.lease_ms = static_cast<int>(*n);
     } else {
       return fail("USAGE", "unknown option " + std::string(flag) + " (see --help)");
     }

@@ -18,7 +18,9 @@ struct Options {
   int leg_timeout_ms = 2'000;
   std::string database_url;  // empty: the embedded memory store (DATABASE_URL is the fallback)
   std::string database_schema = "upi";
+  int lease_ms = 3'000;
   bool print_routes = false;
+  bool rebuild_views = false;
   bool help = false;
 };
 

@@ -1,0 +1,378 @@
+#include "ledger/postgres_views.h"
+
+#include <array>
+#include <cassert>
+#include <tuple>
+
+#include "ledger/payment_events.h"
+#include "ledger/postgres_store.h"
+
+namespace upi::ledger {
+namespace {
+
+constexpr std::size_t kRebuildBatch = 1000;
+constexpr char kSummaryColumns[] =
+    "id, status, payer_vpa, payee_vpa, note, rail, amount_paise, reason_code, reason_upi_code, "
+    "reason_message, created_at_ms, updated_at_ms, position, first_position, owner_node";
+
+PaymentSummary summary_from(const pg::Rows& rows, int i) {
+  PaymentSummary p;
+  p.id = rows.text(i, 0);
+  p.status = rows.text(i, 1);
+  p.payer_vpa = rows.text(i, 2);
+  p.payee_vpa = rows.text(i, 3);
+  p.note = rows.text(i, 4);
+  p.rail = rows.text(i, 5);
+  p.amount = rows.int64(i, 6);
+  if (p.status == "FAILED" || p.status == "REVERSED") {
+    p.reason = Reason{rows.text(i, 7), rows.text(i, 8), rows.text(i, 9)};
+  }
+  p.created_at_ms = rows.int64(i, 10);
+  p.updated_at_ms = rows.int64(i, 11);
+  p.position = rows.int64(i, 12);
+  p.first_position = rows.int64(i, 13);
+  p.owner_node = rows.text(i, 14);
+  assert(p.amount > 0 && p.position >= p.first_position && "a view row read back is sane");
+  return p;
+}
+
+// The parameters of one multi-row upsert: a column-wise array per field, for unnest().
+std::vector<pg::Param> summary_params(const std::map<std::string, PaymentSummary>& rows) {
+  constexpr std::size_t kTexts = 10;
+  std::array<std::vector<std::string>, kTexts> text;
+  std::array<std::vector<std::int64_t>, 5> numbers;
+  for (const auto& [id, p] : rows) {
+    const Reason reason = p.reason.value_or(Reason{});
+    const std::array<const std::string*, kTexts> texts{
+        &p.id,   &p.status,    &p.payer_vpa,     &p.payee_vpa,    &p.note,
+        &p.rail, &reason.code, &reason.upi_code, &reason.message, &p.owner_node};
+    for (std::size_t c = 0; c < kTexts; ++c) text[c].push_back(*texts[c]);
+    const std::array<std::int64_t, 5> values{p.amount, p.created_at_ms, p.updated_at_ms, p.position,
+                                             p.first_position};
+    for (std::size_t c = 0; c < values.size(); ++c) numbers[c].push_back(values[c]);
+  }
+  return {pg::text_array(text[0]),   pg::text_array(text[1]),   pg::text_array(text[2]),
+          pg::text_array(text[3]),   pg::text_array(text[4]),   pg::text_array(text[5]),
+          pg::int_array(numbers[0]), pg::text_array(text[6]),   pg::text_array(text[7]),
+          pg::text_array(text[8]),   pg::int_array(numbers[1]), pg::int_array(numbers[2]),
+          pg::int_array(numbers[3]), pg::int_array(numbers[4]), pg::text_array(text[9])};
+}
+
+constexpr char kUpsertSummaries[] = R"sql(
+INSERT INTO view_payments (id, status, payer_vpa, payee_vpa, note, rail, amount_paise,
+  reason_code, reason_upi_code, reason_message, created_at_ms, updated_at_ms, position,
+  first_position, owner_node)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+  $7::bigint[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[],
+  $14::bigint[], $15::text[])
+ON CONFLICT (id) DO UPDATE SET status = excluded.status, rail = excluded.rail,
+  reason_code = excluded.reason_code, reason_upi_code = excluded.reason_upi_code,
+  reason_message = excluded.reason_message, updated_at_ms = excluded.updated_at_ms,
+  position = excluded.position, owner_node = excluded.owner_node)sql";
+
+constexpr char kUpsertPositions[] = R"sql(
+INSERT INTO view_positions (bank, rail, settlement_window, debits_paise, credits_paise)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+ON CONFLICT (bank, rail, settlement_window) DO UPDATE SET
+  debits_paise = view_positions.debits_paise + excluded.debits_paise,
+  credits_paise = view_positions.credits_paise + excluded.credits_paise)sql";
+
+using PositionKey = std::tuple<std::string, std::string, std::string>;
+
+std::vector<pg::Param> position_params(const std::map<PositionKey, PositionDelta>& deltas) {
+  std::vector<std::string> banks, rails, windows;
+  std::vector<std::int64_t> debits, credits;
+  for (const auto& [key, d] : deltas) {
+    banks.push_back(d.bank);
+    rails.push_back(d.rail);
+    windows.push_back(d.window);
+    debits.push_back(d.debits);
+    credits.push_back(d.credits);
+  }
+  return {pg::text_array(banks), pg::text_array(rails), pg::text_array(windows),
+          pg::int_array(debits), pg::int_array(credits)};
+}
+
+// Folds the events after checkpoint into the views, inside the caller's transaction, which
+// holds the checkpoint row's lock. Returns the new checkpoint.
+asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
+                                                        std::int64_t checkpoint,
+                                                        const std::vector<RecordedEvent>& batch,
+                                                        pg::Deadline deadline) {
+  std::vector<const RecordedEvent*> fresh;
+  std::vector<std::string> ids;
+  for (const auto& e : batch) {
+    if (e.position <= checkpoint) continue;
+    assert(e.position == checkpoint + 1 + static_cast<std::int64_t>(fresh.size()));
+    fresh.push_back(&e);
+    if (auto id = payment_id_of(e); !id.empty()) ids.push_back(std::move(id));
+  }
+  if (fresh.empty()) co_return checkpoint;
+  std::vector<pg::Param> id_param{pg::text_array(ids)};
+  auto loaded = co_await conn.query(
+      std::string("SELECT ") + kSummaryColumns + " FROM view_payments WHERE id = ANY($1::text[])",
+      std::move(id_param), deadline);
+  if (!loaded) co_return std::unexpected(loaded.error());
+  std::map<std::string, PaymentSummary> touched;
+  for (int i = 0; i < loaded->size(); ++i) touched[loaded->text(i, 0)] = summary_from(*loaded, i);
+  std::map<PositionKey, PositionDelta> deltas;
+  for (const RecordedEvent* e : fresh) {
+    const std::string id = payment_id_of(*e);
+    if (id.empty()) continue;
+    if (e->type != events::kPaymentRequested && !touched.contains(id)) continue;
+    for (auto& d : fold_summary(touched[id], *e)) {
+      PositionDelta& sum = deltas[{d.bank, d.rail, d.window}];
+      if (sum.bank.empty()) sum = PositionDelta{d.bank, d.rail, d.window};
+      sum.debits += d.debits;
+      sum.credits += d.credits;
+    }
+  }
+  if (!touched.empty()) {
+    auto upserted = co_await conn.query(kUpsertSummaries, summary_params(touched), deadline);
+    if (!upserted) co_return std::unexpected(upserted.error());
+  }
+  if (!deltas.empty()) {
+    auto booked = co_await conn.query(kUpsertPositions, position_params(deltas), deadline);
+    if (!booked) co_return std::unexpected(booked.error());
+  }
+  const std::int64_t last = fresh.back()->position;
+  std::vector<pg::Param> last_param{std::to_string(last)};
+  auto moved =
+      co_await conn.query("UPDATE view_checkpoint SET position = $1 WHERE name = 'payments'",
+                          std::move(last_param), deadline);
+  if (!moved) co_return std::unexpected(moved.error());
+  co_return last;
+}
+
+asio::awaitable<pg::PgResult<std::int64_t>> lock_checkpoint(pg::Connection& conn,
+                                                            pg::Deadline deadline) {
+  if (auto begun = co_await conn.execute("BEGIN", deadline); !begun)
+    co_return std::unexpected(begun.error());
+  auto rows = co_await conn.query(
+      "SELECT position FROM view_checkpoint WHERE name = 'payments' FOR UPDATE", {}, deadline);
+  if (!rows) co_return std::unexpected(rows.error());
+  assert(rows->size() == 1 && "the migration creates the checkpoint row");
+  co_return rows->int64(0, 0);
+}
+
+}  // namespace
+
+std::string postgres_views_migration() {
+  return R"sql(
+CREATE TABLE view_checkpoint (name text PRIMARY KEY, position bigint NOT NULL CHECK (position >= 0));
+INSERT INTO view_checkpoint VALUES ('payments', 0);
+CREATE TABLE view_payments (
+  id text COLLATE "C" PRIMARY KEY,
+  status text COLLATE "C" NOT NULL CHECK (status IN ('PENDING', 'COMPLETED', 'FAILED', 'REVERSED')),
+  payer_vpa text COLLATE "C" NOT NULL,
+  payee_vpa text COLLATE "C" NOT NULL,
+  note text NOT NULL,
+  rail text COLLATE "C" NOT NULL,
+  amount_paise bigint NOT NULL CHECK (amount_paise > 0),
+  reason_code text NOT NULL,
+  reason_upi_code text NOT NULL,
+  reason_message text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  updated_at_ms bigint NOT NULL,
+  position bigint NOT NULL,
+  first_position bigint NOT NULL,
+  owner_node text NOT NULL);
+CREATE INDEX view_payments_payer ON view_payments (payer_vpa, id);
+CREATE INDEX view_payments_payee ON view_payments (payee_vpa, id);
+CREATE INDEX view_payments_pending ON view_payments (id) WHERE status = 'PENDING';
+CREATE TABLE view_positions (
+  bank text COLLATE "C" NOT NULL,
+  rail text COLLATE "C" NOT NULL,
+  settlement_window text COLLATE "C" NOT NULL,
+  debits_paise bigint NOT NULL CHECK (debits_paise >= 0),
+  credits_paise bigint NOT NULL CHECK (credits_paise >= 0),
+  PRIMARY KEY (bank, rail, settlement_window));
+)sql";
+}
+
+asio::awaitable<Result<void>> PostgresViews::apply(const std::vector<RecordedEvent>& batch) {
+  if (batch.empty() || batch.back().position <= known_checkpoint_) co_return Result<void>{};
+  auto conn = co_await pool_.acquire();
+  if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
+  const auto deadline = pool_.deadline();
+  auto folded = co_await lock_checkpoint(**conn, deadline);
+  if (folded && *folded + 1 < batch.front().position) {
+    folded = std::unexpected(
+        pg::PgError{"VIEWS_BEHIND", "",
+                    "the views stop at " + std::to_string(*folded) + ", before this batch begins"});
+  }
+  if (folded) folded = co_await fold_locked(**conn, *folded, batch, deadline);
+  if (folded) {
+    auto committed = co_await (*conn)->execute("COMMIT", deadline);
+    if (!committed) folded = std::unexpected(committed.error());
+  } else if (!(*conn)->broken()) {
+    co_await (*conn)->execute("ROLLBACK", deadline);
+  }
+  pool_.release(std::move(*conn));
+  if (!folded) co_return std::unexpected(store_unavailable(folded.error()));
+  known_checkpoint_ = std::max(known_checkpoint_, *folded);
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) {
+  auto conn = co_await pool_.acquire();
+  if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
+  const auto deadline = [&] { return pool_.deadline(); };
+  auto folded = co_await lock_checkpoint(**conn, deadline());
+  if (folded) {
+    auto emptied = co_await (*conn)->execute(
+        "DELETE FROM view_payments; DELETE FROM view_positions; "
+        "UPDATE view_checkpoint SET position = 0 WHERE name = 'payments'",
+        deadline());
+    folded = emptied ? pg::PgResult<std::int64_t>(0) : std::unexpected(emptied.error());
+  }
+  std::optional<Error> read_error;
+  while (folded) {
+    auto batch = co_await store.read_all(*folded, kRebuildBatch);
+    if (!batch) {
+      read_error = batch.error();
+      break;
+    }
+    folded = co_await fold_locked(**conn, *folded, *batch, deadline());
+    if (batch->size() < kRebuildBatch) break;
+  }
+  if (folded && !read_error) {
+    auto committed = co_await (*conn)->execute("COMMIT", deadline());
+    if (!committed) folded = std::unexpected(committed.error());
+  } else if (!(*conn)->broken()) {
+    co_await (*conn)->execute("ROLLBACK", deadline());
+  }
+  pool_.release(std::move(*conn));
+  if (read_error) co_return std::unexpected(*read_error);
+  if (!folded) co_return std::unexpected(store_unavailable(folded.error()));
+  known_checkpoint_ = *folded;
+  co_return *folded;
+}
+
+asio::awaitable<Result<pg::Rows>> PostgresViews::read(std::string sql,
+                                                      std::vector<pg::Param> params) {
+  auto conn = co_await pool_.acquire();
+  if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
+  auto rows = co_await (*conn)->query(std::move(sql), std::move(params), pool_.deadline());
+  pool_.release(std::move(*conn));
+  if (!rows) co_return std::unexpected(store_unavailable(rows.error()));
+  co_return std::move(*rows);
+}
+
+asio::awaitable<Result<PaymentPage>> PostgresViews::list_payments(ListQuery query) {
+  assert(query.limit >= 1 && query.limit <= kListLimitMax);
+  std::vector<pg::Param> params{query.vpa, query.status, query.cursor,
+                                std::to_string(query.limit + 1)};
+  auto rows = co_await read(std::string("SELECT ") + kSummaryColumns +
+                                " FROM view_payments"
+                                " WHERE ($1 = '' OR payer_vpa = $1 OR payee_vpa = $1)"
+                                " AND ($2 = '' OR status = $2) AND ($3 = '' OR id < $3)"
+                                " ORDER BY id DESC LIMIT $4",
+                            std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  PaymentPage page;
+  for (int i = 0; i < rows->size(); ++i) {
+    if (page.items.size() == query.limit) {
+      page.next_cursor = page.items.back().id;
+      break;
+    }
+    page.items.push_back(summary_from(*rows, i));
+  }
+  co_return page;
+}
+
+asio::awaitable<Result<std::vector<PositionRow>>> PostgresViews::positions(std::string bank) {
+  std::vector<pg::Param> params{bank};
+  auto rows = co_await read(
+      "SELECT rail, settlement_window, debits_paise, credits_paise FROM view_positions "
+      "WHERE bank = $1 ORDER BY rail, settlement_window",
+      std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<PositionRow> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    out.push_back(
+        PositionRow{rows->text(i, 0), rows->text(i, 1), rows->int64(i, 2), rows->int64(i, 3)});
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<std::map<std::string, RailStatsRow>>> PostgresViews::rail_stats() {
+  auto rows = co_await read(
+      "SELECT CASE WHEN rail = '' THEN 'NONE' ELSE rail END, status, count(*), "
+      "coalesce(sum(amount_paise) FILTER (WHERE status = 'COMPLETED'), 0) "
+      "FROM view_payments GROUP BY 1, 2",
+      {});
+  if (!rows) co_return std::unexpected(rows.error());
+  std::map<std::string, RailStatsRow> stats;
+  for (int i = 0; i < rows->size(); ++i) {
+    RailStatsRow& row = stats[rows->text(i, 0)];
+    row.payments_by_status[rows->text(i, 1)] = rows->int64(i, 2);
+    row.completed_volume += rows->int64(i, 3);
+  }
+  co_return stats;
+}
+
+asio::awaitable<Result<std::vector<PendingPayment>>> PostgresViews::pending(std::size_t limit) {
+  std::vector<pg::Param> params{std::to_string(limit)};
+  auto rows = co_await read(
+      "SELECT id, owner_node, updated_at_ms FROM view_payments WHERE status = 'PENDING' "
+      "ORDER BY id LIMIT $1",
+      std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<PendingPayment> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    out.push_back(PendingPayment{rows->text(i, 0), rows->text(i, 1), rows->int64(i, 2)});
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
+  json::object out;
+  auto checkpoint =
+      co_await read("SELECT position FROM view_checkpoint WHERE name = 'payments'", {});
+  if (!checkpoint) co_return std::unexpected(checkpoint.error());
+  out["checkpoint"] = checkpoint->int64(0, 0);
+  auto rows = co_await read(
+      std::string("SELECT ") + kSummaryColumns + " FROM view_payments ORDER BY id", {});
+  if (!rows) co_return std::unexpected(rows.error());
+  json::array payments;
+  for (int i = 0; i < rows->size(); ++i) {
+    const PaymentSummary p = summary_from(*rows, i);
+    json::object row = summary_to_json(p);
+    row["owner_node"] = p.owner_node;
+    payments.push_back(std::move(row));
+  }
+  out["payments"] = std::move(payments);
+  auto history = co_await read(
+      "SELECT vpa, id FROM (SELECT payer_vpa AS vpa, id, first_position FROM view_payments "
+      "UNION ALL SELECT payee_vpa, id, first_position FROM view_payments "
+      "WHERE payee_vpa <> payer_vpa) h ORDER BY vpa, first_position",
+      {});
+  if (!history) co_return std::unexpected(history.error());
+  json::object vpas;
+  for (int i = 0; i < history->size(); ++i) {
+    json::value& list = vpas[history->text(i, 0)];
+    if (!list.is_array()) list.emplace_array();
+    list.as_array().push_back(json::value(history->text(i, 1)));
+  }
+  out["vpa_history"] = std::move(vpas);
+  auto banks = co_await read("SELECT DISTINCT bank FROM view_positions ORDER BY bank", {});
+  if (!banks) co_return std::unexpected(banks.error());
+  json::object positions;
+  for (int i = 0; i < banks->size(); ++i) {
+    auto bank_rows = co_await this->positions(banks->text(i, 0));
+    if (!bank_rows) co_return std::unexpected(bank_rows.error());
+    json::array list;
+    for (const auto& row : *bank_rows) list.push_back(position_to_json(row));
+    positions[banks->text(i, 0)] = std::move(list);
+  }
+  out["positions"] = std::move(positions);
+  auto stats = co_await rail_stats();
+  if (!stats) co_return std::unexpected(stats.error());
+  json::object rails;
+  for (const auto& [rail, row] : *stats) rails[rail] = rail_stats_to_json(row);
+  out["rail_stats"] = std::move(rails);
+  co_return out;
+}
+
+}  // namespace upi::ledger

@@ -1,0 +1,35 @@
+#include "ledger/view_store.h"
+
+#include <cassert>
+
+namespace upi::ledger {
+
+asio::awaitable<Result<void>> MemoryViewStore::apply(const std::vector<RecordedEvent>& batch) {
+  for (const auto& event : batch) {
+    if (event.position <= views_.checkpoint()) continue;
+    views_.apply(event);
+  }
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<PaymentPage>> MemoryViewStore::list_payments(ListQuery query) {
+  co_return views_.list_payments(query);
+}
+
+asio::awaitable<Result<std::vector<PositionRow>>> MemoryViewStore::positions(std::string bank) {
+  co_return views_.positions(bank);
+}
+
+asio::awaitable<Result<std::map<std::string, RailStatsRow>>> MemoryViewStore::rail_stats() {
+  co_return views_.rail_stats();
+}
+
+asio::awaitable<Result<std::vector<PendingPayment>>> MemoryViewStore::pending(std::size_t limit) {
+  co_return views_.pending_payments(limit);
+}
+
+asio::awaitable<Result<json::object>> MemoryViewStore::snapshot() {
+  co_return views_.snapshot();
+}
+
+}  // namespace upi::ledger

@@ -1,0 +1,56 @@
+// Where the read views live: in memory (the embedded switch) or in PostgreSQL (durable, shared
+// by every node). The projector feeds a ViewStore from the log; the API reads through it.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <map>
+
+#include "common/error.h"
+#include "ledger/event.h"
+#include "ledger/views.h"
+
+namespace upi::ledger {
+
+namespace asio = boost::asio;
+
+// The most pending payments one recovery pass looks at.
+inline constexpr std::size_t kPendingPageMax = 1000;
+
+class ViewStore {
+ public:
+  virtual ~ViewStore() = default;
+
+  // Folds in a batch of events in position order, with the views' checkpoint in the same
+  // step. Events at or before the checkpoint are skipped (another node folded them in).
+  // Error code: STORE_UNAVAILABLE.
+  virtual asio::awaitable<Result<void>> apply(const std::vector<RecordedEvent>& batch) = 0;
+
+  // Newest first; query.limit is within [1, kListLimitMax].
+  virtual asio::awaitable<Result<PaymentPage>> list_payments(ListQuery query) = 0;
+  // A bank's net positions, by rail and settlement window.
+  virtual asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) = 0;
+  // Payments by status and completed volume, per rail ("NONE" before a rail is chosen).
+  virtual asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() = 0;
+  // Payments not yet terminal, oldest first, at most limit.
+  virtual asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) = 0;
+  // Every view in the canonical form of ReadViews::snapshot(), to compare stores and rebuilds.
+  virtual asio::awaitable<Result<json::object>> snapshot() = 0;
+};
+
+// The views in this process's memory.
+class MemoryViewStore final : public ViewStore {
+ public:
+  asio::awaitable<Result<void>> apply(const std::vector<RecordedEvent>& batch) override;
+  asio::awaitable<Result<PaymentPage>> list_payments(ListQuery query) override;
+  asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
+  asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
+  asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) override;
+  asio::awaitable<Result<json::object>> snapshot() override;
+
+  const ReadViews& views() const { return views_; }
+
+ private:
+  ReadViews views_;
+};
+
+}  // namespace upi::ledger

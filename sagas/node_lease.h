@@ -1,0 +1,59 @@
+// A switch node's lease in PostgreSQL: while it holds an unexpired lease, the sagas it owns
+// are its own; once the lease lapses, any other node may take them over (recovery), and the
+// SagaResumed event it appends with the expected stream version fences the old owner.
+//
+// The lease is renewed every lease_ms / 3. held() is judged by this process's clock with a
+// margin of lease_ms / 4, so a node stops driving before the database lets another node in.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <set>
+#include <string>
+
+#include "common/error.h"
+#include "common/pg.h"
+
+namespace upi::sagas {
+
+namespace asio = boost::asio;
+
+inline constexpr int kLeaseMsMin = 300;
+inline constexpr int kLeaseMsMax = 60'000;
+
+class NodeLease {
+ public:
+  NodeLease(asio::io_context& io, pg::Pool& pool, std::string node_id, int lease_ms);
+
+  // Creates the lease table if missing and takes this node's lease, waiting (up to two lease
+  // periods) for an earlier process with the same node id to lapse. Error codes:
+  // NODE_ID_IN_USE, STORE_UNAVAILABLE.
+  asio::awaitable<Result<void>> acquire();
+  // Renews the lease until stop(); after a lapse it takes the lease again when it can.
+  void start();
+  void stop();
+  // True while the lease is surely valid (renewed less than lease_ms * 3/4 ago).
+  bool held() const;
+  // The nodes whose leases have not lapsed, by the database's clock.
+  asio::awaitable<Result<std::set<std::string>>> live_nodes();
+  const std::string& node_id() const { return node_id_; }
+  int lease_ms() const { return lease_ms_; }
+
+ private:
+  // One INSERT ... ON CONFLICT that takes a lapsed (or our own) lease; true when taken.
+  asio::awaitable<Result<bool>> try_take();
+  asio::awaitable<Result<bool>> renew();
+  asio::awaitable<void> renew_loop();
+
+  asio::io_context& io_;
+  pg::Pool& pool_;
+  std::string node_id_;
+  int lease_ms_;
+  std::string epoch_;  // this process's token: a renewal never extends someone else's lease
+  std::chrono::steady_clock::time_point renewed_at_{};
+  asio::steady_timer timer_;
+  bool stopped_ = false;
+};
+
+}  // namespace upi::sagas
