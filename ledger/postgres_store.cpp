@@ -124,6 +124,7 @@ PostgresStore::PostgresStore(asio::io_context& io, const Clock& clock, PostgresC
       clock_(clock),
       config_(std::move(config)),
       writer_wake_(io),
+      maintenance_timer_(io),
       readers_(config_.conninfo, config_.schema, config_.readers_max,
                config_.statement_timeout_ms) {}
 
@@ -148,6 +149,7 @@ asio::awaitable<Result<std::unique_ptr<PostgresStore>>> PostgresStore::open(asio
   if (auto ok = co_await store->migrate(**conn); !ok) co_return std::unexpected(ok.error());
   asio::co_spawn(io, store->write_loop(), asio::detached);
   asio::co_spawn(io, store->listen_loop(), asio::detached);
+  asio::co_spawn(io, store->partition_loop(), asio::detached);
   co_return store;
 }
 
@@ -224,6 +226,10 @@ asio::awaitable<void> PostgresStore::write_loop() {
       if (!ok) {
         error = unavailable(ok.error());
         if (!conn->broken()) co_await conn->execute("ROLLBACK", deadline());
+        // 23514: no partition holds the row (the clock passed the partitions made ahead).
+        if (ok.error().sqlstate == "23514") {
+          asio::co_spawn(io_, ensure_partitions(), asio::detached);
+        }
       }
     }
     for (Pending* p : batch) {
@@ -439,10 +445,39 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read_all(
                           std::move(params));
 }
 
+asio::awaitable<Result<void>> PostgresStore::ensure_partitions() {
+  auto conn = co_await readers_.acquire();
+  if (!conn) co_return std::unexpected(unavailable(conn.error()));
+  // Under the migration lock, so that nodes creating the same partition take turns.
+  auto created = co_await (*conn)->execute("BEGIN; SELECT pg_advisory_xact_lock(" +
+                                               std::to_string(kMigrationLockId) +
+                                               "); SET LOCAL client_min_messages = warning;\n" +
+                                               partition_sql(clock_.now_ms()) + "COMMIT;",
+                                           deadline());
+  if (!created && !(*conn)->broken()) co_await (*conn)->execute("ROLLBACK", deadline());
+  readers_.release(std::move(*conn));
+  if (!created) co_return std::unexpected(unavailable(created.error()));
+  co_return Result<void>{};
+}
+
+asio::awaitable<void> PostgresStore::partition_loop() {
+  ++loops_running_;
+  while (!closed_) {
+    maintenance_timer_.expires_after(
+        std::chrono::milliseconds(config_.partition_check_interval_ms));
+    co_await maintenance_timer_.async_wait(kTuple);
+    if (closed_) break;
+    auto ensured = co_await ensure_partitions();
+    if (!ensured) spdlog::warn("cannot create partitions ahead: {}", ensured.error().message);
+  }
+  --loops_running_;
+}
+
 void PostgresStore::close() {
   if (closed_) return;
   closed_ = true;
   writer_wake_.cancel();
+  maintenance_timer_.cancel();
 }
 
 }  // namespace upi::ledger

@@ -4,7 +4,8 @@
 // (group commit). Positions are handed out under the ledger_head row lock, taken late in that
 // transaction, so commits become visible in position order and a reader never sees N+1
 // before N. Streams' versions live in a stream-head table (optimistic concurrency); events
-// live in a table range-partitioned by month, with uniqueness of (stream, version) and of
+// live in a table range-partitioned by month (partitions are created ahead, at open and every
+// hour), with uniqueness of (stream, version) and of
 // position kept by the unpartitioned event_index. Triggers reject UPDATE, DELETE and TRUNCATE.
 // After each commit the writer sends NOTIFY upi_commits; a listener connection wakes
 // subscribers, who re-read from their checkpoint.
@@ -28,6 +29,8 @@ struct PostgresConfig {
   int statement_timeout_ms = 10'000;  // deadline of every database round trip
   std::size_t pending_appends_max = 10'000;
   std::size_t batch_appends_max = 256;  // appends per group commit
+  // How often monthly partitions are created ahead (last month to three months ahead).
+  int partition_check_interval_ms = 3'600'000;
 };
 
 class PostgresStore final : public EventStore {
@@ -52,6 +55,10 @@ class PostgresStore final : public EventStore {
   // Stops the writer and the listener and wakes no subscriber any more; queued appends fail
   // with STORE_UNAVAILABLE.
   void close();
+  // Creates the monthly partitions from last month to three months ahead of the clock's now,
+  // if missing (also run at open and every partition_check_interval_ms).
+  // Error code: STORE_UNAVAILABLE.
+  asio::awaitable<Result<void>> ensure_partitions();
   // Group commits so far, and appends they carried (for benchmarks and tests).
   std::uint64_t commits() const { return commits_; }
   std::uint64_t appends_committed() const { return appends_committed_; }
@@ -66,6 +73,7 @@ class PostgresStore final : public EventStore {
   asio::awaitable<pg::PgResult<void>> commit_batch(pg::Connection& conn,
                                                    std::vector<Pending*>& batch);
   asio::awaitable<void> listen_loop();
+  asio::awaitable<void> partition_loop();
   asio::awaitable<Result<std::vector<RecordedEvent>>> read(std::string sql,
                                                            std::vector<pg::Param> params);
   pg::Deadline deadline() const;
@@ -76,6 +84,7 @@ class PostgresStore final : public EventStore {
   PostgresConfig config_;
   std::deque<Pending*> queue_;
   asio::steady_timer writer_wake_;
+  asio::steady_timer maintenance_timer_;
   pg::Pool readers_;
   std::vector<std::function<void(std::int64_t)>> wakers_;
   bool closed_ = false;

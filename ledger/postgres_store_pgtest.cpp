@@ -188,5 +188,40 @@ TEST(PostgresStore, TwoNodesMigratingAtOnceBothStart) {
             4);
 }
 
+TEST(PostgresStore, CreatesPartitionsAheadAsTimePasses) {
+  REQUIRE_DATABASE();
+  const std::string schema = fresh_schema();
+  ManualClock clock(system_clock.now_ms());
+  asio::io_context io;
+  auto opened = run_on(io, PostgresStore::open(io, clock, PostgresConfig{database_url(), schema}));
+  ASSERT_TRUE(opened.has_value()) << opened.error().message;
+  PostgresStore& store = **opened;
+  auto append = [&](const std::string& stream) {
+    return run_on(io, store.append(stream, kNoStream, {NewEvent{"E", {{"n", 1}}, {}}}));
+  };
+  ASSERT_TRUE(append("now").has_value());
+  constexpr std::int64_t kDayMs = 86'400'000;
+  clock.advance_ms(150 * kDayMs);  // past the partitions made at open
+  ASSERT_TRUE(run_on(io, store.ensure_partitions()).has_value());
+  auto later = append("five-months-on");
+  EXPECT_TRUE(later.has_value()) << later.error().message;
+  clock.advance_ms(300 * kDayMs);  // and past those: the failed append makes them
+  auto missing = append("fifteen-months-on");
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message.find("23514"), std::string::npos) << missing.error().message;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  Result<AppendResult> healed = missing;
+  while (!healed && std::chrono::steady_clock::now() < deadline) {
+    healed = append("fifteen-months-on");
+  }
+  EXPECT_TRUE(healed.has_value()) << "the store did not create the missing partition";
+  auto partitions =
+      sql("SELECT count(*) FROM pg_inherits WHERE inhparent = 'events'::regclass", schema);
+  ASSERT_TRUE(partitions.has_value());
+  EXPECT_GE(partitions->int64(0, 0), 10);
+  store.close();
+  io.run_for(std::chrono::milliseconds(50));
+}
+
 }  // namespace
 }  // namespace upi::ledger

@@ -100,29 +100,59 @@ void PaymentSagaEngine::stop() {
   terminal_waiters_.notify_all();
 }
 
+struct PaymentSagaEngine::FirstAppend {
+  explicit FirstAppend(asio::io_context& io) : done(io, asio::steady_timer::time_point::max()) {}
+  std::optional<Result<void>> result;
+  asio::steady_timer done;
+};
+
+asio::awaitable<Result<void>> PaymentSagaEngine::begin(std::string payment_id,
+                                                       ledger::NewEvent requested) {
+  if (stopped_) co_return fail("SWITCH_STOPPING", "the switch is shutting down");
+  assert(!active_.contains(payment_id) && "payment ids are fresh");
+  PaymentState state;
+  apply(state, requested.type, requested.data);
+  auto first_append = std::make_shared<FirstAppend>(io_);
+  std::vector<ledger::NewEvent> events;
+  events.push_back(std::move(requested));
+  unsaved_[payment_id] = Unsaved{std::move(events), ledger::kNoStream, first_append};
+  active_.insert(payment_id);
+  spawn(payment_id, run(std::move(state), std::nullopt));
+  while (!first_append->result) {
+    co_await first_append->done.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  co_return *first_append->result;
+}
+
 void PaymentSagaEngine::drive(const std::string& payment_id) {
-  spawn(payment_id, std::nullopt);
+  if (stopped_ || !active_.insert(payment_id).second) return;
+  spawn(payment_id, load_and_run(payment_id, std::nullopt));
 }
 
 void PaymentSagaEngine::resume(const std::string& payment_id, const std::string& previous_owner) {
-  spawn(payment_id, previous_owner);
+  if (stopped_ || !active_.insert(payment_id).second) return;
+  spawn(payment_id, load_and_run(payment_id, previous_owner));
 }
 
-void PaymentSagaEngine::spawn(const std::string& payment_id,
-                              std::optional<std::string> resumed_from) {
-  if (stopped_ || !active_.insert(payment_id).second) return;
+void PaymentSagaEngine::spawn(const std::string& payment_id, asio::awaitable<void> saga) {
   parked_.erase(payment_id);
-  asio::co_spawn(
-      io_, run(payment_id, std::move(resumed_from)), [this, payment_id](std::exception_ptr error) {
-        active_.erase(payment_id);
-        if (error) {
-          try {
-            std::rethrow_exception(error);
-          } catch (const std::exception& e) {
-            spdlog::error("payment {}: saga stopped by an exception: {}", payment_id, e.what());
-          }
-        }
-      });
+  asio::co_spawn(io_, std::move(saga), [this, payment_id](std::exception_ptr error) {
+    active_.erase(payment_id);
+    if (auto it = unsaved_.find(payment_id); it != unsaved_.end()) {
+      if (it->second.first_append && !it->second.first_append->result) {
+        it->second.first_append->result = fail("STORE_UNAVAILABLE", "the saga stopped early");
+        it->second.first_append->done.cancel();
+      }
+      unsaved_.erase(it);
+    }
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("payment {}: saga stopped by an exception: {}", payment_id, e.what());
+      }
+    }
+  });
 }
 
 void PaymentSagaEngine::park(const std::string& payment_id) {
@@ -135,8 +165,8 @@ asio::awaitable<void> PaymentSagaEngine::wait_terminal(
   co_await terminal_waiters_.wait(payment_id, deadline);
 }
 
-asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id,
-                                             std::optional<std::string> resumed_from) {
+asio::awaitable<void> PaymentSagaEngine::load_and_run(std::string payment_id,
+                                                      std::optional<std::string> resumed_from) {
   auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(payment_id));
   if (!stream || stream->empty()) {
     spdlog::error("payment {}: cannot load its stream: {}", payment_id,
@@ -145,6 +175,13 @@ asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id,
     co_return;
   }
   PaymentState state = fold(*stream);
+  unsaved_[payment_id] = Unsaved{{}, state.version, nullptr};
+  co_await run(std::move(state), std::move(resumed_from));
+}
+
+asio::awaitable<void> PaymentSagaEngine::run(PaymentState state,
+                                             std::optional<std::string> resumed_from) {
+  const std::string payment_id = state.id;
   const bool was_terminal = state.terminal();
   if (resumed_from && !state.terminal()) {
     auto claim = batch(event(state, ev::kSagaResumed, {{"previous_owner", *resumed_from}}));
@@ -152,18 +189,21 @@ asio::awaitable<void> PaymentSagaEngine::run(std::string payment_id,
     if (claimed != StepResult::kContinue) co_return;
     spdlog::info("payment {}: resumed (previous owner {})", payment_id, *resumed_from);
   }
-  for (int steps = 0; !state.terminal() && !stopped_; ++steps) {
-    if (may_drive_ && !may_drive_()) co_return;  // recovery takes it up once we may again
-    if (steps == config_.steps_per_drive_max) {
-      park(payment_id);
-      co_return;
+  StepResult result = StepResult::kContinue;
+  for (int steps = 0; result == StepResult::kContinue && !state.terminal(); ++steps) {
+    if (stopped_ || (may_drive_ && !may_drive_())) {
+      result = StepResult::kStop;  // recovery takes it up once this node may drive again
+    } else if (steps == config_.steps_per_drive_max) {
+      result = StepResult::kPark;
+    } else {
+      result = co_await step(state);
     }
-    const StepResult result = co_await step(state);
-    if (result == StepResult::kStop) co_return;
-    if (result == StepResult::kPark) {
-      park(payment_id);
-      co_return;
-    }
+  }
+  const StepResult flushed = co_await flush(state);  // what is staged is written before leaving
+  if (flushed == StepResult::kStop) co_return;
+  if (result == StepResult::kPark || flushed == StepResult::kPark) {
+    park(payment_id);
+    co_return;
   }
   if (state.terminal() && !was_terminal) {
     if (on_terminal_) on_terminal_(state);
@@ -204,20 +244,48 @@ ledger::NewEvent PaymentSagaEngine::event(const PaymentState& state, std::string
   return ledger::NewEvent{std::string(type), std::move(data), std::move(meta)};
 }
 
+StepResult PaymentSagaEngine::stage(PaymentState& state, std::vector<ledger::NewEvent> events) {
+  Unsaved& unsaved = unsaved_[state.id];
+  for (auto& e : events) {
+    apply(state, e.type, e.data);
+    unsaved.events.push_back(std::move(e));
+  }
+  return StepResult::kContinue;
+}
+
+asio::awaitable<StepResult> PaymentSagaEngine::flush(PaymentState& state) {
+  Unsaved& unsaved = unsaved_[state.id];
+  if (unsaved.events.empty()) co_return StepResult::kContinue;
+  std::vector<ledger::NewEvent> events = std::move(unsaved.events);
+  unsaved.events.clear();
+  auto appended =
+      co_await store_.append(ev::payment_stream(state.id), unsaved.saved_version, events);
+  Unsaved& after = unsaved_[state.id];  // the map may have changed while we waited
+  StepResult result = StepResult::kContinue;
+  if (appended) {
+    assert(state.version == appended->stream_version);
+    after.saved_version = appended->stream_version;
+  } else if (appended.error().code == "VERSION_CONFLICT") {
+    spdlog::warn("payment {}: another driver moved the saga on; stopping here", state.id);
+    result = StepResult::kStop;
+  } else {
+    spdlog::error("payment {}: append failed: {}", state.id, appended.error().message);
+    // Nothing of a new payment is in the ledger yet: it ends here, and begin() says why.
+    result = after.saved_version == ledger::kNoStream ? StepResult::kStop : StepResult::kPark;
+  }
+  if (after.first_append) {
+    after.first_append->result =
+        appended ? Result<void>{} : Result<void>(std::unexpected(appended.error()));
+    after.first_append->done.cancel();
+    after.first_append.reset();
+  }
+  co_return result;
+}
+
 asio::awaitable<StepResult> PaymentSagaEngine::commit(PaymentState& state,
                                                       std::vector<ledger::NewEvent> events) {
-  auto appended = co_await store_.append(ev::payment_stream(state.id), state.version, events);
-  if (!appended) {
-    if (appended.error().code == "VERSION_CONFLICT") {
-      spdlog::warn("payment {}: another driver moved the saga on; stopping here", state.id);
-      co_return StepResult::kStop;
-    }
-    spdlog::error("payment {}: append failed: {}", state.id, appended.error().message);
-    co_return StepResult::kPark;
-  }
-  for (const auto& e : events) apply(state, e.type, e.data);
-  assert(state.version == appended->stream_version);
-  co_return StepResult::kContinue;
+  stage(state, std::move(events));
+  co_return co_await flush(state);
 }
 
 banks::Deadline PaymentSagaEngine::leg_deadline() const {
@@ -250,13 +318,13 @@ asio::awaitable<StepResult> PaymentSagaEngine::resolve(PaymentState& s) {
       auto events =
           batch(event(s, ev::kResolutionFailed, failed),
                 event(s, ev::kPaymentFailed, reason_json("VPA_NOT_FOUND", "ZH", message)));
-      co_return co_await commit(s, std::move(events));
+      co_return stage(s, std::move(events));
     }
     parties[i] = *found;
   }
   auto events = batch(event(s, ev::kPayerResolved, party_json(*parties[0])),
                       event(s, ev::kPayeeResolved, party_json(*parties[1])));
-  co_return co_await commit(s, std::move(events));
+  co_return stage(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
@@ -265,7 +333,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
     auto events = batch(
         event(s, ev::kPaymentFailed,
               reason_json("AMOUNT_ABOVE_LIMIT", "U09", "amount is above the scheme maximum")));
-    co_return co_await commit(s, std::move(events));
+    co_return stage(s, std::move(events));
   }
   const std::array<const Party*, 2> parties{&*s.payer, &*s.payee};
   for (const Party* party : parties) {
@@ -274,7 +342,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
       auto events = batch(
           event(s, ev::kPaymentFailed,
                 reason_json("BANK_UNAVAILABLE", "U86", party->bank + " is not on the network")));
-      co_return co_await commit(s, std::move(events));
+      co_return stage(s, std::move(events));
     }
     if (std::find(bank->rails.begin(), bank->rails.end(), *rail) == bank->rails.end()) {
       const std::string message = bank->code + " does not support " +
@@ -282,11 +350,11 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
                                   format_money(s.amount) + " needs";
       auto events =
           batch(event(s, ev::kPaymentFailed, reason_json("RAIL_NOT_SUPPORTED", "", message)));
-      co_return co_await commit(s, std::move(events));
+      co_return stage(s, std::move(events));
     }
   }
   auto events = batch(event(s, ev::kRailSelected, {{"rail", rail_name(*rail)}}));
-  co_return co_await commit(s, std::move(events));
+  co_return stage(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
@@ -300,10 +368,10 @@ asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
   if (call.outcome == banks::CallOutcome::kUnknown) {
     auto events =
         batch(event(s, ev::kDebitOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
-    co_return co_await commit(s, std::move(events));
+    co_return stage(s, std::move(events));
   }
   auto events = debit_answered(s, call.answer);
-  co_return co_await commit(s, std::move(events));
+  co_return stage(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::check_debit(PaymentState& s) {
@@ -319,6 +387,8 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_debit(PaymentState& s) {
 
 asio::awaitable<StepResult> PaymentSagaEngine::check_status(PaymentState& s, std::string bank,
                                                             std::string leg_id) {
+  // Written ahead of the query: a status query closes a leg the bank never saw.
+  if (auto r = co_await flush(s); r != StepResult::kContinue) co_return r;
   co_await backoff(s.status_checks);
   auto call = co_await banks_.gateway(bank)->status(leg_id, leg_deadline());
   json::object checked{{"leg_id", leg_id}, {"attempt", s.status_checks + 1}};
@@ -331,7 +401,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_status(PaymentState& s, std
     checked["result"] = state_name(call.answer.state);
     events = status_outcome(s, std::move(checked), call.answer);
   }
-  co_return co_await commit(s, std::move(events));
+  co_return stage(s, std::move(events));
 }
 
 json::object PaymentSagaEngine::settlement(const PaymentState& s) const {
@@ -363,10 +433,10 @@ asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
   if (call.outcome == banks::CallOutcome::kUnknown) {
     auto events =
         batch(event(s, ev::kCreditOutcomeUnknown, {{"leg_id", leg_id}, {"detail", call.detail}}));
-    co_return co_await commit(s, std::move(events));
+    co_return stage(s, std::move(events));
   }
   auto events = credit_answered(s, call.answer);
-  co_return co_await commit(s, std::move(events));
+  co_return stage(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::check_credit(PaymentState& s) {
@@ -376,11 +446,8 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_credit(PaymentState& s) {
                          {"attempt", s.status_checks + 1},
                          {"result", "DEFERRED"},
                          {"detail", "no answer yet; asking again later"}};
-    auto events = batch(event(s, ev::kStatusChecked, checked));
-    if (auto r = co_await commit(s, std::move(events)); r != StepResult::kContinue) {
-      co_return r;
-    }
-    co_return StepResult::kPark;
+    stage(s, batch(event(s, ev::kStatusChecked, checked)));
+    co_return StepResult::kPark;  // the saga is flushed before it parks
   }
   co_return co_await check_status(s, s.payee->bank, s.credit_leg_id);
 }
@@ -398,11 +465,12 @@ asio::awaitable<StepResult> PaymentSagaEngine::request_reversal(PaymentState& s,
   req["cause"] = s.debit_outcome_unknown ? "DEBIT_OUTCOME_UNKNOWN" : cause;
   req["attempt"] = attempt;
   auto events = batch(event(s, ev::kReversalRequested, req));
-  co_return co_await commit(s, std::move(events));
+  co_return stage(s, std::move(events));
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
   assert(s.reversal_attempts > 0);
+  if (auto r = co_await flush(s); r != StepResult::kContinue) co_return r;  // written ahead
   const std::string leg_id = s.id + ":reversal:" + std::to_string(s.reversal_attempts);
   auto call =
       co_await banks_.gateway(s.payer->bank)->reverse(leg_id, s.debit_leg_id, leg_deadline());
@@ -417,11 +485,11 @@ asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
                 event(s, ev::kPaymentFailed,
                       reason_json("DEBIT_TIMEOUT", "U90",
                                   "the payer's bank did not confirm the debit; nothing moved")));
-      co_return co_await commit(s, std::move(events));
+      co_return stage(s, std::move(events));
     }
     auto events = batch(event(s, ev::kReversalSucceeded, done),
                         event(s, ev::kPaymentReversed, reason_json(*s.refund_reason)));
-    co_return co_await commit(s, std::move(events));
+    co_return stage(s, std::move(events));
   }
   json::object failed{{"leg_id", leg_id}};
   failed["code"] =
@@ -429,7 +497,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
   failed["message"] =
       call.outcome == banks::CallOutcome::kUnknown ? call.detail : call.answer.message;
   auto events = batch(event(s, ev::kReversalFailed, failed));
-  co_return co_await commit(s, std::move(events));
+  co_return stage(s, std::move(events));
 }
 
 std::vector<ledger::NewEvent> PaymentSagaEngine::debit_answered(

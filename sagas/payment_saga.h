@@ -1,7 +1,9 @@
 // The payment saga engine: drives each payment through resolve, rail, debit, credit and, when
-// the credit cannot happen, reversal. Every step is appended to the payment's stream before
-// and after its bank call with the expected stream version, so a duplicate driver loses the
-// race instead of applying a step twice, and any driver can resume from the stream.
+// the credit cannot happen, reversal. Steps are written ahead: the events of local steps are
+// staged and appended together, always before the next bank call (so the stream records every
+// leg before it is sent) and before the saga parks or ends. Each append carries the expected
+// stream version, so a duplicate driver loses the race instead of applying a step twice, and
+// any driver can resume from the stream.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,7 +49,11 @@ class PaymentSagaEngine {
 
   // Starts the sweeper that resumes parked sagas.
   void start();
-  // Starts driving a payment unless this node already drives it.
+  // Starts a new payment from its PaymentRequested event: the first append (that event with
+  // the resolution, the rail and the debit request, or the failure) is made before this
+  // returns; the rest runs on. Error codes: STORE_UNAVAILABLE, STORE_BUSY, SWITCH_STOPPING.
+  asio::awaitable<Result<void>> begin(std::string payment_id, ledger::NewEvent requested);
+  // Starts driving a payment already in the ledger unless this node already drives it.
   void drive(const std::string& payment_id);
   // Takes over a payment that its owner stopped driving (recovery): appends SagaResumed with
   // the expected stream version, which fences the previous driver, then drives it.
@@ -71,10 +78,25 @@ class PaymentSagaEngine {
   void stop();
 
  private:
-  void spawn(const std::string& payment_id, std::optional<std::string> resumed_from);
-  asio::awaitable<void> run(std::string payment_id, std::optional<std::string> resumed_from);
+  struct FirstAppend;
+  // Events folded into the state but not yet appended, and the version the stream has.
+  struct Unsaved {
+    std::vector<ledger::NewEvent> events;
+    std::int64_t saved_version = 0;
+    std::shared_ptr<FirstAppend> first_append;  // begin() waits on it
+  };
+
+  void spawn(const std::string& payment_id, asio::awaitable<void> saga);
+  asio::awaitable<void> load_and_run(std::string payment_id,
+                                     std::optional<std::string> resumed_from);
+  asio::awaitable<void> run(PaymentState state, std::optional<std::string> resumed_from);
   void park(const std::string& payment_id);
   asio::awaitable<StepResult> step(PaymentState& state);
+  // Folds events into the state and keeps them to append with the next flush.
+  StepResult stage(PaymentState& state, std::vector<ledger::NewEvent> events);
+  // Appends every staged event in one append (kStop on a version conflict, or when nothing of
+  // the payment is in the ledger yet; kPark on other errors).
+  asio::awaitable<StepResult> flush(PaymentState& state);
   asio::awaitable<StepResult> commit(PaymentState& state, std::vector<ledger::NewEvent> events);
   ledger::NewEvent event(const PaymentState& state, std::string_view type, json::object data) const;
 
@@ -111,6 +133,7 @@ class PaymentSagaEngine {
   SagaConfig config_;
   std::set<std::string> active_;
   std::map<std::string, std::chrono::steady_clock::time_point> parked_;
+  std::map<std::string, Unsaved> unsaved_;
   Waiters<std::string> terminal_waiters_;
   std::function<void(const PaymentState&)> on_terminal_;
   std::function<bool()> may_drive_;

@@ -1,5 +1,6 @@
 #include "sagas/payment_saga.h"
 
+#include "common/run_blocking.h"
 #include "sagas/saga_test_harness.h"
 
 namespace upi::sagas {
@@ -24,6 +25,22 @@ TEST(PaymentSaga, CompletesAndMovesMoneyOnce) {
                                 "CreditRequested", "CreditSucceeded", "PaymentCompleted"}));
   EXPECT_EQ(h.balance("alice@okaxis"), alice - 1500'00);
   EXPECT_EQ(h.balance("bob@ybl"), bob + 1500'00);
+}
+
+TEST(PaymentSaga, BeginWritesTheRequestAndEveryLocalStepAheadOfTheFirstBankCall) {
+  Harness h;
+  // The debit goes unanswered; the event loop only runs inside run_on, so after begin()
+  // returns the saga is waiting for the bank with the debit already in the ledger.
+  h.fault("HDFC", {rule(Operation::kDebit, FaultAction::kTimeout)});
+  const std::string id = h.ids.next();
+  PaymentRequest request{"alice@okaxis", "bob@ybl", 20'00, "ahead", ""};
+  auto begun = run_on(h.io, h.engine.begin(id, payment_requested_event(id, request, "node-0")));
+  ASSERT_TRUE(begun.has_value()) << begun.error().message;
+  EXPECT_EQ(h.types(id), (Types{"PaymentRequested", "PayerResolved", "PayeeResolved",
+                                "RailSelected", "DebitRequested"}));
+  h.settle({id});  // the unanswered debit is settled by status checks: never seen, so it failed
+  EXPECT_EQ(h.state(id).status, "FAILED");
+  EXPECT_EQ(h.state(id).reason->code, "DEBIT_TIMEOUT");
 }
 
 TEST(PaymentSaga, ChoosesTheRailByAmount) {

@@ -80,18 +80,14 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
     co_return busy;
   }
   const std::string id = ids_.next();
-  std::vector<ledger::NewEvent> first;
-  first.push_back(
-      sagas::payment_requested_event(id, *request, "node-" + std::to_string(options_.node_id)));
-  auto appended =
-      co_await store_.append(ev::payment_stream(id), ledger::kNoStream, std::move(first));
-  if (!appended) {
+  auto requested =
+      sagas::payment_requested_event(id, *request, "node-" + std::to_string(options_.node_id));
+  auto begun = co_await engine_.begin(id, std::move(requested));
+  if (!begun) {
     idempotency_.release(*key);
-    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
-                            appended.error().message);
+    co_return http::problem(Status::service_unavailable, begun.error().code, begun.error().message);
   }
   idempotency_.accept(*key, id);
-  engine_.drive(id);
   co_return co_await payment_response(id, Status::created, wait, false);
 }
 

@@ -88,6 +88,9 @@ std::map<std::string, int> check_bank_records(const std::string& schema,
   std::map<std::string, std::map<std::string, std::int64_t>> applied;
   for (int i = 0; i < legs->size(); ++i)
     applied[legs->text(i, 0)][legs->text(i, 1)] = legs->int64(i, 2);
+  for (const auto& [id, legs_of] : applied) {
+    EXPECT_TRUE(status.contains(id)) << "money moved for " << id << ", which no client asked for";
+  }
   for (const auto& [id, st] : status) {
     ++by_status[st];
     auto& a = applied[id];
