@@ -211,6 +211,14 @@ void Pool::release(std::unique_ptr<Connection> conn) {
   if (!waiting_.empty()) waiting_.begin()->second->cancel();  // the longest waiter goes first
 }
 
+asio::awaitable<PgResult<Rows>> Pool::query(std::string sql, std::vector<Param> params) {
+  auto conn = co_await acquire();
+  if (!conn) co_return std::unexpected(conn.error());
+  auto rows = co_await (*conn)->query(std::move(sql), std::move(params), deadline());
+  release(std::move(*conn));
+  co_return rows;
+}
+
 std::string text_array(const std::vector<std::string>& items) {
   std::string out = "{";
   for (std::size_t i = 0; i < items.size(); ++i) {

@@ -92,6 +92,8 @@ class Pool {
   asio::awaitable<PgResult<std::unique_ptr<Connection>>> acquire();
   // Gives a connection back; a broken one is closed and frees its place.
   void release(std::unique_ptr<Connection> conn);
+  // Runs one statement on a pooled connection (acquired, then given back).
+  asio::awaitable<PgResult<Rows>> query(std::string sql, std::vector<Param> params);
   // A new connection outside the pool, with the schema on its search path.
   asio::awaitable<PgResult<std::unique_ptr<Connection>>> connect();
   Deadline deadline() const {

@@ -251,10 +251,7 @@ asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) 
 
 asio::awaitable<Result<pg::Rows>> PostgresViews::read(std::string sql,
                                                       std::vector<pg::Param> params) {
-  auto conn = co_await pool_.acquire();
-  if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
-  auto rows = co_await (*conn)->query(std::move(sql), std::move(params), pool_.deadline());
-  pool_.release(std::move(*conn));
+  auto rows = co_await pool_.query(std::move(sql), std::move(params));
   if (!rows) co_return std::unexpected(store_unavailable(rows.error()));
   co_return std::move(*rows);
 }

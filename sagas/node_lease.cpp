@@ -45,19 +45,16 @@ NodeLease::NodeLease(asio::io_context& io, pg::Pool& pool, std::string node_id, 
 }
 
 asio::awaitable<Result<bool>> NodeLease::try_take() {
-  auto conn = co_await pool_.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
   const auto started = std::chrono::steady_clock::now();
   std::vector<pg::Param> params{node_id_, epoch_, std::to_string(lease_ms_)};
-  auto rows = co_await (*conn)->query(
+  auto rows = co_await pool_.query(
       "INSERT INTO switch_nodes (node_id, epoch, lease_expires_at) "
       "VALUES ($1, $2, now() + $3::int * interval '1 millisecond') "
       "ON CONFLICT (node_id) DO UPDATE SET epoch = excluded.epoch, "
       "lease_expires_at = excluded.lease_expires_at, acquired_at = now() "
       "WHERE switch_nodes.lease_expires_at < now() OR switch_nodes.epoch = excluded.epoch "
       "RETURNING 1",
-      std::move(params), pool_.deadline());
-  pool_.release(std::move(*conn));
+      std::move(params));
   if (!rows) co_return std::unexpected(unavailable(rows.error()));
   if (rows->size() == 1) renewed_at_ = started;  // the lease runs from before we asked
   co_return rows->size() == 1;
@@ -89,15 +86,12 @@ asio::awaitable<Result<void>> NodeLease::acquire() {
 }
 
 asio::awaitable<Result<bool>> NodeLease::renew() {
-  auto conn = co_await pool_.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
   const auto started = std::chrono::steady_clock::now();
   std::vector<pg::Param> params{node_id_, epoch_, std::to_string(lease_ms_)};
-  auto rows = co_await (*conn)->query(
+  auto rows = co_await pool_.query(
       "UPDATE switch_nodes SET lease_expires_at = now() + $3::int * interval '1 millisecond' "
       "WHERE node_id = $1 AND epoch = $2 RETURNING 1",
-      std::move(params), pool_.deadline());
-  pool_.release(std::move(*conn));
+      std::move(params));
   if (!rows) co_return std::unexpected(unavailable(rows.error()));
   if (rows->size() == 1) renewed_at_ = started;
   co_return rows->size() == 1;
@@ -136,11 +130,8 @@ asio::awaitable<void> NodeLease::renew_loop() {
 }
 
 asio::awaitable<Result<std::set<std::string>>> NodeLease::live_nodes() {
-  auto conn = co_await pool_.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
-  auto rows = co_await (*conn)->query(
-      "SELECT node_id FROM switch_nodes WHERE lease_expires_at >= now()", {}, pool_.deadline());
-  pool_.release(std::move(*conn));
+  auto rows =
+      co_await pool_.query("SELECT node_id FROM switch_nodes WHERE lease_expires_at >= now()", {});
   if (!rows) co_return std::unexpected(unavailable(rows.error()));
   std::set<std::string> live;
   for (int i = 0; i < rows->size(); ++i) live.insert(rows->text(i, 0));
