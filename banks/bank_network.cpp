@@ -8,16 +8,6 @@ namespace upi::banks {
 
 namespace {
 
-Result<void> check_in_process(const World& world) {
-  for (const auto& spec : world.banks) {
-    if (!spec.endpoint.empty()) {
-      return fail("UNSUPPORTED_BANK",
-                  "bank " + spec.code + " has an endpoint; remote banks are not supported yet");
-    }
-  }
-  return {};
-}
-
 // Each bank's fault RNG is seeded from the run's seed and its code, so a run replays.
 std::uint64_t bank_seed(std::uint64_t fault_seed, const std::string& code) {
   return fault_seed ^ std::hash<std::string>{}(code);
@@ -25,11 +15,33 @@ std::uint64_t bank_seed(std::uint64_t fault_seed, const std::string& code) {
 
 }  // namespace
 
+Result<void> BankNetwork::add_remote(BankNetwork& network, const BankSpec& spec,
+                                     asio::io_context* io) {
+  if (io == nullptr) {
+    return fail("UNSUPPORTED_BANK", "bank " + spec.code +
+                                        " has an endpoint; this program "
+                                        "only drives in-process banks");
+  }
+  auto host_port = parse_endpoint(spec.endpoint);
+  if (!host_port) return std::unexpected(host_port.error());
+  Entry entry{spec, nullptr, nullptr, nullptr, nullptr};
+  auto gateway =
+      std::make_unique<HttpBankGateway>(*io, spec.code, host_port->first, host_port->second);
+  entry.remote = gateway.get();
+  entry.gateway = std::move(gateway);
+  network.banks_.emplace(spec.code, std::move(entry));
+  return {};
+}
+
 Result<std::unique_ptr<BankNetwork>> BankNetwork::create(const World& world,
-                                                         std::uint64_t fault_seed) {
-  if (auto ok = check_in_process(world); !ok) return std::unexpected(ok.error());
+                                                         std::uint64_t fault_seed,
+                                                         asio::io_context* io) {
   auto network = std::make_unique<BankNetwork>();
   for (const auto& spec : world.banks) {
+    if (!spec.endpoint.empty()) {
+      if (auto ok = add_remote(*network, spec, io); !ok) return std::unexpected(ok.error());
+      continue;
+    }
     Entry entry{spec, nullptr, nullptr, nullptr, nullptr};
     entry.mock = std::make_unique<MockBank>(spec, world.accounts, bank_seed(fault_seed, spec.code));
     entry.core = std::make_unique<MemoryBankCore>(*entry.mock);
@@ -41,11 +53,15 @@ Result<std::unique_ptr<BankNetwork>> BankNetwork::create(const World& world,
 
 Result<std::unique_ptr<BankNetwork>> BankNetwork::create_durable(const World& world,
                                                                  std::uint64_t fault_seed,
-                                                                 pg::Pool& pool) {
-  if (auto ok = check_in_process(world); !ok) return std::unexpected(ok.error());
+                                                                 pg::Pool& pool,
+                                                                 asio::io_context* io) {
   auto network = std::make_unique<BankNetwork>();
   network->durable_ = true;
   for (const auto& spec : world.banks) {
+    if (!spec.endpoint.empty()) {
+      if (auto ok = add_remote(*network, spec, io); !ok) return std::unexpected(ok.error());
+      continue;
+    }
     Entry entry{spec, nullptr, nullptr, nullptr, nullptr};
     entry.faults = std::make_unique<FaultPlan>(bank_seed(fault_seed, spec.code));
     entry.core = std::make_unique<PostgresBankCore>(spec, pool);
@@ -72,8 +88,31 @@ MockBank* BankNetwork::mock(const std::string& code) {
 
 FaultPlan* BankNetwork::faults(const std::string& code) {
   auto it = banks_.find(code);
-  if (it == banks_.end()) return nullptr;
+  if (it == banks_.end() || it->second.remote != nullptr) return nullptr;
   return it->second.faults ? it->second.faults.get() : &it->second.mock->faults();
+}
+
+HttpBankGateway* BankNetwork::remote(const std::string& code) {
+  auto it = banks_.find(code);
+  return it == banks_.end() ? nullptr : it->second.remote;
+}
+
+bool BankNetwork::available(const std::string& code) const {
+  auto it = banks_.find(code);
+  if (it == banks_.end()) return false;
+  return it->second.remote == nullptr || it->second.remote->health().available();
+}
+
+void BankNetwork::start() {
+  for (auto& [code, entry] : banks_) {
+    if (entry.remote != nullptr) entry.remote->start();
+  }
+}
+
+void BankNetwork::stop() {
+  for (auto& [code, entry] : banks_) {
+    if (entry.remote != nullptr) entry.remote->stop();
+  }
 }
 
 std::vector<std::string> BankNetwork::codes() const {

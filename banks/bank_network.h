@@ -6,6 +6,7 @@
 #include <string>
 
 #include "banks/bank_gateway.h"
+#include "banks/http_gateway.h"
 #include "banks/mock_bank.h"
 #include "common/pg.h"
 #include "common/world.h"
@@ -14,18 +15,29 @@ namespace upi::banks {
 
 class BankNetwork {
  public:
-  // Builds an in-process MockBank per world bank; fault RNGs are seeded from fault_seed and
-  // the bank code, so a run replays. Error code: UNSUPPORTED_BANK for remote endpoints.
-  static Result<std::unique_ptr<BankNetwork>> create(const World& world, std::uint64_t fault_seed);
-  // The same, with every bank's books in PostgreSQL (see postgres_bank.h; prepare them first).
+  // Builds an in-process MockBank per world bank, and an HTTP gateway for each bank with an
+  // endpoint (a upi-bank process; needs io). Fault RNGs are seeded from fault_seed and the
+  // bank code, so a run replays. Error codes: UNSUPPORTED_BANK (an endpoint without io),
+  // INVALID_ENDPOINT.
+  static Result<std::unique_ptr<BankNetwork>> create(const World& world, std::uint64_t fault_seed,
+                                                     asio::io_context* io = nullptr);
+  // The same, with the in-process banks' books in PostgreSQL (see postgres_bank.h; prepare
+  // them first).
   static Result<std::unique_ptr<BankNetwork>> create_durable(const World& world,
                                                              std::uint64_t fault_seed,
-                                                             pg::Pool& pool);
+                                                             pg::Pool& pool,
+                                                             asio::io_context* io = nullptr);
 
   const BankSpec* spec(const std::string& code) const;
   BankGateway* gateway(const std::string& code);
-  MockBank* mock(const std::string& code);  // null unless the books are in memory
-  FaultPlan* faults(const std::string& code);
+  MockBank* mock(const std::string& code);           // null unless the books are in memory
+  FaultPlan* faults(const std::string& code);        // null for a remote bank (it keeps its own)
+  HttpBankGateway* remote(const std::string& code);  // null for an in-process bank
+  // False while a remote bank's circuit is open; in-process banks are always available.
+  bool available(const std::string& code) const;
+  // Starts and stops the heartbeats of remote banks.
+  void start();
+  void stop();
   bool durable() const { return durable_; }
   std::vector<std::string> codes() const;
 
@@ -36,7 +48,9 @@ class BankNetwork {
     std::unique_ptr<MockBank> mock;
     std::unique_ptr<BankCore> core;
     std::unique_ptr<BankGateway> gateway;
+    HttpBankGateway* remote = nullptr;  // gateway, when the bank is a upi-bank process
   };
+  static Result<void> add_remote(BankNetwork& network, const BankSpec& spec, asio::io_context* io);
   std::map<std::string, Entry> banks_;
   bool durable_ = false;
 };

@@ -50,6 +50,25 @@ MockBank::MockBank(BankSpec spec, const std::vector<AccountSpec>& accounts,
   for (const auto& account : accounts) {
     if (account.bank == spec_.code) balances_[account.account] = account.balance;
   }
+  opening_ = balances_;
+}
+
+void MockBank::restore(const std::vector<LegRecord>& records) {
+  std::lock_guard lock(mutex_);
+  legs_.clear();
+  for (const auto& leg : records) legs_.insert_or_assign(leg.leg_id, leg);
+  balances_ = opening_;
+  references_issued_ = 0;
+  for (const auto& [id, leg] : legs_) {
+    if (leg.answer.outcome != LegOutcome::kApplied || leg.closed_unseen) continue;
+    ++references_issued_;
+    if (leg.kind == LegKind::kDebit) balances_[leg.account] -= leg.amount;
+    if (leg.kind == LegKind::kCredit) balances_[leg.account] += leg.amount;
+    if (leg.kind == LegKind::kReversal && leg.amount > 0) balances_[leg.account] += leg.amount;
+  }
+  for (const auto& [account, balance] : balances_) {
+    assert(balance >= 0 && "restored books never hold a negative balance");
+  }
 }
 
 std::string MockBank::next_reference() {
@@ -62,6 +81,7 @@ std::string MockBank::next_reference() {
 LegAnswer MockBank::record(LegRecord leg) {
   assert(!legs_.contains(leg.leg_id));
   LegAnswer answer = leg.answer;
+  journal(leg);
   legs_.emplace(leg.leg_id, std::move(leg));
   return answer;
 }
@@ -110,8 +130,9 @@ LegAnswer MockBank::reverse(const std::string& leg_id, const std::string& debit_
   auto debit = legs_.find(debit_leg_id);
   if (debit == legs_.end()) {
     // Never seen: close the debit leg id so a late debit cannot apply after its reversal.
-    legs_.emplace(debit_leg_id,
-                  LegRecord{debit_leg_id, LegKind::kDebit, "", 0, "", false, true, closed_leg()});
+    auto closed = legs_.emplace(debit_leg_id, LegRecord{debit_leg_id, LegKind::kDebit, "", 0, "",
+                                                        false, true, closed_leg()});
+    journal(closed.first->second);
     leg.answer.nothing_to_reverse = true;
   } else if (debit->second.kind != LegKind::kDebit) {
     leg.answer = declined("REVERSAL_DECLINED", "U32", debit_leg_id + " is not a debit leg");
@@ -119,6 +140,7 @@ LegAnswer MockBank::reverse(const std::string& leg_id, const std::string& debit_
     leg.answer.nothing_to_reverse = true;  // declined, closed, or already reversed
   } else {
     debit->second.reversed = true;
+    journal(debit->second);
     leg.account = debit->second.account;
     leg.amount = debit->second.amount;
     balances_[leg.account] += leg.amount;
@@ -140,7 +162,9 @@ StatusAnswer MockBank::status(const std::string& leg_id) {
   std::lock_guard lock(mutex_);
   auto it = legs_.find(leg_id);
   if (it == legs_.end()) {
-    legs_.emplace(leg_id, LegRecord{leg_id, LegKind::kDebit, "", 0, "", false, true, closed_leg()});
+    auto closed = legs_.emplace(
+        leg_id, LegRecord{leg_id, LegKind::kDebit, "", 0, "", false, true, closed_leg()});
+    journal(closed.first->second);
     return StatusAnswer{LegState::kNotFound, {}};
   }
   if (it->second.closed_unseen) return StatusAnswer{LegState::kNotFound, {}};
@@ -170,6 +194,11 @@ std::vector<LegRecord> MockBank::legs() const {
   std::vector<LegRecord> out;
   for (const auto& [id, leg] : legs_) out.push_back(leg);
   return out;
+}
+
+std::map<std::string, Paise> MockBank::balances() const {
+  std::lock_guard lock(mutex_);
+  return balances_;
 }
 
 }  // namespace upi::banks

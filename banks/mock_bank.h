@@ -2,6 +2,7 @@
 // idempotent by leg id (the same leg twice moves money once and answers the same).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -73,9 +74,20 @@ class MockBank {
   Result<Paise> balance(const std::string& account) const;
   Paise total_balance() const;
   std::vector<LegRecord> legs() const;
+  // Every account's balance, by account number.
+  std::map<std::string, Paise> balances() const;
+
+  // Called under the bank's lock with every leg record written or changed, in order: the
+  // journal that lets a bank process survive a restart (see bank_journal.h).
+  void set_journal(std::function<void(const LegRecord&)> journal) { journal_ = std::move(journal); }
+  // The books as the opening balances plus these records (a later record of a leg id wins).
+  void restore(const std::vector<LegRecord>& records);
 
  private:
   LegAnswer record(LegRecord leg);
+  void journal(const LegRecord& leg) const {
+    if (journal_) journal_(leg);
+  }
   std::string next_reference();
 
   BankSpec spec_;
@@ -83,6 +95,8 @@ class MockBank {
   mutable std::mutex mutex_;
   std::map<std::string, Paise> balances_;  // account number -> balance
   std::map<std::string, LegRecord> legs_;  // leg id -> record
+  std::map<std::string, Paise> opening_;   // account number -> opening balance
+  std::function<void(const LegRecord&)> journal_;
   std::uint64_t references_issued_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cassert>
 
+#include "banks/bank_api.h"
 #include "ledger/payment_events.h"
 
 namespace upi::sagas {
@@ -51,18 +52,6 @@ json::object answer_json(const std::string& leg_id, const banks::LegAnswer& a) {
     o["message"] = a.message;
   }
   return o;
-}
-
-std::string_view state_name(banks::LegState s) {
-  switch (s) {
-    case banks::LegState::kApplied:
-      return "APPLIED";
-    case banks::LegState::kDeclined:
-      return "DECLINED";
-    case banks::LegState::kNotFound:
-      return "NOT_FOUND";
-  }
-  return "";
 }
 
 template <typename... Events>
@@ -358,6 +347,14 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
+  // Fail fast, before any money moves, when either bank's circuit is open.
+  const std::array<const Party*, 2> parties{&*s.payer, &*s.payee};
+  for (const Party* party : parties) {
+    if (banks_.available(party->bank)) continue;
+    co_return stage(s, batch(event(s, ev::kPaymentFailed,
+                                   reason_json("BANK_UNAVAILABLE", "U86",
+                                               party->bank + " is unavailable; nothing moved"))));
+  }
   const std::string leg_id = s.id + ":debit:1";
   auto requested = batch(event(s, ev::kDebitRequested, leg_json(leg_id, *s.payer, s.amount)));
   if (auto r = co_await commit(s, std::move(requested)); r != StepResult::kContinue) {
@@ -389,6 +386,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_status(PaymentState& s, std
                                                             std::string leg_id) {
   // Written ahead of the query: a status query closes a leg the bank never saw.
   if (auto r = co_await flush(s); r != StepResult::kContinue) co_return r;
+  if (!banks_.available(bank)) co_return StepResult::kPark;  // ask when it is back
   co_await backoff(s.status_checks);
   auto call = co_await banks_.gateway(bank)->status(leg_id, leg_deadline());
   json::object checked{{"leg_id", leg_id}, {"attempt", s.status_checks + 1}};
@@ -398,7 +396,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_status(PaymentState& s, std
     checked["detail"] = call.detail;
     events = batch(event(s, ev::kStatusChecked, checked));
   } else {
-    checked["result"] = state_name(call.answer.state);
+    checked["result"] = banks::leg_state_name(call.answer.state);
     events = status_outcome(s, std::move(checked), call.answer);
   }
   co_return stage(s, std::move(events));
@@ -424,6 +422,13 @@ json::object PaymentSagaEngine::settlement(const PaymentState& s) const {
 
 asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
   const std::string leg_id = s.id + ":credit:1";
+  if (!banks_.available(s.payee->bank)) {
+    // Not sent, so it surely did not apply: refund the payer now rather than wait.
+    json::object failed = reason_json("BANK_UNAVAILABLE", "U86",
+                                      s.payee->bank + " is unavailable; the credit was not sent");
+    failed["leg_id"] = leg_id;
+    co_return stage(s, batch(event(s, ev::kCreditFailed, failed)));
+  }
   auto requested = batch(event(s, ev::kCreditRequested, leg_json(leg_id, *s.payee, s.amount)));
   if (auto r = co_await commit(s, std::move(requested)); r != StepResult::kContinue) {
     co_return r;
@@ -471,6 +476,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::request_reversal(PaymentState& s,
 asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
   assert(s.reversal_attempts > 0);
   if (auto r = co_await flush(s); r != StepResult::kContinue) co_return r;  // written ahead
+  if (!banks_.available(s.payer->bank)) co_return StepResult::kPark;  // owed: wait for the bank
   const std::string leg_id = s.id + ":reversal:" + std::to_string(s.reversal_attempts);
   auto call =
       co_await banks_.gateway(s.payer->bank)->reverse(leg_id, s.debit_leg_id, leg_deadline());

@@ -1,6 +1,8 @@
 // VPAs, banks, positions and fault rules.
 #include <spdlog/spdlog.h>
 
+#include <cassert>
+
 #include "psp/registry.h"
 #include "switch/app.h"
 #include "switch/query.h"
@@ -63,12 +65,22 @@ asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& p
 asio::awaitable<Response> SwitchApp::list_banks(const Request&, const Params&) {
   json::array list;
   for (const auto& bank : world_.banks) {
-    list.push_back(json::object{{"code", bank.code},
-                                {"name", bank.name},
-                                {"rails", rail_names(bank.rails)},
-                                {"mode", bank.endpoint.empty() ? "in-process" : "remote"},
-                                {"books", banks_->durable() ? "postgres" : "memory"},
-                                {"health", "UP"}});
+    json::object entry{{"code", bank.code},
+                       {"name", bank.name},
+                       {"rails", rail_names(bank.rails)},
+                       {"mode", bank.endpoint.empty() ? "in-process" : "remote"}};
+    const banks::HttpBankGateway* remote = banks_->remote(bank.code);
+    if (remote == nullptr) {
+      entry["books"] = banks_->durable() ? "postgres" : "memory";
+      entry["health"] = "UP";
+    } else {
+      const auto& health = remote->health();
+      entry["endpoint"] = bank.endpoint;
+      entry["health"] = health.available() ? "UP" : "DOWN";
+      entry["circuit"] = banks::circuit_name(health.circuit());
+      entry["consecutive_failures"] = health.consecutive_failures();
+    }
+    list.push_back(std::move(entry));
   }
   co_return http::json_response(Status::ok, json::object{{"banks", std::move(list)}});
 }
@@ -100,30 +112,55 @@ asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Pa
                                                          {"view_position", view_position}});
 }
 
-asio::awaitable<Response> SwitchApp::get_faults(const Request&, const Params& params) {
-  banks::FaultPlan* faults = banks_->faults(params.at("code"));
-  if (faults == nullptr) co_return bank_not_found(params.at("code"));
+asio::awaitable<Response> SwitchApp::forward_faults(const Request& req, const std::string& code) {
+  banks::HttpBankGateway* remote = banks_->remote(code);
+  assert(remote != nullptr);
+  http::ClientRequest forwarded{std::string(req.method_string()),
+                                "/v1/faults",
+                                req.body(),
+                                {{"Content-Type", "application/json"}}};
+  auto answer = co_await remote->forward(std::move(forwarded),
+                                         std::chrono::steady_clock::now() + kBankCallTimeout);
+  if (!answer) {
+    co_return http::problem(Status::bad_gateway, "BANK_UNAVAILABLE",
+                            code + " did not answer: " + answer.error().message);
+  }
+  Response res{static_cast<Status>(answer->status), 11};
+  res.set(http::beast_http::field::content_type, answer->header("content-type"));
+  res.body() = std::move(answer->body);
+  res.prepare_payload();
+  co_return res;
+}
+
+asio::awaitable<Response> SwitchApp::get_faults(const Request& req, const Params& params) {
+  const std::string& code = params.at("code");
+  if (banks_->remote(code) != nullptr) co_return co_await forward_faults(req, code);
+  banks::FaultPlan* faults = banks_->faults(code);
+  if (faults == nullptr) co_return bank_not_found(code);
   co_return http::json_response(Status::ok, banks::fault_rules_to_json(faults->rules()));
 }
 
 asio::awaitable<Response> SwitchApp::put_faults(const Request& req, const Params& params) {
-  banks::FaultPlan* faults = banks_->faults(params.at("code"));
-  if (faults == nullptr) co_return bank_not_found(params.at("code"));
+  const std::string& code = params.at("code");
+  if (banks_->remote(code) != nullptr) co_return co_await forward_faults(req, code);
+  banks::FaultPlan* faults = banks_->faults(code);
+  if (faults == nullptr) co_return bank_not_found(code);
   auto body = parse_json_object(req.body(), 8);
   if (!body) co_return http::problem(Status::bad_request, body.error().code, body.error().message);
   auto rules = banks::parse_fault_rules(*body);
   if (!rules) co_return http::problem(rules.error());
   faults->set(*rules);
-  spdlog::info("fault rules for {}: {}", params.at("code"),
-               to_json(banks::fault_rules_to_json(*rules)));
+  spdlog::info("fault rules for {}: {}", code, to_json(banks::fault_rules_to_json(*rules)));
   co_return http::json_response(Status::ok, banks::fault_rules_to_json(*rules));
 }
 
-asio::awaitable<Response> SwitchApp::delete_faults(const Request&, const Params& params) {
-  banks::FaultPlan* faults = banks_->faults(params.at("code"));
-  if (faults == nullptr) co_return bank_not_found(params.at("code"));
+asio::awaitable<Response> SwitchApp::delete_faults(const Request& req, const Params& params) {
+  const std::string& code = params.at("code");
+  if (banks_->remote(code) != nullptr) co_return co_await forward_faults(req, code);
+  banks::FaultPlan* faults = banks_->faults(code);
+  if (faults == nullptr) co_return bank_not_found(code);
   faults->set({});
-  spdlog::info("fault rules for {} cleared", params.at("code"));
+  spdlog::info("fault rules for {} cleared", code);
   co_return http::json_response(Status::ok, banks::fault_rules_to_json({}));
 }
 

@@ -40,6 +40,22 @@ asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
     text += "upi_completed_volume_paise{rail=\"" + rail + "\"} " +
             std::to_string(row.completed_volume) + "\n";
   }
+  text +=
+      "# HELP upi_bank_up 1 while the bank takes calls (in-process, or its circuit closed).\n"
+      "# TYPE upi_bank_up gauge\n";
+  for (const auto& bank : world_.banks) {
+    text += "upi_bank_up{bank=\"" + bank.code + "\"} " +
+            (banks_->available(bank.code) ? "1" : "0") + "\n";
+  }
+  text +=
+      "# HELP upi_bank_call_failures Calls and heartbeats to a remote bank that got no answer.\n"
+      "# TYPE upi_bank_call_failures counter\n";
+  for (const auto& bank : world_.banks) {
+    if (const auto* remote = banks_->remote(bank.code)) {
+      text += "upi_bank_call_failures{bank=\"" + bank.code + "\"} " +
+              std::to_string(remote->health().failures()) + "\n";
+    }
+  }
   text += "# HELP upi_sagas_active Sagas being driven now.\n# TYPE upi_sagas_active gauge\n";
   text += "upi_sagas_active " + std::to_string(engine_.active()) + "\n";
   text += "# HELP upi_sagas_parked Sagas waiting to be resumed.\n# TYPE upi_sagas_parked gauge\n";

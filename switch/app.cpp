@@ -37,7 +37,7 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
                                             : load_scheme(options.scheme_path);
   if (!scheme) return std::unexpected(scheme.error());
   if (options.database_url.empty()) {
-    auto banks = banks::BankNetwork::create(*world, options.fault_seed);
+    auto banks = banks::BankNetwork::create(*world, options.fault_seed, &io);
     if (!banks) return std::unexpected(banks.error());
     return std::unique_ptr<SwitchApp>(new SwitchApp(
         io, options, std::move(*world), std::move(*scheme),
@@ -53,7 +53,7 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
   if (auto ok = run_on(io, banks::prepare_postgres_banks(*pool, *world)); !ok) {
     return std::unexpected(ok.error());
   }
-  auto banks = banks::BankNetwork::create_durable(*world, options.fault_seed, *pool);
+  auto banks = banks::BankNetwork::create_durable(*world, options.fault_seed, *pool, &io);
   if (!banks) return std::unexpected(banks.error());
   return std::unique_ptr<SwitchApp>(new SwitchApp(io, options, std::move(*world),
                                                   std::move(*scheme), std::move(*store),
@@ -136,6 +136,7 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   }
   if (auto ok = run_on(io_, projector_.catch_up_now()); !ok) return std::unexpected(ok.error());
   projector_.start();
+  banks_->start();
   engine_.start();
   auto resumed = run_on(io_, recover(true));
   if (!resumed) return std::unexpected(resumed.error());
@@ -194,6 +195,7 @@ void SwitchApp::stop() {
   ready_ = false;
   server_.stop();
   engine_.stop();
+  banks_->stop();
   recovery_timer_.cancel();
   if (lease_) lease_->stop();
   log_advanced_.notify_all();

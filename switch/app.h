@@ -10,6 +10,7 @@
 #include "common/http_server.h"
 #include "common/ids.h"
 #include "common/pg.h"
+#include "common/router.h"
 #include "ledger/memory_store.h"
 #include "ledger/projector.h"
 #include "ledger/view_store.h"
@@ -19,9 +20,15 @@
 #include "switch/idempotency.h"
 #include "switch/metrics.h"
 #include "switch/options.h"
-#include "switch/router.h"
 
 namespace upi::api {
+
+namespace asio = boost::asio;
+using http::Params;
+using http::parse_target;
+using http::Request;
+using http::Response;
+using http::Router;
 
 inline constexpr std::size_t kLedgerStreamsMax = 64;
 
@@ -77,6 +84,8 @@ class SwitchApp {
   asio::awaitable<Response> get_faults(const Request& req, const Params& params);
   asio::awaitable<Response> put_faults(const Request& req, const Params& params);
   asio::awaitable<Response> delete_faults(const Request& req, const Params& params);
+  // A remote bank keeps its own fault rules: the switch passes the call on.
+  asio::awaitable<Response> forward_faults(const Request& req, const std::string& code);
   asio::awaitable<Response> healthz(const Request& req, const Params& params);
   asio::awaitable<Response> readyz(const Request& req, const Params& params);
   asio::awaitable<Response> metrics(const Request& req, const Params& params);

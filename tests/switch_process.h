@@ -2,12 +2,12 @@
 // it over real HTTP.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "common/child_process.h"
 #include "common/http_client.h"
 #include "common/json.h"
 
@@ -31,7 +31,7 @@ class SwitchProcess {
   int terminate();
 
  private:
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> child_;
   std::uint16_t port_ = 0;
 };
 

@@ -1,8 +1,8 @@
-#include "switch/router.h"
+#include "common/router.h"
 
 #include <gtest/gtest.h>
 
-namespace upi::api {
+namespace upi::http {
 namespace {
 
 TEST(Router, MatchesPatternsAndDecodesParams) {
@@ -28,4 +28,4 @@ TEST(Router, ParsesQueries) {
 }
 
 }  // namespace
-}  // namespace upi::api
+}  // namespace upi::http

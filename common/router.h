@@ -11,11 +11,9 @@
 
 #include "common/problem.h"
 
-namespace upi::api {
+namespace upi::http {
 
 namespace asio = boost::asio;
-using http::Request;
-using http::Response;
 
 using Params = std::map<std::string, std::string>;
 using RouteHandler = std::function<asio::awaitable<Response>(const Request&, const Params&)>;
@@ -29,7 +27,8 @@ struct Route {
 class Router {
  public:
   void add(std::string method, std::string pattern, RouteHandler handler);
-  // The route for a request and its path parameters, or a 404/405 problem.
+  // The route for a request and its path parameters, or a 404/405 problem; the pattern that
+  // matched goes to matched_pattern unless it is null.
   asio::awaitable<Response> dispatch(const Request& request, std::string* matched_pattern) const;
   const std::vector<Route>& routes() const { return routes_; }
 
@@ -47,4 +46,4 @@ Result<Target> parse_target(std::string_view target);
 // Matches a path against a pattern, filling params; false when they differ.
 bool match_path(std::string_view pattern, std::string_view path, Params& params);
 
-}  // namespace upi::api
+}  // namespace upi::http

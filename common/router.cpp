@@ -1,6 +1,6 @@
-#include "switch/router.h"
+#include "common/router.h"
 
-namespace upi::api {
+namespace upi::http {
 namespace {
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
@@ -94,17 +94,17 @@ asio::awaitable<Response> Router::dispatch(const Request& request,
     Params params;
     if (!match_path(route.pattern, path, params)) continue;
     if (route.method == std::string_view(request.method_string())) {
-      *matched_pattern = route.pattern;
+      if (matched_pattern != nullptr) *matched_pattern = route.pattern;
       co_return co_await route.handler(request, params);
     }
     allowed += (allowed.empty() ? "" : ", ") + route.method;
   }
   if (allowed.empty()) {
-    *matched_pattern = "unmatched";
+    if (matched_pattern != nullptr) *matched_pattern = "unmatched";
     co_return http::problem(http::Status::not_found, "ROUTE_NOT_FOUND",
                             "no endpoint at " + path + " (see specs/openapi.yaml)");
   }
-  *matched_pattern = "unmatched";
+  if (matched_pattern != nullptr) *matched_pattern = "unmatched";
   Response res = http::problem(http::Status::method_not_allowed, "METHOD_NOT_ALLOWED",
                                std::string(request.method_string()) + " is not allowed on " + path +
                                    "; allowed: " + allowed);
@@ -112,4 +112,4 @@ asio::awaitable<Response> Router::dispatch(const Request& request,
   co_return res;
 }
 
-}  // namespace upi::api
+}  // namespace upi::http

@@ -1,0 +1,44 @@
+// The HTTP API of one mock bank (the upi-bank process; wire format in bank_api.h). It plays
+// the bank's fault rules in front of its books, as the in-process gateway does: a timeout or
+// a lost response leaves the caller without an answer before its deadline.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include "banks/bank_gateway.h"
+#include "banks/mock_bank.h"
+#include "common/http_server.h"
+#include "common/router.h"
+
+namespace upi::banks {
+
+inline constexpr int kBankDeadlineMsDefault = 2'000;
+inline constexpr int kBankDeadlineMsMax = 60'000;
+
+class BankServer {
+ public:
+  BankServer(asio::io_context& io, MockBank& bank);
+
+  // Binds host:port (0: a free port). Error code: LISTEN_FAILED.
+  Result<asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
+  void start() { server_.start(); }
+  void stop() { server_.stop(); }
+  std::vector<std::string> routes() const;
+
+ private:
+  asio::awaitable<http::Response> leg(const http::Request& req, LegKind kind);
+  asio::awaitable<http::Response> status(const http::Request& req, const http::Params& params);
+  asio::awaitable<http::Response> legs(const http::Request& req, const http::Params& params);
+  asio::awaitable<http::Response> accounts(const http::Request& req, const http::Params& params);
+  asio::awaitable<http::Response> balance(const http::Request& req, const http::Params& params);
+  asio::awaitable<http::Response> faults(const http::Request& req, const http::Params& params);
+  Result<Deadline> deadline_of(const http::Request& req) const;
+
+  MockBank& bank_;
+  MemoryBankCore core_;
+  SimulatedGateway gateway_;
+  http::Router router_;
+  http::Server server_;
+};
+
+}  // namespace upi::banks

@@ -1,0 +1,153 @@
+#include "tools/sim/checker.h"
+
+namespace upi::sim {
+namespace {
+
+constexpr int kOffendersShown = 5;
+
+// Records up to kOffendersShown offenders in the check's detail.
+void offend(Check& check, int& count, const std::string& what) {
+  check.ok = false;
+  if (count++ < kOffendersShown) check.detail += (check.detail.empty() ? "" : "; ") + what;
+}
+
+bool moved_money(const banks::LegRecord& leg) {
+  return leg.answer.outcome == banks::LegOutcome::kApplied && !leg.closed_unseen && leg.amount > 0;
+}
+
+std::string payment_of(const std::string& leg_id) {
+  return leg_id.substr(0, leg_id.find(':'));
+}
+
+Paise signed_amount(const banks::LegRecord& leg) {
+  return leg.kind == banks::LegKind::kDebit ? -leg.amount : leg.amount;
+}
+
+Check check_terminal(const std::map<std::string, PaymentOutcome>& payments) {
+  Check c{"terminal"};
+  int n = 0;
+  for (const auto& [id, p] : payments) {
+    if (p.status == "PENDING" || p.status.empty()) offend(c, n, id + " is " + p.status);
+  }
+  return c;
+}
+
+Check check_conserved(const std::vector<BankBooks>& banks) {
+  Check c{"conserved"};
+  Paise before = 0, after = 0;
+  for (const auto& b : banks) {
+    for (const auto& [account, balance] : b.opening) before += balance;
+    for (const auto& [account, balance] : b.balances) after += balance;
+  }
+  if (before != after) {
+    c.ok = false;
+    c.detail = "balances summed to " + format_money(before) + " before and " + format_money(after) +
+               " after";
+  }
+  return c;
+}
+
+Check check_non_negative(const std::vector<BankBooks>& banks) {
+  Check c{"non_negative"};
+  int n = 0;
+  for (const auto& b : banks) {
+    for (const auto& [account, balance] : b.balances) {
+      if (balance < 0) offend(c, n, b.code + "/" + account + " holds " + format_money(balance));
+    }
+  }
+  return c;
+}
+
+Check check_books(const std::vector<BankBooks>& banks) {
+  Check c{"books"};
+  int n = 0;
+  for (const auto& b : banks) {
+    std::map<std::string, Paise> expected = b.opening;
+    for (const auto& leg : b.legs) {
+      if (moved_money(leg)) expected[leg.account] += signed_amount(leg);
+    }
+    for (const auto& [account, balance] : expected) {
+      auto it = b.balances.find(account);
+      const Paise actual = it == b.balances.end() ? 0 : it->second;
+      if (actual != balance) {
+        offend(c, n,
+               b.code + "/" + account + " holds " + format_money(actual) + " but its legs say " +
+                   format_money(balance));
+      }
+    }
+  }
+  return c;
+}
+
+Check check_legs(const std::vector<BankBooks>& banks,
+                 const std::map<std::string, PaymentOutcome>& payments) {
+  Check c{"legs"};
+  int n = 0;
+  std::map<std::string, std::map<banks::LegKind, int>> moved;
+  for (const auto& b : banks) {
+    for (const auto& leg : b.legs) {
+      if (!moved_money(leg)) continue;
+      const std::string id = payment_of(leg.leg_id);
+      if (!payments.contains(id)) offend(c, n, b.code + " moved money for unknown " + leg.leg_id);
+      ++moved[id][leg.kind];
+    }
+  }
+  for (const auto& [id, p] : payments) {
+    auto& m = moved[id];
+    const int debits = m[banks::LegKind::kDebit], credits = m[banks::LegKind::kCredit],
+              reversals = m[banks::LegKind::kReversal];
+    bool ok = false;
+    if (p.status == "COMPLETED") ok = debits == 1 && credits == 1 && reversals == 0;
+    if (p.status == "REVERSED") ok = debits == 1 && credits == 0 && reversals == 1;
+    if (p.status == "FAILED") ok = credits == 0 && debits <= 1 && debits == reversals;
+    if (!ok) {
+      offend(c, n,
+             id + " " + p.status + " with " + std::to_string(debits) + " debit(s), " +
+                 std::to_string(credits) + " credit(s), " + std::to_string(reversals) +
+                 " reversal(s)");
+    }
+  }
+  return c;
+}
+
+Check check_positions(const std::vector<BankBooks>& banks,
+                      const std::map<std::string, Paise>& switch_net) {
+  Check c{"positions"};
+  int n = 0;
+  Paise total = 0;
+  for (const auto& b : banks) {
+    Paise net = 0;
+    for (const auto& leg : b.legs) {
+      if (moved_money(leg)) net += signed_amount(leg);
+    }
+    total += net;
+    auto it = switch_net.find(b.code);
+    const Paise theirs = it == switch_net.end() ? 0 : it->second;
+    if (net != theirs) {
+      offend(c, n,
+             b.code + ": legs net " + format_money(net) + ", switch positions " +
+                 format_money(theirs));
+    }
+  }
+  if (total != 0) offend(c, n, "bank nets sum to " + format_money(total));
+  return c;
+}
+
+}  // namespace
+
+std::vector<Check> check_run(const std::vector<BankBooks>& banks,
+                             const std::map<std::string, PaymentOutcome>& payments,
+                             const std::map<std::string, Paise>& switch_net) {
+  return {check_terminal(payments),    check_conserved(banks),
+          check_non_negative(banks),   check_books(banks),
+          check_legs(banks, payments), check_positions(banks, switch_net)};
+}
+
+bool all_ok(const std::vector<Check>& checks) {
+  for (const auto& c : checks) {
+    if (!c.ok) return false;
+  }
+  return true;
+}
+
+}  // namespace upi::sim

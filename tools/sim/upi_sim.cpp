@@ -1,0 +1,620 @@
+// upi-sim: drives seeded payments through a switch's REST API while a fault schedule breaks
+// banks (fault rules, kills) and, with a durable store, the switch itself; then waits for
+// quiescence and checks, from the banks' own books, that no money was created, lost or moved
+// twice. Prints a report and exits 1 when a check fails. See README "Chaos runs".
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "banks/bank_api.h"
+#include "common/child_process.h"
+#include "common/http_client.h"
+#include "tools/sim/checker.h"
+#include "tools/sim/schedule.h"
+
+namespace upi::sim {
+namespace {
+
+constexpr int kHttpTimeoutMs = 15'000;
+constexpr auto kAcceptDeadline = std::chrono::seconds(60);
+constexpr auto kQuiescenceDeadline = std::chrono::seconds(120);
+constexpr int kPaymentsMax = 1'000'000;
+
+struct SimOptions {
+  std::string scenario_path;
+  std::string world_path;
+  std::string database_url;
+  std::string schedule_path;
+  bool chaos = false;
+  int payments = 200;
+  int concurrency = 8;
+  int rate = 200;  // payments started per second
+  std::uint64_t seed = 1;
+  json::object expect;  // from a scenario: {"status": {"REVERSED": 1}, "reasons": {"X": 1}}
+  json::array schedule;
+  std::string name = "run";
+};
+
+const char kUsage[] =
+    "usage: upi-sim [options]\n"
+    "  --scenario FILE     a scenario (specs/scenarios/*.json): payments, seed, schedule, expect\n"
+    "  --payments N        how many payments (default 200)\n"
+    "  --concurrency N     payments in flight at once (default 8)\n"
+    "  --rate N            payments started per second (default 200)\n"
+    "  --seed N            seeds the payments and --chaos (default 1)\n"
+    "  --schedule FILE     a fault schedule (a JSON array of steps)\n"
+    "  --chaos             a fault schedule drawn from the seed: every fault action, a bank\n"
+    "                      killed and restarted, and with --database-url the switch too\n"
+    "  --world FILE        the world (default: the built-in demo world)\n"
+    "  --database-url URL  run the switch on PostgreSQL (needed to kill the switch)\n"
+    "upi-sim starts one upi-bank process per bank and a upi-switch, all on loopback.\n";
+
+Result<std::int64_t> number(std::string_view flag, std::string_view text, std::int64_t max) {
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 0 || n > max)
+    return fail("USAGE", std::string(flag) + " takes 0-" + std::to_string(max));
+  return n;
+}
+
+Result<std::string> read_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return fail("FILE_UNREADABLE", "cannot read " + path);
+  std::ostringstream all;
+  all << in.rdbuf();
+  return all.str();
+}
+
+Result<void> apply_scenario(SimOptions& o) {
+  auto text = read_file(o.scenario_path);
+  if (!text) return std::unexpected(text.error());
+  auto s = parse_json_object(*text, 16);
+  if (!s) return fail("INVALID_SCENARIO", o.scenario_path + ": " + s.error().message);
+  const std::string where = o.scenario_path;
+  if (auto ok = reject_unknown_fields(
+          *s,
+          {"name", "description", "payments", "concurrency", "rate", "seed", "schedule", "expect"},
+          where);
+      !ok)
+    return std::unexpected(ok.error());
+  o.name = string_or_empty(*s, "name");
+  for (auto [field, target, max] :
+       {std::tuple{"payments", &o.payments, kPaymentsMax},
+        std::tuple{"concurrency", &o.concurrency, 256}, std::tuple{"rate", &o.rate, 100'000}}) {
+    auto n = optional_int(*s, field, 1, max, where);
+    if (!n) return std::unexpected(n.error());
+    if (*n) *target = static_cast<int>(**n);
+  }
+  auto seed = optional_int(*s, "seed", 0, INT64_MAX, where);
+  if (!seed) return std::unexpected(seed.error());
+  if (*seed) o.seed = static_cast<std::uint64_t>(**seed);
+  if (const json::value* sched = s->if_contains("schedule"); sched && sched->is_array())
+    o.schedule = sched->as_array();
+  if (const json::value* expect = s->if_contains("expect"); expect && expect->is_object())
+    o.expect = expect->as_object();
+  return {};
+}
+
+Result<SimOptions> parse_options(int argc, char** argv) {
+  SimOptions o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--chaos") {
+      o.chaos = true;
+      continue;
+    }
+    if (i + 1 >= argc) return fail("USAGE", std::string(flag) + " needs a value");
+    const std::string value = argv[++i];
+    Result<std::int64_t> n = 0;
+    if (flag == "--scenario") {
+      o.scenario_path = value;
+    } else if (flag == "--world") {
+      o.world_path = value;
+    } else if (flag == "--database-url") {
+      o.database_url = value;
+    } else if (flag == "--schedule") {
+      o.schedule_path = value;
+    } else if (flag == "--payments" && (n = number(flag, value, kPaymentsMax))) {
+      o.payments = static_cast<int>(*n);
+    } else if (flag == "--concurrency" && (n = number(flag, value, 256))) {
+      o.concurrency = std::max(1, static_cast<int>(*n));
+    } else if (flag == "--rate" && (n = number(flag, value, 100'000))) {
+      o.rate = std::max(1, static_cast<int>(*n));
+    } else if (flag == "--seed" && (n = number(flag, value, INT64_MAX))) {
+      o.seed = static_cast<std::uint64_t>(*n);
+    } else if (!n) {
+      return std::unexpected(n.error());
+    } else {
+      return fail("USAGE", "unknown option " + std::string(flag));
+    }
+  }
+  if (!o.scenario_path.empty()) {
+    if (auto ok = apply_scenario(o); !ok) return std::unexpected(ok.error());
+  }
+  if (!o.schedule_path.empty()) {
+    auto text = read_file(o.schedule_path);
+    if (!text) return std::unexpected(text.error());
+    boost::system::error_code ec;
+    auto parsed = json::parse(*text, ec);
+    if (ec || !parsed.is_array())
+      return fail("INVALID_SCHEDULE", o.schedule_path + " is not a JSON array");
+    o.schedule = parsed.as_array();
+  }
+  return o;
+}
+
+// A free port below the kernel's ephemeral range (32768 and up), so that while a process is
+// down no outgoing connection can take its port as a source port before it restarts.
+std::uint16_t free_port() {
+  static std::mt19937 rng(std::random_device{}());
+  boost::asio::io_context io;
+  for (;;) {
+    const auto port = static_cast<std::uint16_t>(20'000 + rng() % 12'000);
+    boost::asio::ip::tcp::acceptor acceptor(io);
+    boost::system::error_code ec;
+    const boost::asio::ip::tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"), port);
+    acceptor.open(at.protocol(), ec);
+    if (!ec) acceptor.bind(at, ec);
+    if (!ec) return port;
+  }
+}
+
+// The processes of a run: one upi-bank per bank and the switch, on fixed loopback ports so
+// that a restart comes back where the others expect it.
+class Cluster {
+ public:
+  Cluster(const SimOptions& options, std::string dir) : options_(options), dir_(std::move(dir)) {}
+
+  Result<void> start(const World& world, const std::string& world_text) {
+    auto world_json = parse_json_object(world_text, 16);
+    if (!world_json) return std::unexpected(world_json.error());
+    for (auto& bank : (*world_json)["banks"].as_array()) {
+      const std::string code = string_or_empty(bank.as_object(), "code");
+      bank_ports_[code] = free_port();
+      bank.as_object()["endpoint"] = "http://127.0.0.1:" + std::to_string(bank_ports_[code]);
+    }
+    world_path_ = dir_ + "/world.json";
+    std::ofstream(world_path_) << to_json(*world_json);
+    for (const auto& b : world.banks) {
+      if (auto ok = start_bank(b.code); !ok) return ok;
+    }
+    switch_port_ = free_port();
+    return start_switch();
+  }
+
+  Result<void> start_bank(const std::string& code) {
+    auto child = ChildProcess::start(
+        {sibling_binary("banks", "upi-bank"), "--bank", code, "--world", world_path_, "--listen",
+         "127.0.0.1:" + std::to_string(bank_ports_.at(code)), "--journal",
+         dir_ + "/" + code + ".journal", "--fault-seed", std::to_string(options_.seed),
+         "--log-level", "warn"},
+        std::chrono::seconds(10), dir_ + "/" + code + ".log");
+    if (!child) return std::unexpected(child.error());
+    banks_[code] = std::move(*child);
+    return {};
+  }
+
+  Result<void> start_switch() {
+    std::vector<std::string> args{sibling_binary("switch", "upi-switch"),
+                                  "--world",
+                                  world_path_,
+                                  "--listen",
+                                  "127.0.0.1:" + std::to_string(switch_port_),
+                                  "--log-level",
+                                  "warn",
+                                  "--lease-ms",
+                                  "1000"};
+    if (!options_.database_url.empty()) {
+      args.insert(args.end(), {"--database-url", options_.database_url, "--database-schema",
+                               "sim_" + std::to_string(::getpid())});
+    }
+    auto child =
+        ChildProcess::start(std::move(args), std::chrono::seconds(20), dir_ + "/switch.log");
+    if (!child) return std::unexpected(child.error());
+    switch_ = std::move(*child);
+    return {};
+  }
+
+  void kill_bank(const std::string& code) { banks_[code].reset(); }
+  void kill_switch() { switch_.reset(); }
+  bool bank_up(const std::string& code) const {
+    auto it = banks_.find(code);
+    return it != banks_.end() && it->second != nullptr;
+  }
+  bool switch_up() const { return switch_ != nullptr; }
+  std::uint16_t bank_port(const std::string& code) const { return bank_ports_.at(code); }
+  std::uint16_t switch_port() const { return switch_port_; }
+  void stop() {
+    if (switch_) switch_->terminate();
+    switch_.reset();
+    banks_.clear();
+  }
+
+ private:
+  const SimOptions& options_;
+  std::string dir_;
+  std::string world_path_;
+  std::map<std::string, std::uint16_t> bank_ports_;
+  std::map<std::string, std::unique_ptr<ChildProcess>> banks_;
+  std::uint16_t switch_port_ = 0;
+  std::unique_ptr<ChildProcess> switch_;
+};
+
+struct Payment {
+  std::string payer, payee, amount, key;
+  std::string id;
+  int http_status = 0;
+  double latency_ms = 0;
+};
+
+// Seeded payments between the world's accounts; amounts mostly IMPS-sized, some NEFT and RTGS.
+std::vector<Payment> draw_payments(const World& world, const SimOptions& o) {
+  std::mt19937_64 rng(o.seed);
+  std::vector<Payment> out;
+  while (static_cast<int>(out.size()) < o.payments) {
+    const auto& payer = world.accounts[rng() % world.accounts.size()];
+    const auto& payee = world.accounts[rng() % world.accounts.size()];
+    if (payer.vpa == payee.vpa) continue;
+    const int band = static_cast<int>(rng() % 20);
+    const Paise amount = band < 17   ? 100 + static_cast<Paise>(rng() % 1'000'000)
+                         : band < 19 ? 5'000'001 + static_cast<Paise>(rng() % 10'000'000)
+                                     : 20'000'001 + static_cast<Paise>(rng() % 10'000'000);
+    out.push_back(Payment{payer.vpa.str(), payee.vpa.str(), format_money(amount),
+                          "sim-" + std::to_string(o.seed) + "-" + std::to_string(out.size())});
+  }
+  return out;
+}
+
+http::ClientResponse get(std::uint16_t port, const std::string& target) {
+  auto res =
+      http::fetch("127.0.0.1", port, http::ClientRequest{"GET", target, "", {}}, kHttpTimeoutMs);
+  return res ? *res : http::ClientResponse{};
+}
+
+// Sends one payment, retrying the same key while the switch is down or busy.
+void send(Payment& p, std::uint16_t switch_port) {
+  const std::string body = R"({"payer_vpa":")" + p.payer + R"(","payee_vpa":")" + p.payee +
+                           R"(","amount":")" + p.amount + R"("})";
+  const auto started = std::chrono::steady_clock::now();
+  int pause_ms = 20;
+  while (std::chrono::steady_clock::now() < started + kAcceptDeadline) {
+    auto res = http::fetch("127.0.0.1", switch_port,
+                           http::ClientRequest{"POST",
+                                               "/v1/payments",
+                                               body,
+                                               {{"Idempotency-Key", p.key},
+                                                {"Prefer", "wait=10"},
+                                                {"Content-Type", "application/json"}}},
+                           kHttpTimeoutMs);
+    if (res && (res->status == 200 || res->status == 201)) {
+      auto o = parse_json_object(res->body, 16);
+      p.id = o ? string_or_empty(*o, "id") : "";
+      p.http_status = res->status;
+      p.latency_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+              .count();
+      return;
+    }
+    if (res && res->status != 503 && res->status != 409) {
+      p.http_status = res->status;  // refused for good (a bug in the sim, or the world)
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+    pause_ms = std::min(pause_ms * 2, 500);
+  }
+}
+
+void apply_step(const Step& step, Cluster& cluster, std::ostream& log) {
+  const std::string bank = step.bank;
+  log << "  +" << step.at_ms << " ms " << action_name(step.action) << " " << bank << "\n";
+  switch (step.action) {
+    case Action::kFaults:
+    case Action::kClearFaults: {
+      if (!cluster.bank_up(bank)) break;
+      const bool set = step.action == Action::kFaults;
+      auto res =
+          http::fetch("127.0.0.1", cluster.bank_port(bank),
+                      http::ClientRequest{set ? "PUT" : "DELETE",
+                                          "/v1/faults",
+                                          set ? to_json(json::object{{"rules", step.rules}}) : "",
+                                          {{"Content-Type", "application/json"}}},
+                      kHttpTimeoutMs);
+      if (!res || res->status != 200) {
+        log << "  (" << bank << " refused its fault rules: "
+            << (res ? std::to_string(res->status) + " " + res->body : res.error().message) << ")\n";
+      }
+      break;
+    }
+    case Action::kKillBank:
+      cluster.kill_bank(bank);
+      break;
+    case Action::kRestartBank:
+      if (auto ok = cluster.start_bank(bank); !ok) log << "  " << ok.error().message << "\n";
+      break;
+    case Action::kKillSwitch:
+      cluster.kill_switch();
+      break;
+    case Action::kRestartSwitch:
+      if (auto ok = cluster.start_switch(); !ok) log << "  " << ok.error().message << "\n";
+      break;
+  }
+}
+
+void play_schedule(const std::vector<Step>& steps, Cluster& cluster,
+                   std::chrono::steady_clock::time_point t0, std::ostream& log) {
+  for (const auto& step : steps) {
+    std::this_thread::sleep_until(t0 + std::chrono::milliseconds(step.at_ms));
+    apply_step(step, cluster, log);
+  }
+}
+
+void drive(std::vector<Payment>& payments, const SimOptions& o, const Cluster& cluster,
+           std::chrono::steady_clock::time_point t0) {
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < o.concurrency; ++w) {
+    workers.emplace_back([&] {
+      for (std::size_t i = next++; i < payments.size(); i = next++) {
+        std::this_thread::sleep_until(
+            t0 + std::chrono::microseconds(static_cast<std::int64_t>(i) * 1'000'000 / o.rate));
+        send(payments[i], cluster.switch_port());
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+}
+
+// Polls each payment until it is terminal or the deadline passes.
+std::map<std::string, PaymentOutcome> wait_quiescent(const std::vector<Payment>& payments,
+                                                     const Cluster& cluster,
+                                                     std::int64_t* max_position) {
+  const auto deadline = std::chrono::steady_clock::now() + kQuiescenceDeadline;
+  std::map<std::string, PaymentOutcome> out;
+  for (const auto& p : payments) {
+    if (p.id.empty()) continue;
+    PaymentOutcome outcome{"PENDING", ""};
+    int pause_ms = 10;
+    for (;;) {
+      auto res = get(cluster.switch_port(), "/v1/payments/" + p.id);
+      auto o = parse_json_object(res.body, 16);
+      if (o && res.status == 200) {
+        outcome.status = string_or_empty(*o, "status");
+        const json::value* reason = o->if_contains("reason");
+        if (reason && reason->is_object())
+          outcome.reason = string_or_empty(reason->as_object(), "code");
+        if (const json::value* pos = o->if_contains("ledger_position"); pos && pos->is_int64())
+          *max_position = std::max(*max_position, pos->as_int64());
+      }
+      if (outcome.status != "PENDING" || std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));  // a tool, not a test
+      pause_ms = std::min(pause_ms * 2, 200);
+    }
+    out[p.id] = outcome;
+  }
+  return out;
+}
+
+Result<BankBooks> read_books(const std::string& code, std::uint16_t port) {
+  BankBooks books{code};
+  auto accounts = get(port, "/v1/accounts");
+  auto a = parse_json_object(accounts.body, 8);
+  if (accounts.status != 200 || !a) {
+    return fail("BANK_UNAVAILABLE",
+                code + ": no accounts (HTTP " + std::to_string(accounts.status) + ")");
+  }
+  for (const auto& entry : (*a)["accounts"].as_array()) {
+    const auto& e = entry.as_object();
+    books.balances[string_or_empty(e, "account")] =
+        parse_money(string_or_empty(e, "balance"), ZeroPolicy::kAllow).value_or(-1);
+  }
+  std::string after;
+  for (;;) {
+    auto page = get(port, "/v1/legs?limit=" + std::to_string(banks::kLegsPageMax) +
+                              (after.empty() ? "" : "&after=" + after));
+    auto legs = parse_json_object(page.body, 8);
+    if (page.status != 200 || !legs) return fail("BANK_UNAVAILABLE", code + ": no leg records");
+    const auto& list = (*legs)["legs"].as_array();
+    for (const auto& l : list) {
+      auto leg = banks::leg_record_from_json(l.as_object());
+      if (!leg) return fail("BANK_UNAVAILABLE", code + ": " + leg.error().message);
+      after = leg->leg_id;
+      books.legs.push_back(std::move(*leg));
+    }
+    if (list.size() < banks::kLegsPageMax) break;
+  }
+  return books;
+}
+
+Paise signed_money(const std::string& text) {
+  const bool negative = text.starts_with("-");
+  const Paise amount =
+      parse_money(negative ? text.substr(1) : text, ZeroPolicy::kAllow).value_or(0);
+  return negative ? -amount : amount;
+}
+
+std::map<std::string, Paise> switch_positions(const World& world, const Cluster& cluster,
+                                              std::int64_t min_position) {
+  std::map<std::string, Paise> net;
+  for (const auto& b : world.banks) {
+    auto res =
+        get(cluster.switch_port(),
+            "/v1/banks/" + b.code + "/positions?min_position=" + std::to_string(min_position));
+    auto o = parse_json_object(res.body, 8);
+    net[b.code] = o ? signed_money(string_or_empty(*o, "net")) : 0;
+  }
+  return net;
+}
+
+double percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(rank, values.size() - 1)];
+}
+
+// The scenario's expectations: at least N payments with a status or a reason code.
+Check check_expectations(const json::object& expect,
+                         const std::map<std::string, PaymentOutcome>& outcomes) {
+  Check c{"expected"};
+  std::map<std::string, std::int64_t> seen;
+  for (const auto& [id, o] : outcomes) {
+    ++seen[o.status];
+    if (!o.reason.empty()) ++seen[o.reason];
+  }
+  for (const auto& [key, min] : expect) {
+    const std::int64_t want = min.is_int64() ? min.as_int64() : 1;
+    const std::int64_t got = seen[std::string(key)];
+    if (got < want) {
+      c.ok = false;
+      c.detail += (c.detail.empty() ? "" : "; ") + std::string(key) + ": " + std::to_string(got) +
+                  " < " + std::to_string(want);
+    }
+  }
+  return c;
+}
+
+void report(const SimOptions& o, const std::vector<Payment>& payments,
+            const std::map<std::string, PaymentOutcome>& outcomes, double seconds,
+            const std::vector<Check>& checks) {
+  std::map<std::string, int> by_status;
+  std::map<std::string, std::map<std::string, int>> reasons;
+  for (const auto& [id, out] : outcomes) {
+    ++by_status[out.status];
+    if (!out.reason.empty()) ++reasons[out.status][out.reason];
+  }
+  std::vector<double> latency;
+  for (const auto& p : payments) {
+    if (!p.id.empty()) latency.push_back(p.latency_ms);
+  }
+  std::printf("results (%zu accepted of %zu):\n", latency.size(), payments.size());
+  for (const auto& [status, n] : by_status) {
+    std::string detail;
+    for (const auto& [reason, k] : reasons[status]) {
+      detail += (detail.empty() ? "  (" : ", ") + reason + " " + std::to_string(k);
+    }
+    std::printf("  %-10s %6d%s\n", status.c_str(), n, detail.empty() ? "" : (detail + ")").c_str());
+  }
+  std::printf("throughput: %.1f payments/s over %.2f s (concurrency %d, rate %d/s)\n",
+              static_cast<double>(latency.size()) / std::max(seconds, 0.001), seconds,
+              o.concurrency, o.rate);
+  std::printf("latency to an answer (Prefer: wait=10): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n",
+              percentile(latency, 0.50), percentile(latency, 0.95), percentile(latency, 0.99));
+  std::printf("checks (from the banks' own books):\n");
+  for (const auto& c : checks) {
+    std::printf("  %-4s %-13s %s\n", c.ok ? "ok" : "FAIL", c.name.c_str(), c.detail.c_str());
+  }
+  std::printf("%s\n", all_ok(checks) ? "PASS" : "FAIL");
+}
+
+Result<std::vector<BankBooks>> read_all_books(const World& world, const Cluster& cluster) {
+  std::vector<BankBooks> out;
+  for (const auto& b : world.banks) {
+    auto books = read_books(b.code, cluster.bank_port(b.code));
+    if (!books) return std::unexpected(books.error());
+    out.push_back(std::move(*books));
+  }
+  return out;
+}
+
+Result<std::vector<Step>> plan(const SimOptions& o, const World& world) {
+  auto steps = o.chaos ? chaos_schedule(o.seed, world, 1000LL * o.payments / o.rate + 500,
+                                        !o.database_url.empty())
+                       : parse_schedule(o.schedule, world);
+  if (!steps) return steps;
+  for (const auto& step : *steps) {
+    if (step.action == Action::kKillSwitch && o.database_url.empty())
+      return fail("USAGE", "kill_switch needs --database-url (a durable switch)");
+  }
+  return steps;
+}
+
+// After the run: everything up, no faults, every payment settled; then the checks.
+std::vector<Check> settle_and_check(const SimOptions& o, const World& world, Cluster& cluster,
+                                    const std::vector<Payment>& payments,
+                                    const std::vector<BankBooks>& opening,
+                                    std::map<std::string, PaymentOutcome>* outcomes) {
+  for (const auto& b : world.banks) {
+    if (!cluster.bank_up(b.code)) (void)cluster.start_bank(b.code);
+    apply_step(Step{0, Action::kClearFaults, b.code, {}}, cluster, std::cout);
+  }
+  if (!cluster.switch_up()) (void)cluster.start_switch();
+  std::int64_t max_position = 0;
+  *outcomes = wait_quiescent(payments, cluster, &max_position);
+  for (const auto& p : payments) {
+    if (p.id.empty()) (*outcomes)["(not accepted) " + p.key] = PaymentOutcome{"PENDING", ""};
+  }
+  auto closing = read_all_books(world, cluster);
+  if (!closing) return {Check{"books_read", false, closing.error().message}};
+  for (std::size_t i = 0; i < closing->size(); ++i) (*closing)[i].opening = opening[i].balances;
+  auto checks = check_run(*closing, *outcomes, switch_positions(world, cluster, max_position));
+  if (!o.expect.empty()) checks.push_back(check_expectations(o.expect, *outcomes));
+  return checks;
+}
+
+int run(const SimOptions& o) {
+  auto world_text = o.world_path.empty() ? Result<std::string>(std::string(demo_world_json()))
+                                         : read_file(o.world_path);
+  auto world = world_text ? parse_world(*world_text) : std::unexpected(world_text.error());
+  auto steps = world ? plan(o, *world) : std::unexpected(world.error());
+  if (!steps) {
+    std::fprintf(stderr, "upi-sim: %s\n", steps.error().message.c_str());
+    return 2;
+  }
+  char dir_template[] = "/tmp/upi-sim.XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  std::printf("upi-sim %s: %d payments, seed %llu, %zu banks as upi-bank processes, %s store\n",
+              o.name.c_str(), o.payments, static_cast<unsigned long long>(o.seed),
+              world->banks.size(), o.database_url.empty() ? "memory" : "PostgreSQL");
+  std::printf("schedule: %s\nlogs: %s\n", to_json(schedule_to_json(*steps)).c_str(), dir.c_str());
+  std::fflush(stdout);
+  Cluster cluster(o, dir);
+  auto started = cluster.start(*world, *world_text);
+  auto opening = started ? read_all_books(*world, cluster) : std::unexpected(started.error());
+  if (!opening) {
+    std::fprintf(stderr, "upi-sim: %s\n", opening.error().message.c_str());
+    return 2;
+  }
+  auto payments = draw_payments(*world, o);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::ostringstream schedule_log;
+  std::thread chaos([&] { play_schedule(*steps, cluster, t0, schedule_log); });
+  drive(payments, o, cluster, t0);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  chaos.join();
+  std::cout << schedule_log.str();
+  std::map<std::string, PaymentOutcome> outcomes;
+  auto checks = settle_and_check(o, *world, cluster, payments, *opening, &outcomes);
+  report(o, payments, outcomes, seconds, checks);
+  cluster.stop();
+  return all_ok(checks) ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace upi::sim
+
+int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);
+  if (argc == 2 && std::string_view(argv[1]) == "--help") {
+    std::cout << upi::sim::kUsage;
+    return 0;
+  }
+  auto options = upi::sim::parse_options(argc, argv);
+  if (!options) {
+    std::cerr << options.error().message << "\n" << upi::sim::kUsage;
+    return 2;
+  }
+  return upi::sim::run(*options);
+}
