@@ -112,7 +112,7 @@ std::vector<Step> chaos_schedule(std::uint64_t seed, const World& world, std::in
   const std::array<std::string_view, 4> actions{"fail", "timeout", "lost_response", "delay"};
   for (std::string_view action : actions) {
     json::array rules;
-    rules.push_back(rule(legs[rng() % 2], action, 0.2 + 0.1 * static_cast<double>(rng() % 4),
+    rules.push_back(rule(legs[rng() % 2], action, static_cast<double>(2 + rng() % 4) / 10.0,
                          action == "delay" ? 50 + static_cast<std::int64_t>(rng() % 200) : 0));
     const std::string target = bank();
     steps.push_back(Step{at(0.0, 0.5), Action::kFaults, target, std::move(rules)});

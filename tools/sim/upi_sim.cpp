@@ -545,10 +545,12 @@ std::vector<Check> settle_and_check(const SimOptions& o, const World& world, Clu
                                     const std::vector<Payment>& payments,
                                     const std::vector<BankBooks>& opening,
                                     std::map<std::string, PaymentOutcome>* outcomes) {
+  std::ostringstream quiet;
   for (const auto& b : world.banks) {
     if (!cluster.bank_up(b.code)) (void)cluster.start_bank(b.code);
-    apply_step(Step{0, Action::kClearFaults, b.code, {}}, cluster, std::cout);
+    apply_step(Step{0, Action::kClearFaults, b.code, {}}, cluster, quiet);
   }
+  std::printf("quiescence: every process up, every fault rule cleared; settling...\n");
   if (!cluster.switch_up()) (void)cluster.start_switch();
   std::int64_t max_position = 0;
   *outcomes = wait_quiescent(payments, cluster, &max_position);
