@@ -44,20 +44,23 @@ NodeLease::NodeLease(asio::io_context& io, pg::Pool& pool, std::string node_id, 
   assert(lease_ms_ >= kLeaseMsMin && lease_ms_ <= kLeaseMsMax);
 }
 
-asio::awaitable<Result<bool>> NodeLease::try_take() {
+asio::awaitable<Result<bool>> NodeLease::extend(std::string sql) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<pg::Param> params{node_id_, epoch_, std::to_string(lease_ms_)};
-  auto rows = co_await pool_.query(
+  auto rows = co_await pool_.query(std::move(sql), std::move(params));
+  if (!rows) co_return std::unexpected(unavailable(rows.error()));
+  if (rows->size() == 1) renewed_at_ = started;  // the lease runs from before we asked
+  co_return rows->size() == 1;
+}
+
+asio::awaitable<Result<bool>> NodeLease::try_take() {
+  co_return co_await extend(
       "INSERT INTO switch_nodes (node_id, epoch, lease_expires_at) "
       "VALUES ($1, $2, now() + $3::int * interval '1 millisecond') "
       "ON CONFLICT (node_id) DO UPDATE SET epoch = excluded.epoch, "
       "lease_expires_at = excluded.lease_expires_at, acquired_at = now() "
       "WHERE switch_nodes.lease_expires_at < now() OR switch_nodes.epoch = excluded.epoch "
-      "RETURNING 1",
-      std::move(params));
-  if (!rows) co_return std::unexpected(unavailable(rows.error()));
-  if (rows->size() == 1) renewed_at_ = started;  // the lease runs from before we asked
-  co_return rows->size() == 1;
+      "RETURNING 1");
 }
 
 asio::awaitable<Result<void>> NodeLease::acquire() {
@@ -86,15 +89,9 @@ asio::awaitable<Result<void>> NodeLease::acquire() {
 }
 
 asio::awaitable<Result<bool>> NodeLease::renew() {
-  const auto started = std::chrono::steady_clock::now();
-  std::vector<pg::Param> params{node_id_, epoch_, std::to_string(lease_ms_)};
-  auto rows = co_await pool_.query(
+  co_return co_await extend(
       "UPDATE switch_nodes SET lease_expires_at = now() + $3::int * interval '1 millisecond' "
-      "WHERE node_id = $1 AND epoch = $2 RETURNING 1",
-      std::move(params));
-  if (!rows) co_return std::unexpected(unavailable(rows.error()));
-  if (rows->size() == 1) renewed_at_ = started;
-  co_return rows->size() == 1;
+      "WHERE node_id = $1 AND epoch = $2 RETURNING 1");
 }
 
 void NodeLease::start() {

@@ -41,6 +41,9 @@ class NodeLease {
   int lease_ms() const { return lease_ms_; }
 
  private:
+  // Runs a statement on ($1 node id, $2 epoch, $3 lease ms) that returns a row when it took
+  // or extended our lease; true then, and the lease counts from before the statement.
+  asio::awaitable<Result<bool>> extend(std::string sql);
   // One INSERT ... ON CONFLICT that takes a lapsed (or our own) lease; true when taken.
   asio::awaitable<Result<bool>> try_take();
   asio::awaitable<Result<bool>> renew();

@@ -80,8 +80,7 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
     co_return busy;
   }
   const std::string id = ids_.next();
-  auto requested =
-      sagas::payment_requested_event(id, *request, "node-" + std::to_string(options_.node_id));
+  auto requested = sagas::payment_requested_event(id, *request, node_name(options_));
   auto begun = co_await engine_.begin(id, std::move(requested));
   if (!begun) {
     idempotency_.release(*key);

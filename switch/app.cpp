@@ -63,7 +63,7 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
 namespace {
 sagas::SagaConfig saga_config(const Options& options) {
   sagas::SagaConfig config;
-  config.node_id = "node-" + std::to_string(options.node_id);
+  config.node_id = node_name(options);
   config.leg_timeout_ms = options.leg_timeout_ms;
   return config;
 }
@@ -82,7 +82,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       views_(pool_ ? std::unique_ptr<ledger::ViewStore>(new ledger::PostgresViews(*pool_))
                    : std::make_unique<ledger::MemoryViewStore>()),
       projector_(io, store_, *views_),
-      lease_(pool_ ? std::make_unique<sagas::NodeLease>(io, *pool_, saga_config(options).node_id,
+      lease_(pool_ ? std::make_unique<sagas::NodeLease>(io, *pool_, node_name(options),
                                                         options.lease_ms)
                    : nullptr),
       registry_(world_),
@@ -162,7 +162,7 @@ asio::awaitable<Result<std::size_t>> SwitchApp::recover(bool at_start) {
     if (!nodes) co_return std::unexpected(nodes.error());
     live = std::move(*nodes);
   }
-  const std::string& me = saga_config(options_).node_id;
+  const std::string me = node_name(options_);
   const std::int64_t settled_before_ms = clock_.now_ms() - 2 * recovery_interval_ms();
   std::size_t resumed = 0;
   for (const auto& p : *pending) {

@@ -46,6 +46,10 @@ std::string usage() {
          "  --help                  this text\n";
 }
 
+std::string node_name(const Options& options) {
+  return "node-" + std::to_string(options.node_id);
+}
+
 Result<Options> parse_options(int argc, const char* const* argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {

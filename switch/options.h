@@ -24,6 +24,9 @@ struct Options {
   bool help = false;
 };
 
+// "node-N": how the node signs the events it writes and names its lease.
+std::string node_name(const Options& options);
+
 // Error code: USAGE, with the offending argument.
 Result<Options> parse_options(int argc, const char* const* argv);
 std::string usage();
