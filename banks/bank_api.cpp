@@ -8,10 +8,9 @@ Error invalid(std::string what) {
 }
 
 Result<LegKind> kind_from(std::string_view name) {
-  if (name == "debit") return LegKind::kDebit;
-  if (name == "credit") return LegKind::kCredit;
-  if (name == "reversal") return LegKind::kReversal;
-  return std::unexpected(invalid("unknown leg kind " + std::string(name)));
+  auto kind = parse_leg_kind(name);
+  if (!kind) return std::unexpected(invalid(kind.error().message));
+  return kind;
 }
 
 }  // namespace
@@ -113,6 +112,22 @@ Result<StatusAnswer> status_from_json(const json::object& o) {
   if (!parsed) return std::unexpected(parsed.error());
   status.answer = std::move(*parsed);
   return status;
+}
+
+json::object activity_to_json(const BankActivity& activity) {
+  json::object counters;
+  for (const auto& [name, n] : activity) counters[name] = n;
+  return counters;
+}
+
+Result<BankActivity> activity_from_json(const json::object& o) {
+  BankActivity out;
+  for (const auto& [name, n] : o) {
+    if (!n.is_int64() || n.as_int64() < 0)
+      return fail("INVALID_BANK_ANSWER", "activity." + std::string(name) + " is not a count");
+    out[std::string(name)] = n.as_int64();
+  }
+  return out;
 }
 
 }  // namespace upi::banks

@@ -9,6 +9,7 @@
 //   GET  /v1/accounts                                      -> 200 {"accounts":[{account,balance}]}
 //   GET  /v1/accounts/{account}/balance                    -> 200 {"account","balance"}
 //   GET  /v1/heartbeat                                     -> 200 {"bank","status":"UP"}
+//   GET  /v1/activity                                      -> 200 {"bank","activity":{name: n}}
 //   GET | PUT | DELETE /v1/faults                          -> 200 {"rules":[...]}
 //
 // An answer is {"outcome":"APPLIED","bank_reference","nothing_to_reverse"} or
@@ -36,5 +37,9 @@ std::string_view leg_state_name(LegState state);
 // Error code: INVALID_BANK_ANSWER.
 Result<StatusAnswer> status_from_json(const json::object& o);
 json::object status_to_json(const StatusAnswer& status);
+
+json::object activity_to_json(const BankActivity& activity);
+// Error code: INVALID_BANK_ANSWER.
+Result<BankActivity> activity_from_json(const json::object& o);
 
 }  // namespace upi::banks

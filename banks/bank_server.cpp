@@ -94,6 +94,12 @@ BankServer::BankServer(asio::io_context& io, MockBank& bank)
   router_.add("GET", "/v1/faults", bind(&BankServer::faults));
   router_.add("PUT", "/v1/faults", bind(&BankServer::faults));
   router_.add("DELETE", "/v1/faults", bind(&BankServer::faults));
+  router_.add("GET", "/v1/activity", [this](const http::Request&, const http::Params&) {
+    return [](std::string code, BankActivity activity) -> asio::awaitable<Response> {
+      co_return http::json_response(
+          Status::ok, json::object{{"bank", code}, {"activity", activity_to_json(activity)}});
+    }(bank_.spec().code, bank_.activity());
+  });
   router_.add("GET", "/v1/heartbeat", [this](const http::Request&, const http::Params&) {
     return [](std::string code) -> asio::awaitable<Response> {
       co_return http::json_response(Status::ok, json::object{{"bank", code}, {"status", "UP"}});

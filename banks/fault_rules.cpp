@@ -139,9 +139,15 @@ std::optional<FaultRule> FaultPlan::draw(Operation op) {
     const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
     if (u >= rule.probability) continue;
     if (rule.count) --*rule.count;
+    ++fired_[{rule.operation, rule.action}];
     return rule;
   }
   return std::nullopt;
+}
+
+std::map<std::pair<Operation, FaultAction>, std::int64_t> FaultPlan::fired() const {
+  std::lock_guard lock(mutex_);
+  return fired_;
 }
 
 }  // namespace upi::banks

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -49,10 +50,14 @@ class FaultPlan {
   std::vector<FaultRule> rules() const;
   // The first rule for op that fires on this call (its count goes down by one), if any.
   std::optional<FaultRule> draw(Operation op);
+  // How many calls each (operation, action) has hit since the plan was made, whatever the
+  // rules were then: what a run can check to know that its faults really happened.
+  std::map<std::pair<Operation, FaultAction>, std::int64_t> fired() const;
 
  private:
   mutable std::mutex mutex_;
   std::vector<FaultRule> rules_;
+  std::map<std::pair<Operation, FaultAction>, std::int64_t> fired_;
   std::mt19937_64 rng_;
 };
 

@@ -44,6 +44,13 @@ std::string_view leg_kind_name(LegKind kind) {
   return "";
 }
 
+Result<LegKind> parse_leg_kind(std::string_view name) {
+  for (LegKind kind : {LegKind::kDebit, LegKind::kCredit, LegKind::kReversal}) {
+    if (leg_kind_name(kind) == name) return kind;
+  }
+  return fail("INVALID_LEG_KIND", "unknown leg kind " + std::string(name));
+}
+
 MockBank::MockBank(BankSpec spec, const std::vector<AccountSpec>& accounts,
                    std::uint64_t fault_seed)
     : spec_(std::move(spec)), faults_(fault_seed) {
@@ -57,6 +64,7 @@ void MockBank::restore(const std::vector<LegRecord>& records) {
   std::lock_guard lock(mutex_);
   legs_.clear();
   for (const auto& leg : records) legs_.insert_or_assign(leg.leg_id, leg);
+  activity_["restored"] = static_cast<std::int64_t>(legs_.size());
   balances_ = opening_;
   references_issued_ = 0;
   for (const auto& [id, leg] : legs_) {
@@ -78,6 +86,11 @@ std::string MockBank::next_reference() {
   return buf;
 }
 
+LegAnswer MockBank::known(const LegRecord& leg) {
+  ++activity_["repeated." + std::string(leg_kind_name(leg.kind))];
+  return leg.closed_unseen ? closed_leg() : leg.answer;
+}
+
 LegAnswer MockBank::record(LegRecord leg) {
   assert(!legs_.contains(leg.leg_id));
   LegAnswer answer = leg.answer;
@@ -89,9 +102,7 @@ LegAnswer MockBank::record(LegRecord leg) {
 LegAnswer MockBank::debit(const std::string& leg_id, const std::string& account, Paise amount) {
   assert(amount > 0);
   std::lock_guard lock(mutex_);
-  if (auto it = legs_.find(leg_id); it != legs_.end()) {
-    return it->second.closed_unseen ? closed_leg() : it->second.answer;
-  }
+  if (auto it = legs_.find(leg_id); it != legs_.end()) return known(it->second);
   LegRecord leg{leg_id, LegKind::kDebit, account, amount, "", false, false, {}};
   auto balance = balances_.find(account);
   if (balance == balances_.end()) {
@@ -108,9 +119,7 @@ LegAnswer MockBank::debit(const std::string& leg_id, const std::string& account,
 LegAnswer MockBank::credit(const std::string& leg_id, const std::string& account, Paise amount) {
   assert(amount > 0);
   std::lock_guard lock(mutex_);
-  if (auto it = legs_.find(leg_id); it != legs_.end()) {
-    return it->second.closed_unseen ? closed_leg() : it->second.answer;
-  }
+  if (auto it = legs_.find(leg_id); it != legs_.end()) return known(it->second);
   LegRecord leg{leg_id, LegKind::kCredit, account, amount, "", false, false, {}};
   auto balance = balances_.find(account);
   if (balance == balances_.end()) {
@@ -125,7 +134,7 @@ LegAnswer MockBank::credit(const std::string& leg_id, const std::string& account
 
 LegAnswer MockBank::reverse(const std::string& leg_id, const std::string& debit_leg_id) {
   std::lock_guard lock(mutex_);
-  if (auto it = legs_.find(leg_id); it != legs_.end()) return it->second.answer;
+  if (auto it = legs_.find(leg_id); it != legs_.end()) return known(it->second);
   LegRecord leg{leg_id, LegKind::kReversal, "", 0, debit_leg_id, false, false, {}};
   auto debit = legs_.find(debit_leg_id);
   if (debit == legs_.end()) {
@@ -152,9 +161,7 @@ LegAnswer MockBank::reverse(const std::string& leg_id, const std::string& debit_
 LegAnswer MockBank::decline(LegKind kind, const std::string& leg_id, const std::string& account,
                             Paise amount) {
   std::lock_guard lock(mutex_);
-  if (auto it = legs_.find(leg_id); it != legs_.end()) {
-    return it->second.closed_unseen ? closed_leg() : it->second.answer;
-  }
+  if (auto it = legs_.find(leg_id); it != legs_.end()) return known(it->second);
   return record(LegRecord{leg_id, kind, account, amount, "", false, false, decline_for(kind)});
 }
 
@@ -165,10 +172,16 @@ StatusAnswer MockBank::status(const std::string& leg_id) {
     auto closed = legs_.emplace(
         leg_id, LegRecord{leg_id, LegKind::kDebit, "", 0, "", false, true, closed_leg()});
     journal(closed.first->second);
+    ++activity_["status.not_found"];
     return StatusAnswer{LegState::kNotFound, {}};
   }
-  if (it->second.closed_unseen) return StatusAnswer{LegState::kNotFound, {}};
+  if (it->second.closed_unseen) {
+    ++activity_["status.not_found"];
+    return StatusAnswer{LegState::kNotFound, {}};
+  }
   const bool applied = it->second.answer.outcome == LegOutcome::kApplied;
+  ++activity_["status." + std::string(leg_kind_name(it->second.kind)) +
+              (applied ? ".applied" : ".declined")];
   return StatusAnswer{applied ? LegState::kApplied : LegState::kDeclined, it->second.answer};
 }
 
@@ -199,6 +212,19 @@ std::vector<LegRecord> MockBank::legs() const {
 std::map<std::string, Paise> MockBank::balances() const {
   std::lock_guard lock(mutex_);
   return balances_;
+}
+
+BankActivity MockBank::activity() const {
+  BankActivity out;
+  {
+    std::lock_guard lock(mutex_);
+    out = activity_;
+  }
+  for (const auto& [what, n] : faults_.fired()) {
+    out["fault." + std::string(operation_name(what.first)) + "." +
+        std::string(action_name(what.second))] += n;
+  }
+  return out;
 }
 
 }  // namespace upi::banks

@@ -20,6 +20,8 @@ enum class LegKind { kDebit, kCredit, kReversal };
 enum class LegOutcome { kApplied, kDeclined };
 
 std::string_view leg_kind_name(LegKind kind);
+// The kind leg_kind_name names. Error code: INVALID_LEG_KIND.
+Result<LegKind> parse_leg_kind(std::string_view name);
 
 inline constexpr std::size_t kLegIdBytesMax = 128;
 
@@ -52,6 +54,15 @@ struct StatusAnswer {
   LegAnswer answer;  // when applied or declined
 };
 
+// What a bank process saw, counted since it started, by name:
+//   fault.<operation>.<action>   calls a fault rule hit (fault.credit.lost_response)
+//   status.<kind>.<state>        status queries answered for a known leg (status.credit.applied)
+//   status.not_found             status queries for a leg the bank never saw
+//   repeated.<kind>              a leg id received again after the bank had recorded it
+//   restored                     leg records read back from the journal at start
+// Runs read it to prove that their faults and recoveries really happened.
+using BankActivity = std::map<std::string, std::int64_t>;
+
 class MockBank {
  public:
   MockBank(BankSpec spec, const std::vector<AccountSpec>& accounts, std::uint64_t fault_seed);
@@ -76,6 +87,7 @@ class MockBank {
   std::vector<LegRecord> legs() const;
   // Every account's balance, by account number.
   std::map<std::string, Paise> balances() const;
+  BankActivity activity() const;
 
   // Called under the bank's lock with every leg record written or changed, in order: the
   // journal that lets a bank process survive a restart (see bank_journal.h).
@@ -89,6 +101,8 @@ class MockBank {
     if (journal_) journal_(leg);
   }
   std::string next_reference();
+  // Answers a leg id already recorded (counted as repeated).
+  LegAnswer known(const LegRecord& leg);
 
   BankSpec spec_;
   FaultPlan faults_;
@@ -98,6 +112,7 @@ class MockBank {
   std::map<std::string, Paise> opening_;   // account number -> opening balance
   std::function<void(const LegRecord&)> journal_;
   std::uint64_t references_issued_ = 0;
+  BankActivity activity_;  // without the faults, which the plan counts
 };
 
 }  // namespace upi::banks

@@ -103,10 +103,8 @@ TEST_F(PostgresBankTest, ConcurrentCopiesOfOneLegMoveMoneyOnce) {
   }
   run(core->balance("111111"));  // drives the event loop until the calls have run
   int applied = 0;
+  ASSERT_TRUE(run_until_ready(io, calls, std::chrono::seconds(30)));
   for (auto& c : calls) {
-    while (c.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-      io.run_one_for(std::chrono::milliseconds(50));
-    }
     auto answer = c.get();
     if (answer && answer->outcome == LegOutcome::kApplied) ++applied;  // others may see errors
   }

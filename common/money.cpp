@@ -55,6 +55,13 @@ Result<Paise> parse_money(std::string_view text, ZeroPolicy zero) {
   return total;
 }
 
+Result<Paise> parse_signed_money(std::string_view text) {
+  const bool negative = text.starts_with('-');
+  auto magnitude = parse_money(negative ? text.substr(1) : text, ZeroPolicy::kAllow);
+  if (!magnitude) return magnitude;
+  return negative ? -*magnitude : *magnitude;
+}
+
 std::string format_money(Paise paise) {
   assert(paise > INT64_MIN);
   const bool negative = paise < 0;

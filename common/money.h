@@ -27,4 +27,8 @@ Result<Paise> parse_money(std::string_view text, ZeroPolicy zero = ZeroPolicy::k
 // leading '-'.
 std::string format_money(Paise paise);
 
+// Parses what format_money writes, sign included ("-1500.00", "0.00"): for reading signed
+// amounts such as net positions. Error code: INVALID_AMOUNT.
+Result<Paise> parse_signed_money(std::string_view text);
+
 }  // namespace upi

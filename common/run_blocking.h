@@ -7,6 +7,7 @@
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <future>
+#include <vector>
 
 namespace upi {
 
@@ -27,6 +28,21 @@ T run_on(boost::asio::io_context& io, boost::asio::awaitable<T> operation) {
     if (io.stopped()) io.restart();
   }
   return future.get();
+}
+
+// Runs io until every future is ready; false when timeout passes first (a test's deadline).
+template <typename T>
+bool run_until_ready(boost::asio::io_context& io, std::vector<std::future<T>>& futures,
+                     std::chrono::steady_clock::duration timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (auto& f : futures) {
+    while (f.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      io.run_one_for(std::chrono::milliseconds(50));
+      if (io.stopped()) io.restart();
+    }
+  }
+  return true;
 }
 
 }  // namespace upi

@@ -8,8 +8,7 @@ NewEvent event(const std::string& type, int n) {
 }
 
 TEST_P(EventStoreContract, AppendsAndReadsAStream) {
-  auto fixture = GetParam()();
-  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  UPI_CONTRACT_FIXTURE();
   auto* store = &fixture->store();
   auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   auto first = run_blocking(store->append("s-1", kNoStream, {event("A", 1), event("B", 2)}));
@@ -28,8 +27,7 @@ TEST_P(EventStoreContract, AppendsAndReadsAStream) {
 }
 
 TEST_P(EventStoreContract, RejectsAWrongExpectedVersionAndChangesNothing) {
-  auto fixture = GetParam()();
-  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  UPI_CONTRACT_FIXTURE();
   auto* store = &fixture->store();
   auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   ASSERT_TRUE(run_blocking(store->append("s-1", kNoStream, {event("A", 1)})).has_value());
@@ -45,8 +43,7 @@ TEST_P(EventStoreContract, RejectsAWrongExpectedVersionAndChangesNothing) {
 }
 
 TEST_P(EventStoreContract, RejectsMalformedAppends) {
-  auto fixture = GetParam()();
-  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  UPI_CONTRACT_FIXTURE();
   auto* store = &fixture->store();
   auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   EXPECT_EQ(run_blocking(store->append("", kNoStream, {event("A", 1)})).error().code,
@@ -58,8 +55,7 @@ TEST_P(EventStoreContract, RejectsMalformedAppends) {
 }
 
 TEST_P(EventStoreContract, GlobalLogIsGapFreeInterleavedAndChained) {
-  auto fixture = GetParam()();
-  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  UPI_CONTRACT_FIXTURE();
   auto* store = &fixture->store();
   auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   for (int i = 0; i < 50; ++i) {
@@ -83,8 +79,7 @@ TEST_P(EventStoreContract, GlobalLogIsGapFreeInterleavedAndChained) {
 }
 
 TEST_P(EventStoreContract, ReadsAStreamLongerThanOnePage) {
-  auto fixture = GetParam()();
-  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  UPI_CONTRACT_FIXTURE();
   auto* store = &fixture->store();
   auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   std::int64_t version = kNoStream;
@@ -104,8 +99,7 @@ TEST_P(EventStoreContract, ReadsAStreamLongerThanOnePage) {
 }
 
 TEST_P(EventStoreContract, WakesSubscribersAfterEachCommit) {
-  auto fixture = GetParam()();
-  if (!fixture) GTEST_SKIP() << "this store is not available here";
+  UPI_CONTRACT_FIXTURE();
   auto* store = &fixture->store();
   auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
   // A wake-up is a hint to re-read, not a delivery: a store may send more than one.

@@ -32,8 +32,11 @@ std::vector<Sent> send_payments(const SwitchProcess& sw, int count, std::uint64_
     const auto& payee = world.accounts[rng() % world.accounts.size()];
     if (payer.vpa == payee.vpa) continue;
     const Paise amount = 100 + static_cast<Paise>(rng() % 50'000);
-    sent.push_back(Sent{"durable-" + std::to_string(seed) + "-" + std::to_string(sent.size()),
-                        payment_body(payer.vpa.str(), payee.vpa.str(), format_money(amount)), ""});
+    sent.push_back(
+        Sent{"durable-" + std::to_string(seed) + "-" + std::to_string(sent.size()),
+             payment_body(payer.vpa.str(), payee.vpa.str(), format_money(amount)),
+             "",
+             {"PENDING", "", {payer.bank, payer.account}, {payee.bank, payee.account}, amount}});
   }
   std::vector<std::thread> threads;
   constexpr int kThreads = 6;
@@ -51,58 +54,83 @@ std::vector<Sent> send_payments(const SwitchProcess& sw, int count, std::uint64_
   return sent;
 }
 
-std::map<std::string, std::string> wait_all_terminal(const SwitchProcess& sw,
-                                                     const std::vector<Sent>& sent,
-                                                     std::chrono::seconds timeout) {
+Settled wait_all_terminal(const SwitchProcess& sw, const std::vector<Sent>& sent,
+                          std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::map<std::string, std::string> status;
+  Settled settled;
   for (const auto& s : sent) {
     EXPECT_FALSE(s.id.empty());
-    std::string now = "PENDING";
-    while (now == "PENDING" && std::chrono::steady_clock::now() < deadline) {
-      now = str(sw.get_json("/v1/payments/" + s.id), "status");
-      if (now == "PENDING") std::this_thread::yield();
+    sim::PaymentOutcome outcome = s.asked;
+    for (;;) {
+      const json::object payment = sw.get_json("/v1/payments/" + s.id);
+      outcome.status = str(payment, "status");
+      outcome.reason = reason_code(payment);
+      if (const json::value* p = payment.if_contains("ledger_position"); p && p->is_int64())
+        settled.position = std::max(settled.position, p->as_int64());
+      if (outcome.status != "PENDING" || std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a poll's pause
     }
-    EXPECT_NE(now, "PENDING") << s.id << " did not finish";
-    status[s.id] = now;
+    EXPECT_NE(outcome.status, "PENDING") << s.id << " did not finish";
+    ++settled.by_status[outcome.status];
+    settled.outcomes[s.id] = outcome;
   }
-  return status;
+  return settled;
 }
 
-std::map<std::string, int> check_bank_records(const std::string& schema,
-                                              const std::map<std::string, std::string>& status) {
-  std::map<std::string, int> by_status;
-  auto negative = sql(schema, "SELECT count(*) FROM bank_accounts WHERE balance < 0");
-  EXPECT_TRUE(negative.has_value());
-  if (negative) {
-    EXPECT_EQ(negative->int64(0, 0), 0) << "a balance went negative";
+namespace {
+
+// The demo world's banks as the database holds their books after a run.
+std::vector<sim::BankBooks> books_in_database(const std::string& schema) {
+  const World world = parse_world(demo_world_json()).value();
+  std::map<std::string, sim::BankBooks> books;
+  for (const auto& b : world.banks) books[b.code].code = b.code;
+  for (const auto& a : world.accounts) books[a.bank].opening[a.account] = a.balance;
+  auto accounts = sql(schema, "SELECT bank, account, balance FROM bank_accounts");
+  EXPECT_TRUE(accounts.has_value()) << accounts.error().message;
+  for (int i = 0; accounts && i < accounts->size(); ++i)
+    books[accounts->text(i, 0)].balances[accounts->text(i, 1)] = accounts->int64(i, 2);
+  auto legs = sql(schema,
+                  "SELECT bank, leg_id, kind, account, amount, closed_unseen, outcome "
+                  "FROM bank_legs ORDER BY bank, leg_id");
+  EXPECT_TRUE(legs.has_value()) << legs.error().message;
+  for (int i = 0; legs && i < legs->size(); ++i) {
+    banks::LegRecord leg;
+    leg.leg_id = legs->text(i, 1);
+    auto kind = banks::parse_leg_kind(legs->text(i, 2));
+    EXPECT_TRUE(kind.has_value()) << legs->text(i, 2);
+    leg.kind = kind.value_or(banks::LegKind::kDebit);
+    leg.account = legs->text(i, 3);
+    leg.amount = legs->int64(i, 4);
+    leg.closed_unseen = legs->text(i, 5) == "t";
+    leg.answer.outcome =
+        legs->text(i, 6) == "applied" ? banks::LegOutcome::kApplied : banks::LegOutcome::kDeclined;
+    books[legs->text(i, 0)].legs.push_back(std::move(leg));
   }
-  // Per payment: applied debits, credits and reversals that moved money.
-  auto legs =
-      sql(schema,
-          "SELECT split_part(leg_id, ':', 1), kind, count(*) FROM bank_legs "
-          "WHERE outcome = 'applied' AND NOT closed_unseen AND (kind <> 'reversal' OR amount > 0) "
-          "GROUP BY 1, 2");
-  EXPECT_TRUE(legs.has_value());
-  if (!legs) return by_status;
-  std::map<std::string, std::map<std::string, std::int64_t>> applied;
-  for (int i = 0; i < legs->size(); ++i)
-    applied[legs->text(i, 0)][legs->text(i, 1)] = legs->int64(i, 2);
-  for (const auto& [id, legs_of] : applied) {
-    EXPECT_TRUE(status.contains(id)) << "money moved for " << id << ", which no client asked for";
+  std::vector<sim::BankBooks> out;
+  for (auto& [code, b] : books) out.push_back(std::move(b));
+  return out;
+}
+
+std::map<std::string, Paise> switch_nets(const SwitchProcess& sw, std::int64_t min_position) {
+  std::map<std::string, Paise> net;
+  const World world = parse_world(demo_world_json()).value();
+  for (const auto& b : world.banks) {
+    const json::object p = sw.get_json("/v1/banks/" + b.code +
+                                       "/positions?min_position=" + std::to_string(min_position));
+    auto amount = parse_signed_money(str(p, "net"));
+    EXPECT_TRUE(amount.has_value()) << b.code << " positions: " << to_json(p);
+    net[b.code] = amount.value_or(0);
   }
-  for (const auto& [id, st] : status) {
-    ++by_status[st];
-    auto& a = applied[id];
-    if (st == "COMPLETED") {
-      EXPECT_TRUE(a["debit"] == 1 && a["credit"] == 1 && a["reversal"] == 0) << id;
-    } else if (st == "REVERSED") {
-      EXPECT_TRUE(a["debit"] == 1 && a["credit"] == 0 && a["reversal"] == 1) << id;
-    } else {
-      EXPECT_TRUE(a["credit"] == 0 && a["debit"] == a["reversal"]) << id;
-    }
-  }
-  return by_status;
+  return net;
+}
+
+}  // namespace
+
+void check_bank_records(const SwitchProcess& sw, const std::string& schema,
+                        const Settled& settled) {
+  const auto checks = sim::check_run(books_in_database(schema), settled.outcomes,
+                                     switch_nets(sw, settled.position));
+  for (const auto& c : checks) EXPECT_TRUE(c.ok) << c.name << ": " << c.detail;
 }
 
 }  // namespace upi::testing

@@ -31,9 +31,10 @@ TEST(E2eCrash, KilledMidFlightTheSwitchFinishesEveryPaymentAndMovesNoMoneyTwice)
   std::vector<std::string> restarted = durable;
   restarted.insert(restarted.end(), {"--node-id", "2"});
   SwitchProcess second(restarted);
-  const auto status = wait_all_terminal(second, sent, std::chrono::seconds(60));
+  const Settled settled = wait_all_terminal(second, sent, std::chrono::seconds(60));
   EXPECT_EQ(total_balance(second), total_before) << "money was created or lost";
-  auto by_status = check_bank_records(schema, status);
+  check_bank_records(second, schema, settled);
+  auto by_status = settled.by_status;
   EXPECT_GT(by_status["COMPLETED"], 0);
   // The kill really interrupted sagas: the restarted node (node-2) wrote steps of some of them.
   auto resumed = sql(schema,

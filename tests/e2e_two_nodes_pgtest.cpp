@@ -92,9 +92,10 @@ TEST(E2eTwoNodes, BothCrashInTurnAndTheOtherFinishesTheirPayments) {
   node_2->kill_now();  // now node-1 takes over node-2's
   node_2.reset();
 
-  const auto status = wait_all_terminal(node_1, sent, std::chrono::seconds(90));
+  const Settled settled = wait_all_terminal(node_1, sent, std::chrono::seconds(90));
   EXPECT_EQ(total_balance(node_1), total_before) << "money was created or lost";
-  auto by_status = check_bank_records(schema, status);
+  check_bank_records(node_1, schema, settled);
+  auto by_status = settled.by_status;
   EXPECT_GT(by_status["COMPLETED"], 0);
   expect_drivers_change_only_by_takeover(schema);
   auto takeovers = sql(schema,

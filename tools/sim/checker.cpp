@@ -1,5 +1,7 @@
 #include "tools/sim/checker.h"
 
+#include <set>
+
 namespace upi::sim {
 namespace {
 
@@ -15,10 +17,6 @@ bool moved_money(const banks::LegRecord& leg) {
   return leg.answer.outcome == banks::LegOutcome::kApplied && !leg.closed_unseen && leg.amount > 0;
 }
 
-std::string payment_of(const std::string& leg_id) {
-  return leg_id.substr(0, leg_id.find(':'));
-}
-
 Paise signed_amount(const banks::LegRecord& leg) {
   return leg.kind == banks::LegKind::kDebit ? -leg.amount : leg.amount;
 }
@@ -28,6 +26,8 @@ Check check_terminal(const std::map<std::string, PaymentOutcome>& payments) {
   int n = 0;
   for (const auto& [id, p] : payments) {
     if (p.status == "PENDING" || p.status.empty()) offend(c, n, id + " is " + p.status);
+    if ((p.status == "FAILED" || p.status == "REVERSED") && p.reason.empty())
+      offend(c, n, id + " is " + p.status + " without a reason");
   }
   return c;
 }
@@ -79,19 +79,67 @@ Check check_books(const std::vector<BankBooks>& banks) {
   return c;
 }
 
-Check check_legs(const std::vector<BankBooks>& banks,
-                 const std::map<std::string, PaymentOutcome>& payments) {
-  Check c{"legs"};
+Check check_balances(const std::vector<BankBooks>& banks,
+                     const std::map<std::string, PaymentOutcome>& payments) {
+  Check c{"balances"};
   int n = 0;
+  std::map<AccountRef, Paise> expected;
+  for (const auto& b : banks) {
+    for (const auto& [account, balance] : b.opening) expected[{b.code, account}] = balance;
+  }
+  for (const auto& [id, p] : payments) {
+    if (p.status != "COMPLETED") continue;
+    expected[p.payer] -= p.amount;
+    expected[p.payee] += p.amount;
+  }
+  for (const auto& b : banks) {
+    for (const auto& [account, balance] : b.balances) {
+      auto it = expected.find({b.code, account});
+      const Paise want = it == expected.end() ? 0 : it->second;
+      if (balance != want) {
+        offend(c, n,
+               b.code + "/" + account + " holds " + format_money(balance) +
+                   " but the statuses say " + format_money(want));
+      }
+    }
+  }
+  return c;
+}
+
+// The money-moving legs of each payment, by kind; offends for a leg on the wrong account or
+// amount, and for money moved for a payment nobody asked for.
+std::map<std::string, std::map<banks::LegKind, int>> legs_by_payment(
+    const std::vector<BankBooks>& banks, const std::map<std::string, PaymentOutcome>& payments,
+    Check& c, int& n) {
   std::map<std::string, std::map<banks::LegKind, int>> moved;
   for (const auto& b : banks) {
     for (const auto& leg : b.legs) {
       if (!moved_money(leg)) continue;
-      const std::string id = payment_of(leg.leg_id);
-      if (!payments.contains(id)) offend(c, n, b.code + " moved money for unknown " + leg.leg_id);
+      const std::string id = payment_of_leg(leg.leg_id);
+      auto p = payments.find(id);
+      if (p == payments.end()) {
+        offend(c, n, b.code + " moved money for unknown " + leg.leg_id);
+        continue;
+      }
       ++moved[id][leg.kind];
+      const AccountRef& party =
+          leg.kind == banks::LegKind::kCredit ? p->second.payee : p->second.payer;
+      if (AccountRef{b.code, leg.account} != party || leg.amount != p->second.amount) {
+        offend(c, n,
+               leg.leg_id + " moved " + format_money(leg.amount) + " at " + b.code + "/" +
+                   leg.account + ", not " + format_money(p->second.amount) + " at " + party.bank +
+                   "/" + party.account);
+      }
     }
   }
+  return moved;
+}
+
+Check check_legs(const std::vector<BankBooks>& banks,
+                 const std::map<std::string, PaymentOutcome>& payments) {
+  Check c{"legs"};
+  int n = 0;
+  auto moved = legs_by_payment(banks, payments, c, n);
   for (const auto& [id, p] : payments) {
     auto& m = moved[id];
     const int debits = m[banks::LegKind::kDebit], credits = m[banks::LegKind::kCredit],
@@ -99,12 +147,30 @@ Check check_legs(const std::vector<BankBooks>& banks,
     bool ok = false;
     if (p.status == "COMPLETED") ok = debits == 1 && credits == 1 && reversals == 0;
     if (p.status == "REVERSED") ok = debits == 1 && credits == 0 && reversals == 1;
-    if (p.status == "FAILED") ok = credits == 0 && debits <= 1 && debits == reversals;
+    if (p.status == "FAILED") {
+      ok = failed_reason_moves_nothing(p.reason)
+               ? debits == 0 && credits == 0 && reversals == 0
+               : credits == 0 && debits <= 1 && debits == reversals;
+    }
+    if (p.status == "PENDING") ok = true;  // reported by "terminal"
     if (!ok) {
       offend(c, n,
-             id + " " + p.status + " with " + std::to_string(debits) + " debit(s), " +
-                 std::to_string(credits) + " credit(s), " + std::to_string(reversals) +
-                 " reversal(s)");
+             id + " " + p.status + (p.reason.empty() ? "" : " (" + p.reason + ")") + " with " +
+                 std::to_string(debits) + " debit(s), " + std::to_string(credits) + " credit(s), " +
+                 std::to_string(reversals) + " reversal(s)");
+    }
+  }
+  return c;
+}
+
+Check check_sent_once(const std::vector<BankBooks>& banks) {
+  Check c{"sent_once"};
+  int n = 0;
+  for (const auto& b : banks) {
+    for (const char* kind : {"repeated.debit", "repeated.credit"}) {
+      auto it = b.activity.find(kind);
+      if (it != b.activity.end() && it->second > 0)
+        offend(c, n, b.code + " " + kind + " " + std::to_string(it->second));
     }
   }
   return c;
@@ -138,9 +204,38 @@ Check check_positions(const std::vector<BankBooks>& banks,
 std::vector<Check> check_run(const std::vector<BankBooks>& banks,
                              const std::map<std::string, PaymentOutcome>& payments,
                              const std::map<std::string, Paise>& switch_net) {
-  return {check_terminal(payments),    check_conserved(banks),
-          check_non_negative(banks),   check_books(banks),
-          check_legs(banks, payments), check_positions(banks, switch_net)};
+  return {check_terminal(payments),        check_conserved(banks),
+          check_non_negative(banks),       check_books(banks),
+          check_balances(banks, payments), check_legs(banks, payments),
+          check_sent_once(banks),          check_positions(banks, switch_net)};
+}
+
+bool failed_reason_moves_nothing(const std::string& reason) {
+  static const std::set<std::string> kNothingMoved{
+      "VPA_NOT_FOUND",     "RAIL_NOT_SUPPORTED", "AMOUNT_ABOVE_LIMIT",
+      "BANK_UNAVAILABLE",  "INSUFFICIENT_FUNDS", "DEBIT_DECLINED",
+      "ACCOUNT_NOT_FOUND", "LEG_CLOSED",         "DEBIT_TIMEOUT"};
+  return kNothingMoved.contains(reason);
+}
+
+std::string payment_of_leg(const std::string& leg_id) {
+  return leg_id.substr(0, leg_id.find(':'));
+}
+
+std::vector<std::string> failed_names(const std::vector<Check>& checks) {
+  std::vector<std::string> out;
+  for (const auto& c : checks) {
+    if (!c.ok) out.push_back(c.name);
+  }
+  return out;
+}
+
+std::string describe_failures(const std::vector<Check>& checks) {
+  std::string out;
+  for (const auto& c : checks) {
+    if (!c.ok) out += c.name + ": " + c.detail + "\n";
+  }
+  return out;
 }
 
 bool all_ok(const std::vector<Check>& checks) {

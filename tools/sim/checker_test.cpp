@@ -1,4 +1,7 @@
-// The independent checker passes a consistent run and fails each kind of corrupted bank record.
+// The independent checker passes a consistent run and fails each kind of corruption: a credit
+// applied twice or re-sent, money to the wrong account, a wrong amount on both legs, a FAILED
+// payment that moved money, a lost reversal, money for an unknown payment, a pending payment and
+// a negative balance.
 #include "tools/sim/checker.h"
 
 #include <gtest/gtest.h>
@@ -7,7 +10,6 @@ namespace upi::sim {
 namespace {
 
 using banks::LegKind;
-using banks::LegOutcome;
 using banks::LegRecord;
 
 LegRecord applied(std::string leg_id, LegKind kind, std::string account, Paise amount) {
@@ -16,31 +18,37 @@ LegRecord applied(std::string leg_id, LegKind kind, std::string account, Paise a
   return leg;
 }
 
-// A run of three payments: p1 completed (HDFC a -> ICICI b, 100.00), p2 reversed (HDFC a,
-// 50.00), p3 failed with nothing moved.
+// Leg ids as the saga makes them: "<payment id>:<leg>:<attempt>".
+std::string leg(const std::string& payment, const std::string& kind, int attempt = 1) {
+  return payment + ":" + kind + ":" + std::to_string(attempt);
+}
+
+const AccountRef kA{"HDFC", "a"}, kB{"ICICI", "b"}, kC{"ICICI", "c"};
+
+// A run of three payments: p1 completed (HDFC a -> ICICI b, 100.00), p2 reversed (HDFC a ->
+// ICICI b, 50.00, credit declined), p3 failed with nothing moved (debit declined).
 struct SampleRun {
   std::vector<BankBooks> banks{
       BankBooks{"HDFC",
                 {{"a", 1000'00}},
                 {{"a", 900'00}},
-                {applied("p1:debit:1", LegKind::kDebit, "a", 100'00),
-                 applied("p2:debit:1", LegKind::kDebit, "a", 50'00),
-                 applied("p2:reversal:1", LegKind::kReversal, "a", 50'00)}},
+                {applied(leg("p1", "debit"), LegKind::kDebit, "a", 100'00),
+                 applied(leg("p2", "debit"), LegKind::kDebit, "a", 50'00),
+                 applied(leg("p2", "reversal"), LegKind::kReversal, "a", 50'00)},
+                {}},
       BankBooks{"ICICI",
-                {{"b", 10'00}},
-                {{"b", 110'00}},
-                {applied("p1:credit:1", LegKind::kCredit, "b", 100'00)}}};
-  std::map<std::string, PaymentOutcome> payments{{"p1", {"COMPLETED", ""}},
-                                                 {"p2", {"REVERSED", "CREDIT_DECLINED"}},
-                                                 {"p3", {"FAILED", "DEBIT_DECLINED"}}};
+                {{"b", 10'00}, {"c", 0}},
+                {{"b", 110'00}, {"c", 0}},
+                {applied(leg("p1", "credit"), LegKind::kCredit, "b", 100'00)},
+                {}}};
+  std::map<std::string, PaymentOutcome> payments{
+      {"p1", {"COMPLETED", "", kA, kB, 100'00}},
+      {"p2", {"REVERSED", "CREDIT_DECLINED", kA, kB, 50'00}},
+      {"p3", {"FAILED", "DEBIT_DECLINED", kA, kB, 20'00}}};
   std::map<std::string, Paise> switch_net{{"HDFC", -100'00}, {"ICICI", 100'00}};
 
   std::vector<std::string> failed_checks() const {
-    std::vector<std::string> out;
-    for (const auto& c : check_run(banks, payments, switch_net)) {
-      if (!c.ok) out.push_back(c.name);
-    }
-    return out;
+    return failed_names(check_run(banks, payments, switch_net));
   }
 };
 
@@ -51,39 +59,85 @@ TEST(Checker, PassesAConsistentRun) {
   EXPECT_EQ(run.failed_checks(), Names{});
 }
 
-TEST(Checker, FailsACreditRecordedTwice) {
+TEST(Checker, FailsACreditAppliedTwiceByABankThatDidNotDeduplicate) {
   SampleRun run;
-  run.banks[1].legs.push_back(applied("p1:credit:2", LegKind::kCredit, "b", 100'00));
+  run.banks[1].legs.push_back(applied(leg("p1", "credit"), LegKind::kCredit, "b", 100'00));
   run.banks[1].balances["b"] += 100'00;  // the bank's books agree with its records
-  EXPECT_EQ(run.failed_checks(), (Names{"conserved", "legs", "positions"}));
+  EXPECT_EQ(run.failed_checks(), (Names{"conserved", "balances", "legs", "positions"}));
+}
+
+TEST(Checker, FailsALegReSentUnderTheSameLegId) {
+  SampleRun run;  // the bank de-duplicated it, so no money moved twice; still a saga bug
+  run.banks[1].activity["repeated.credit"] = 1;
+  EXPECT_EQ(run.failed_checks(), (Names{"sent_once"}));
+}
+
+TEST(Checker, FailsACreditToTheWrongAccount) {
+  SampleRun run;
+  run.banks[1].legs[0].account = "c";
+  run.banks[1].balances = {{"b", 10'00}, {"c", 100'00}};
+  EXPECT_EQ(run.failed_checks(), (Names{"balances", "legs"}));
+}
+
+TEST(Checker, FailsAWrongAmountThatMatchesOnBothLegs) {
+  SampleRun run;
+  run.banks[0].legs[0].amount = 90'00;
+  run.banks[0].balances["a"] += 10'00;
+  run.banks[1].legs[0].amount = 90'00;
+  run.banks[1].balances["b"] -= 10'00;
+  run.switch_net = {{"HDFC", -90'00}, {"ICICI", 90'00}};
+  EXPECT_EQ(run.failed_checks(), (Names{"balances", "legs"}));
+}
+
+TEST(Checker, FailsAFailedPaymentWhoseReasonPromisesNothingMovedButHadADebitReversed) {
+  SampleRun run;
+  run.payments["p3"].reason = "BANK_UNAVAILABLE";
+  run.banks[0].legs.push_back(applied(leg("p3", "debit"), LegKind::kDebit, "a", 20'00));
+  run.banks[0].legs.push_back(applied(leg("p3", "reversal"), LegKind::kReversal, "a", 20'00));
+  EXPECT_EQ(run.failed_checks(), (Names{"legs"}));
+  // A reason that does not promise it allows a debit and its reversal.
+  run.payments["p3"].reason = "A_FUTURE_REASON";
+  EXPECT_FALSE(failed_reason_moves_nothing("A_FUTURE_REASON"));
+  EXPECT_EQ(run.failed_checks(), Names{});
+  // Without its reversal that debit is money lost.
+  run.banks[0].legs.pop_back();
+  run.banks[0].balances["a"] -= 20'00;
+  EXPECT_EQ(run.failed_checks(), (Names{"conserved", "balances", "legs", "positions"}));
+}
+
+TEST(Checker, FailsATerminalPaymentWithoutAReason) {
+  SampleRun run;
+  run.payments["p2"].reason = "";
+  EXPECT_EQ(run.failed_checks(), (Names{"terminal"}));
 }
 
 TEST(Checker, FailsARecordWhoseAmountDisagreesWithTheBalance) {
   SampleRun run;
   run.banks[0].legs[0].amount = 90'00;  // corrupted: the balance moved by 100.00
-  EXPECT_EQ(run.failed_checks(), (Names{"books", "positions"}));
+  EXPECT_EQ(run.failed_checks(), (Names{"books", "legs", "positions"}));
 }
 
 TEST(Checker, FailsAMissingReversalAndMoneyForAnUnknownPayment) {
   SampleRun run;
   run.banks[0].legs.pop_back();  // p2's reversal lost from the records
   run.banks[0].balances["a"] -= 50'00;
-  EXPECT_EQ(run.failed_checks(), (Names{"conserved", "legs", "positions"}));
+  EXPECT_EQ(run.failed_checks(), (Names{"conserved", "balances", "legs", "positions"}));
   SampleRun stray;
-  stray.banks[1].legs.push_back(applied("p9:credit:1", LegKind::kCredit, "b", 1'00));
+  stray.banks[1].legs.push_back(applied(leg("p9", "credit"), LegKind::kCredit, "b", 1'00));
   stray.banks[1].balances["b"] += 1'00;
   stray.switch_net["ICICI"] += 1'00;
-  EXPECT_EQ(stray.failed_checks(), (Names{"conserved", "legs", "positions"}));
+  EXPECT_EQ(stray.failed_checks(), (Names{"conserved", "balances", "legs", "positions"}));
 }
 
 TEST(Checker, FailsPendingPaymentsAndNegativeBalances) {
   SampleRun run;
-  run.payments["p4"] = PaymentOutcome{"PENDING", ""};
+  const AccountRef z{"HDFC", "z"};
+  run.payments["p4"] = PaymentOutcome{"PENDING", "", z, kB, 1};
   run.banks[0].opening["z"] = 0;
   run.banks[0].balances["z"] = -1;
-  run.banks[0].legs.push_back(applied("p4:debit:1", LegKind::kDebit, "z", 1));
-  const auto failed = run.failed_checks();
-  EXPECT_EQ(failed, (Names{"terminal", "conserved", "non_negative", "legs", "positions"}));
+  run.banks[0].legs.push_back(applied(leg("p4", "debit"), LegKind::kDebit, "z", 1));
+  EXPECT_EQ(run.failed_checks(),
+            (Names{"terminal", "conserved", "non_negative", "balances", "positions"}));
 }
 
 }  // namespace

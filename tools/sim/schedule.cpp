@@ -102,26 +102,34 @@ json::array schedule_to_json(const std::vector<Step>& steps) {
 std::vector<Step> chaos_schedule(std::uint64_t seed, const World& world, std::int64_t duration_ms,
                                  bool kill_switch) {
   std::mt19937_64 rng(seed);
-  auto bank = [&] { return world.banks[rng() % world.banks.size()].code; };
   auto at = [&](double from, double to) {
     const double share = from + (to - from) * static_cast<double>(rng() % 1000) / 1000.0;
     return static_cast<std::int64_t>(share * static_cast<double>(duration_ms));
   };
-  const std::array<std::string_view, 3> legs{"debit", "credit", "reversal"};
-  std::vector<Step> steps;
+  // Each fault gets a bank of its own, so no rule replaces or clears another's, and the bank
+  // that is killed has none, so that every planned fault has traffic to hit.
+  std::vector<std::string> banks;
+  for (const auto& b : world.banks) banks.push_back(b.code);
+  std::shuffle(banks.begin(), banks.end(), rng);
+  const std::array<std::string_view, 2> legs{"debit", "credit"};
   const std::array<std::string_view, 4> actions{"fail", "timeout", "lost_response", "delay"};
-  for (std::string_view action : actions) {
+  std::vector<Step> steps;
+  for (std::size_t i = 0; i < actions.size(); ++i) {
+    const std::string_view action = actions[i];
     json::array rules;
     rules.push_back(rule(legs[rng() % 2], action, static_cast<double>(2 + rng() % 4) / 10.0,
                          action == "delay" ? 50 + static_cast<std::int64_t>(rng() % 200) : 0));
-    const std::string target = bank();
-    steps.push_back(Step{at(0.0, 0.5), Action::kFaults, target, std::move(rules)});
+    // Lost answers make status queries: the first few of that bank's time out too.
+    if (action == "lost_response") {
+      json::object status = rule("status", "timeout", 1.0);
+      status["count"] = 3;
+      rules.push_back(std::move(status));
+    }
+    const std::string& target = banks[i % banks.size()];
+    steps.push_back(Step{at(0.0, 0.2), Action::kFaults, target, std::move(rules)});
     steps.push_back(Step{at(0.6, 0.8), Action::kClearFaults, target, {}});
   }
-  json::array status_rules;
-  status_rules.push_back(rule("status", "timeout", 0.3));
-  steps.push_back(Step{at(0.1, 0.4), Action::kFaults, bank(), std::move(status_rules)});
-  const std::string killed = bank();
+  const std::string killed = banks[actions.size() % banks.size()];
   const std::int64_t kill_at = at(0.2, 0.5);
   steps.push_back(Step{kill_at, Action::kKillBank, killed, {}});
   steps.push_back(Step{

@@ -34,9 +34,9 @@ Result<std::vector<Step>> parse_schedule(const json::array& steps, const World& 
 json::array schedule_to_json(const std::vector<Step>& steps);
 
 // A schedule drawn from seed alone (the same seed, the same schedule) over duration_ms: every
-// fault action (fail, timeout, lost_response, delay) on some bank and operation, a bank killed
-// and restarted, and when kill_switch, the switch killed and restarted; all faults cleared
-// before the end.
+// fault action (fail, timeout, lost_response, delay) on a bank of its own, status queries that
+// time out where answers are lost, another bank killed and restarted, and when kill_switch, the
+// switch killed and restarted; all faults cleared before the end.
 std::vector<Step> chaos_schedule(std::uint64_t seed, const World& world, std::int64_t duration_ms,
                                  bool kill_switch);
 

@@ -2,7 +2,9 @@
 // banks (fault rules, kills) and, with a durable store, the switch itself; then waits for
 // quiescence and checks, from the banks' own books, that no money was created, lost or moved
 // twice. Prints a report and exits 1 when a check fails. See README "Chaos runs".
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -31,6 +33,9 @@ constexpr int kHttpTimeoutMs = 15'000;
 constexpr auto kAcceptDeadline = std::chrono::seconds(60);
 constexpr auto kQuiescenceDeadline = std::chrono::seconds(120);
 constexpr int kPaymentsMax = 1'000'000;
+// The switch's deadline per bank call in a run: short, so that the status queries which follow
+// a lost answer happen while the schedule's faults are still in force.
+constexpr int kSwitchLegTimeoutMs = 500;
 
 struct SimOptions {
   std::string scenario_path;
@@ -156,18 +161,35 @@ Result<SimOptions> parse_options(int argc, char** argv) {
 }
 
 // A free port below the kernel's ephemeral range (32768 and up), so that while a process is
-// down no outgoing connection can take its port as a source port before it restarts.
+// down no outgoing connection can take its port as a source port before it restarts. Each port
+// is reserved for the life of this process by a lock file, so two runs at once (ctest -j) never
+// pick the same one between the check and the child's bind.
 std::uint16_t free_port() {
   static std::mt19937 rng(std::random_device{}());
+  static std::vector<int> reservations;  // lock files held open until exit
+  const std::string dir = "/tmp/upi-sim-ports";
+  std::filesystem::create_directories(dir);
   boost::asio::io_context io;
   for (;;) {
     const auto port = static_cast<std::uint16_t>(20'000 + rng() % 12'000);
+    const std::string lock = dir + "/" + std::to_string(port);
+    const int fd = ::open(lock.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd);  // another run holds it
+      continue;
+    }
     boost::asio::ip::tcp::acceptor acceptor(io);
     boost::system::error_code ec;
     const boost::asio::ip::tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"), port);
     acceptor.open(at.protocol(), ec);
     if (!ec) acceptor.bind(at, ec);
-    if (!ec) return port;
+    if (ec) {
+      ::close(fd);
+      continue;
+    }
+    reservations.push_back(fd);
+    return port;
   }
 }
 
@@ -203,7 +225,14 @@ class Cluster {
         std::chrono::seconds(10), dir_ + "/" + code + ".log");
     if (!child) return std::unexpected(child.error());
     banks_[code] = std::move(*child);
-    return {};
+    return send_faults(code);
+  }
+
+  // Sets (or with no rules clears) a bank's fault rules. They stay in force across the bank's
+  // restarts until cleared: a bank that is down gets them when it comes back.
+  Result<void> set_faults(const std::string& code, json::array rules) {
+    rules_[code] = std::move(rules);
+    return bank_up(code) ? send_faults(code) : Result<void>{};
   }
 
   Result<void> start_switch() {
@@ -215,7 +244,9 @@ class Cluster {
                                   "--log-level",
                                   "warn",
                                   "--lease-ms",
-                                  "1000"};
+                                  "1000",
+                                  "--leg-timeout-ms",
+                                  std::to_string(kSwitchLegTimeoutMs)};
     if (!options_.database_url.empty()) {
       args.insert(args.end(), {"--database-url", options_.database_url, "--database-schema",
                                "sim_" + std::to_string(::getpid())});
@@ -227,7 +258,15 @@ class Cluster {
     return {};
   }
 
-  void kill_bank(const std::string& code) { banks_[code].reset(); }
+  // Reads what the bank counted in this life before killing it, so the run's totals survive.
+  void kill_bank(const std::string& code) {
+    remember_activity(code);
+    banks_[code].reset();
+  }
+  // Adds what the running bank process counted so far to earlier lives' totals.
+  void remember_activity(const std::string& code);
+  // Every life's counters of every bank, summed per bank (read at the end of the run).
+  const std::map<std::string, banks::BankActivity>& activity() const { return activity_; }
   void kill_switch() { switch_.reset(); }
   bool bank_up(const std::string& code) const {
     auto it = banks_.find(code);
@@ -243,17 +282,23 @@ class Cluster {
   }
 
  private:
+  Result<void> send_faults(const std::string& code);
+
   const SimOptions& options_;
   std::string dir_;
   std::string world_path_;
+  std::map<std::string, json::array> rules_;
   std::map<std::string, std::uint16_t> bank_ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> banks_;
   std::uint16_t switch_port_ = 0;
   std::unique_ptr<ChildProcess> switch_;
+  std::map<std::string, banks::BankActivity> activity_;
 };
 
 struct Payment {
   std::string payer, payee, amount, key;
+  AccountRef payer_account, payee_account;
+  Paise paise = 0;
   std::string id;
   int http_status = 0;
   double latency_ms = 0;
@@ -271,8 +316,13 @@ std::vector<Payment> draw_payments(const World& world, const SimOptions& o) {
     const Paise amount = band < 17   ? 100 + static_cast<Paise>(rng() % 1'000'000)
                          : band < 19 ? 5'000'001 + static_cast<Paise>(rng() % 10'000'000)
                                      : 20'000'001 + static_cast<Paise>(rng() % 10'000'000);
-    out.push_back(Payment{payer.vpa.str(), payee.vpa.str(), format_money(amount),
-                          "sim-" + std::to_string(o.seed) + "-" + std::to_string(out.size())});
+    out.push_back(Payment{payer.vpa.str(),
+                          payee.vpa.str(),
+                          format_money(amount),
+                          "sim-" + std::to_string(o.seed) + "-" + std::to_string(out.size()),
+                          {payer.bank, payer.account},
+                          {payee.bank, payee.account},
+                          amount});
   }
   return out;
 }
@@ -281,6 +331,39 @@ http::ClientResponse get(std::uint16_t port, const std::string& target) {
   auto res =
       http::fetch("127.0.0.1", port, http::ClientRequest{"GET", target, "", {}}, kHttpTimeoutMs);
   return res ? *res : http::ClientResponse{};
+}
+
+Result<void> Cluster::send_faults(const std::string& code) {
+  const json::array& rules = rules_[code];
+  auto res =
+      http::fetch("127.0.0.1", bank_port(code),
+                  http::ClientRequest{rules.empty() ? "DELETE" : "PUT",
+                                      "/v1/faults",
+                                      rules.empty() ? "" : to_json(json::object{{"rules", rules}}),
+                                      {{"Content-Type", "application/json"}}},
+                  kHttpTimeoutMs);
+  if (!res || res->status != 200) {
+    return fail("STEP_FAILED",
+                code + " refused its fault rules: " +
+                    (res ? std::to_string(res->status) + " " + res->body : res.error().message));
+  }
+  return {};
+}
+
+void Cluster::remember_activity(const std::string& code) {
+  if (!bank_up(code)) return;
+  auto res = get(bank_port(code), "/v1/activity");
+  auto o = parse_json_object(res.body, 8);
+  const json::value* counters = o ? o->if_contains("activity") : nullptr;
+  auto activity = counters && counters->is_object()
+                      ? banks::activity_from_json(counters->as_object())
+                      : Result<banks::BankActivity>{};
+  if (res.status != 200 || !counters || !activity) {
+    std::fprintf(stderr, "upi-sim: could not read %s's activity (HTTP %d)\n", code.c_str(),
+                 res.status);
+    return;
+  }
+  for (const auto& [name, n] : *activity) activity_[code][name] += n;
 }
 
 // Sends one payment, retrying the same key while the switch is down or busy.
@@ -316,57 +399,51 @@ void send(Payment& p, std::uint16_t switch_port) {
   }
 }
 
-void apply_step(const Step& step, Cluster& cluster, std::ostream& log) {
+// Plays one step; an error (fault rules a bank refused, a process that did not start) means
+// the run would not test what it says, so it stops.
+Result<void> apply_step(const Step& step, Cluster& cluster, std::ostream& log) {
   const std::string bank = step.bank;
   log << "  +" << step.at_ms << " ms " << action_name(step.action) << " " << bank << "\n";
   switch (step.action) {
     case Action::kFaults:
-    case Action::kClearFaults: {
-      if (!cluster.bank_up(bank)) break;
-      const bool set = step.action == Action::kFaults;
-      auto res =
-          http::fetch("127.0.0.1", cluster.bank_port(bank),
-                      http::ClientRequest{set ? "PUT" : "DELETE",
-                                          "/v1/faults",
-                                          set ? to_json(json::object{{"rules", step.rules}}) : "",
-                                          {{"Content-Type", "application/json"}}},
-                      kHttpTimeoutMs);
-      if (!res || res->status != 200) {
-        log << "  (" << bank << " refused its fault rules: "
-            << (res ? std::to_string(res->status) + " " + res->body : res.error().message) << ")\n";
-      }
-      break;
-    }
+      return cluster.set_faults(bank, step.rules);
+    case Action::kClearFaults:
+      return cluster.set_faults(bank, {});
     case Action::kKillBank:
       cluster.kill_bank(bank);
       break;
     case Action::kRestartBank:
-      if (auto ok = cluster.start_bank(bank); !ok) log << "  " << ok.error().message << "\n";
-      break;
+      return cluster.start_bank(bank);
     case Action::kKillSwitch:
       cluster.kill_switch();
       break;
     case Action::kRestartSwitch:
-      if (auto ok = cluster.start_switch(); !ok) log << "  " << ok.error().message << "\n";
-      break;
+      return cluster.start_switch();
   }
+  return {};
 }
 
+// Plays the steps in time; on the first that fails, records why and stops.
 void play_schedule(const std::vector<Step>& steps, Cluster& cluster,
-                   std::chrono::steady_clock::time_point t0, std::ostream& log) {
+                   std::chrono::steady_clock::time_point t0, std::ostream& log,
+                   std::atomic<bool>& aborted, std::string& why) {
   for (const auto& step : steps) {
     std::this_thread::sleep_until(t0 + std::chrono::milliseconds(step.at_ms));
-    apply_step(step, cluster, log);
+    if (auto ok = apply_step(step, cluster, log); !ok) {
+      why = ok.error().message;
+      aborted = true;
+      return;
+    }
   }
 }
 
 void drive(std::vector<Payment>& payments, const SimOptions& o, const Cluster& cluster,
-           std::chrono::steady_clock::time_point t0) {
+           std::chrono::steady_clock::time_point t0, const std::atomic<bool>& aborted) {
   std::atomic<std::size_t> next{0};
   std::vector<std::thread> workers;
   for (int w = 0; w < o.concurrency; ++w) {
     workers.emplace_back([&] {
-      for (std::size_t i = next++; i < payments.size(); i = next++) {
+      for (std::size_t i = next++; i < payments.size() && !aborted; i = next++) {
         std::this_thread::sleep_until(
             t0 + std::chrono::microseconds(static_cast<std::int64_t>(i) * 1'000'000 / o.rate));
         send(payments[i], cluster.switch_port());
@@ -384,7 +461,7 @@ std::map<std::string, PaymentOutcome> wait_quiescent(const std::vector<Payment>&
   std::map<std::string, PaymentOutcome> out;
   for (const auto& p : payments) {
     if (p.id.empty()) continue;
-    PaymentOutcome outcome{"PENDING", ""};
+    PaymentOutcome outcome{"PENDING", "", p.payer_account, p.payee_account, p.paise};
     int pause_ms = 10;
     for (;;) {
       auto res = get(cluster.switch_port(), "/v1/payments/" + p.id);
@@ -437,13 +514,6 @@ Result<BankBooks> read_books(const std::string& code, std::uint16_t port) {
   return books;
 }
 
-Paise signed_money(const std::string& text) {
-  const bool negative = text.starts_with("-");
-  const Paise amount =
-      parse_money(negative ? text.substr(1) : text, ZeroPolicy::kAllow).value_or(0);
-  return negative ? -amount : amount;
-}
-
 std::map<std::string, Paise> switch_positions(const World& world, const Cluster& cluster,
                                               std::int64_t min_position) {
   std::map<std::string, Paise> net;
@@ -452,7 +522,7 @@ std::map<std::string, Paise> switch_positions(const World& world, const Cluster&
         get(cluster.switch_port(),
             "/v1/banks/" + b.code + "/positions?min_position=" + std::to_string(min_position));
     auto o = parse_json_object(res.body, 8);
-    net[b.code] = o ? signed_money(string_or_empty(*o, "net")) : 0;
+    net[b.code] = o ? parse_signed_money(string_or_empty(*o, "net")).value_or(0) : 0;
   }
   return net;
 }
@@ -464,11 +534,24 @@ double percentile(std::vector<double> values, double p) {
   return values[std::min(rank, values.size() - 1)];
 }
 
-// The scenario's expectations: at least N payments with a status or a reason code.
+// Every bank's activity counters, summed over the banks.
+banks::BankActivity total_activity(const std::vector<BankBooks>& banks) {
+  banks::BankActivity total;
+  for (const auto& b : banks) {
+    for (const auto& [name, n] : b.activity) total[name] += n;
+  }
+  return total;
+}
+
+// The scenario's expectations: at least N payments with a status or a reason code, or at least
+// N of a bank activity counter summed over the banks (fault.credit.lost_response,
+// status.credit.applied, restored: see banks::BankActivity), so that a scenario whose fault
+// never fired fails.
 Check check_expectations(const json::object& expect,
-                         const std::map<std::string, PaymentOutcome>& outcomes) {
+                         const std::map<std::string, PaymentOutcome>& outcomes,
+                         const banks::BankActivity& activity) {
   Check c{"expected"};
-  std::map<std::string, std::int64_t> seen;
+  std::map<std::string, std::int64_t> seen(activity.begin(), activity.end());
   for (const auto& [id, o] : outcomes) {
     ++seen[o.status];
     if (!o.reason.empty()) ++seen[o.reason];
@@ -487,7 +570,7 @@ Check check_expectations(const json::object& expect,
 
 void report(const SimOptions& o, const std::vector<Payment>& payments,
             const std::map<std::string, PaymentOutcome>& outcomes, double seconds,
-            const std::vector<Check>& checks) {
+            const banks::BankActivity& activity, const std::vector<Check>& checks) {
   std::map<std::string, int> by_status;
   std::map<std::string, std::map<std::string, int>> reasons;
   for (const auto& [id, out] : outcomes) {
@@ -511,6 +594,10 @@ void report(const SimOptions& o, const std::vector<Payment>& payments,
               o.concurrency, o.rate);
   std::printf("latency to an answer (Prefer: wait=10): p50 %.1f ms, p95 %.1f ms, p99 %.1f ms\n",
               percentile(latency, 0.50), percentile(latency, 0.95), percentile(latency, 0.99));
+  std::printf("bank activity (every bank, every life of its process):\n");
+  for (const auto& [name, n] : activity) {
+    std::printf("  %-28s %8lld\n", name.c_str(), static_cast<long long>(n));
+  }
   std::printf("checks (from the banks' own books):\n");
   for (const auto& c : checks) {
     std::printf("  %-4s %-13s %s\n", c.ok ? "ok" : "FAIL", c.name.c_str(), c.detail.c_str());
@@ -523,6 +610,8 @@ Result<std::vector<BankBooks>> read_all_books(const World& world, const Cluster&
   for (const auto& b : world.banks) {
     auto books = read_books(b.code, cluster.bank_port(b.code));
     if (!books) return std::unexpected(books.error());
+    auto it = cluster.activity().find(b.code);
+    if (it != cluster.activity().end()) books->activity = it->second;
     out.push_back(std::move(*books));
   }
   return out;
@@ -544,24 +633,29 @@ Result<std::vector<Step>> plan(const SimOptions& o, const World& world) {
 std::vector<Check> settle_and_check(const SimOptions& o, const World& world, Cluster& cluster,
                                     const std::vector<Payment>& payments,
                                     const std::vector<BankBooks>& opening,
-                                    std::map<std::string, PaymentOutcome>* outcomes) {
+                                    std::map<std::string, PaymentOutcome>* outcomes,
+                                    banks::BankActivity* activity) {
   std::ostringstream quiet;
   for (const auto& b : world.banks) {
-    if (!cluster.bank_up(b.code)) (void)cluster.start_bank(b.code);
-    apply_step(Step{0, Action::kClearFaults, b.code, {}}, cluster, quiet);
+    Result<void> ok;
+    if (!cluster.bank_up(b.code)) ok = cluster.start_bank(b.code);
+    if (ok) ok = apply_step(Step{0, Action::kClearFaults, b.code, {}}, cluster, quiet);
+    if (!ok) return {Check{"quiescence", false, ok.error().message}};
   }
   std::printf("quiescence: every process up, every fault rule cleared; settling...\n");
   if (!cluster.switch_up()) (void)cluster.start_switch();
   std::int64_t max_position = 0;
   *outcomes = wait_quiescent(payments, cluster, &max_position);
   for (const auto& p : payments) {
-    if (p.id.empty()) (*outcomes)["(not accepted) " + p.key] = PaymentOutcome{"PENDING", ""};
+    if (p.id.empty()) (*outcomes)["(not accepted) " + p.key] = PaymentOutcome{"PENDING"};
   }
+  for (const auto& b : world.banks) cluster.remember_activity(b.code);
   auto closing = read_all_books(world, cluster);
   if (!closing) return {Check{"books_read", false, closing.error().message}};
   for (std::size_t i = 0; i < closing->size(); ++i) (*closing)[i].opening = opening[i].balances;
+  *activity = total_activity(*closing);
   auto checks = check_run(*closing, *outcomes, switch_positions(world, cluster, max_position));
-  if (!o.expect.empty()) checks.push_back(check_expectations(o.expect, *outcomes));
+  if (!o.expect.empty()) checks.push_back(check_expectations(o.expect, *outcomes, *activity));
   return checks;
 }
 
@@ -591,15 +685,23 @@ int run(const SimOptions& o) {
   auto payments = draw_payments(*world, o);
   const auto t0 = std::chrono::steady_clock::now();
   std::ostringstream schedule_log;
-  std::thread chaos([&] { play_schedule(*steps, cluster, t0, schedule_log); });
-  drive(payments, o, cluster, t0);
+  std::atomic<bool> aborted{false};
+  std::string why;
+  std::thread chaos([&] { play_schedule(*steps, cluster, t0, schedule_log, aborted, why); });
+  drive(payments, o, cluster, t0, aborted);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   chaos.join();
   std::cout << schedule_log.str();
+  if (aborted) {
+    std::fprintf(stderr, "upi-sim: the schedule failed, so the run is void: %s\n", why.c_str());
+    cluster.stop();
+    return 2;
+  }
   std::map<std::string, PaymentOutcome> outcomes;
-  auto checks = settle_and_check(o, *world, cluster, payments, *opening, &outcomes);
-  report(o, payments, outcomes, seconds, checks);
+  banks::BankActivity activity;
+  auto checks = settle_and_check(o, *world, cluster, payments, *opening, &outcomes, &activity);
+  report(o, payments, outcomes, seconds, activity, checks);
   cluster.stop();
   return all_ok(checks) ? 0 : 1;
 }
