@@ -1,12 +1,13 @@
 #include "common/scheme.h"
 
 #include <gtest/gtest.h>
+#include "tests/source_path.h"
 
 namespace upi {
 namespace {
 
 Scheme default_scheme() {
-  return load_scheme(std::string(std::getenv("UPI_SOURCE_DIR")) + "/specs/scheme.json").value();
+  return load_scheme(testing::source_path("specs/scheme.json")).value();
 }
 
 TEST(Scheme, ShippedProfileHasTheDesignLimits) {
@@ -46,7 +47,7 @@ TEST(Scheme, RejectsGapsOverlapsAndBadFields) {
 }
 
 TEST(Scheme, BuiltInProfileMatchesTheShippedFile) {
-  auto shipped = read_file(std::string(std::getenv("UPI_SOURCE_DIR")) + "/specs/scheme.json");
+  auto shipped = read_file(testing::source_path("specs/scheme.json"));
   ASSERT_TRUE(shipped.has_value());
   EXPECT_EQ(*shipped, builtin_scheme_json());
   EXPECT_TRUE(parse_scheme(builtin_scheme_json()).has_value());

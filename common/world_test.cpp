@@ -1,6 +1,7 @@
 #include "common/world.h"
 
 #include <gtest/gtest.h>
+#include "tests/source_path.h"
 
 namespace upi {
 namespace {
@@ -10,7 +11,7 @@ TEST(World, DemoWorldParsesAndMatchesTheShippedFile) {
   ASSERT_TRUE(world.has_value()) << world.error().message;
   EXPECT_GE(world->banks.size(), 4u);
   EXPECT_GE(world->accounts.size(), 6u);
-  auto shipped = read_file(std::string(std::getenv("UPI_SOURCE_DIR")) + "/specs/demo-world.json");
+  auto shipped = read_file(testing::source_path("specs/demo-world.json"));
   ASSERT_TRUE(shipped.has_value());
   EXPECT_EQ(*shipped, demo_world_json());
 }

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libspdlog-dev libssl-dev
-          libgtest-dev libgmock-dev clang-format curl libpq-dev postgresql-15)
+          libgtest-dev libgmock-dev libyaml-cpp-dev clang-format curl libpq-dev postgresql-15)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -69,7 +69,12 @@ asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamW
     co_await out.write(serialised(invalid(after.error())));
     co_return;
   }
-  if (streams_open_ >= kLedgerStreamsMax || !ready_) {
+  if (!ready_) {
+    co_await out.write(serialised(http::problem(Status::service_unavailable, "NOT_READY",
+                                                "the switch is starting or stopping")));
+    co_return;
+  }
+  if (streams_open_ >= kLedgerStreamsMax) {
     co_await out.write(serialised(http::problem(Status::service_unavailable, "STREAMS_FULL",
                                                 "too many live ledger streams are open")));
     co_return;

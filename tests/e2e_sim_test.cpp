@@ -9,13 +9,13 @@
 #include <sstream>
 
 #include "tests/sim_runner.h"
+#include "tests/source_path.h"
 
 namespace upi::testing {
 namespace {
 
 std::string scenario(const std::string& name) {
-  const char* dir = std::getenv("UPI_SOURCE_DIR");
-  return std::string(dir ? dir : UPI_SOURCE_DIR_DEFAULT) + "/specs/scenarios/" + name + ".json";
+  return source_path("specs/scenarios/" + name + ".json");
 }
 
 // The "bank activity" lines of a report: counter name -> count.

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "tests/source_path.h"
 #include "tests/switch_process.h"
 
 namespace upi::testing {
@@ -51,8 +52,7 @@ std::set<std::string> routes_in_openapi(const std::string& path) {
 
 TEST(OpenApi, DocumentsExactlyTheRoutesTheServerRegisters) {
   const auto registered = routes_the_binary_registers();
-  const auto documented =
-      routes_in_openapi(std::string(std::getenv("UPI_SOURCE_DIR")) + "/specs/openapi.yaml");
+  const auto documented = routes_in_openapi(source_path("specs/openapi.yaml"));
   EXPECT_GE(registered.size(), 15u);
   for (const auto& r : registered) EXPECT_TRUE(documented.contains(r)) << "not documented: " << r;
   for (const auto& r : documented) EXPECT_TRUE(registered.contains(r)) << "not registered: " << r;

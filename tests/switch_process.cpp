@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "tests/openapi_validator.h"
+
 namespace upi::testing {
 
 std::string binary_path(const std::string& name) {
@@ -44,6 +46,10 @@ http::ClientResponse SwitchProcess::request(
     ADD_FAILURE() << method << " " << target << ": " << res.error().message;
     return {};
   }
+  // Every answer a test receives must be one the OpenAPI document describes.
+  for (const auto& drift : openapi().check_response(method, target, res->status,
+                                                    res->header("content-type"), res->body))
+    ADD_FAILURE() << "specs/openapi.yaml: " << drift;
   return *res;
 }
 
