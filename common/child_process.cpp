@@ -67,6 +67,14 @@ void ChildProcess::kill_now() {
   pid_ = -1;
 }
 
+void ChildProcess::pause() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
+}
+
+void ChildProcess::resume() {
+  if (pid_ > 0) kill(pid_, SIGCONT);
+}
+
 int ChildProcess::terminate() {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);

@@ -32,6 +32,10 @@ class ChildProcess {
   void kill_now();
   // SIGTERM, and its exit status (waits up to 10 s, then SIGKILL and -1).
   int terminate();
+  // SIGSTOP and SIGCONT: a process that stops and later wakes up as if nothing happened (a
+  // long GC pause, a frozen VM), with its sockets and transactions still open.
+  void pause();
+  void resume();
 
  private:
   ChildProcess(pid_t pid, std::uint16_t port) : pid_(pid), port_(port) {}

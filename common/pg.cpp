@@ -172,8 +172,10 @@ asio::awaitable<PgResult<std::vector<std::string>>> Connection::wait_notificatio
 asio::awaitable<PgResult<std::unique_ptr<Connection>>> Pool::connect() {
   auto conn = co_await Connection::connect(conninfo_, deadline());
   if (!conn) co_return std::unexpected(conn.error());
-  auto set =
-      co_await (*conn)->execute("SET search_path TO " + quote_identifier(schema_), deadline());
+  auto set = co_await (*conn)->execute("SET search_path TO " + quote_identifier(schema_) +
+                                           "; SET idle_in_transaction_session_timeout = " +
+                                           std::to_string(kIdleInTransactionTimeoutMs),
+                                       deadline());
   if (!set) co_return std::unexpected(set.error());
   co_return std::move(*conn);
 }

@@ -79,6 +79,12 @@ class Connection {
 };
 
 // A bounded pool of connections that all use one schema. Single-threaded (one event loop).
+// The server ends a session that sits inside a transaction, waiting on its client, for longer
+// than this: a client frozen mid-transaction (SIGSTOP, a stalled VM) must not hold row locks,
+// such as the ledger head's, that every other node needs. Our transactions never wait on the
+// client between statements, so only a frozen or dead client ever reaches it.
+inline constexpr int kIdleInTransactionTimeoutMs = 2'000;
+
 class Pool {
  public:
   Pool(std::string conninfo, std::string schema, std::size_t size_max, int timeout_ms)
@@ -94,7 +100,8 @@ class Pool {
   void release(std::unique_ptr<Connection> conn);
   // Runs one statement on a pooled connection (acquired, then given back).
   asio::awaitable<PgResult<Rows>> query(std::string sql, std::vector<Param> params);
-  // A new connection outside the pool, with the schema on its search path.
+  // A new connection outside the pool, with the schema on its search path and
+  // kIdleInTransactionTimeoutMs in force.
   asio::awaitable<PgResult<std::unique_ptr<Connection>>> connect();
   Deadline deadline() const {
     return std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);

@@ -31,14 +31,6 @@ std::vector<banks::FaultRule> random_rules(std::mt19937_64& rng) {
   return rules;
 }
 
-sim::AccountRef account_of(const World& world, const std::string& vpa) {
-  for (const auto& a : world.accounts) {
-    if (a.vpa.str() == vpa) return {a.bank, a.account};
-  }
-  ADD_FAILURE() << vpa << " is not in the world";
-  return {};
-}
-
 // The banks' books and activity, as the checker reads them.
 std::vector<sim::BankBooks> bank_books(testing::Harness& h) {
   std::vector<sim::BankBooks> out;
@@ -100,7 +92,7 @@ void run_property(std::uint64_t seed, int payments) {
     ++by_status[state.status];
     outcomes[id].status = state.status;
     outcomes[id].reason = state.reason ? state.reason->code : "";
-    EXPECT_EQ(outcomes[id].payer, account_of(h.world, state.payer_vpa)) << id;
+    EXPECT_EQ(outcomes[id].payer, sim::account_of(h.world, state.payer_vpa)) << id;
   }
   // The views catch up with the whole log (a deadline, not a sleep), then every check.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

@@ -4,6 +4,7 @@
 // and the ledger shows that a payment only changed driver through a SagaResumed event.
 #include <cstdlib>
 #include <future>
+#include <thread>
 
 #include "tests/durable_helpers.h"
 
@@ -121,6 +122,54 @@ TEST(E2eTwoNodes, BothCrashInTurnAndTheOtherFinishesTheirPayments) {
       "by node-2 %lld\n",
       by_status["COMPLETED"], by_status["FAILED"], by_status["REVERSED"],
       static_cast<long long>(by_node["node-1"]), static_cast<long long>(by_node["node-2"]));
+}
+
+// Polls one SQL count until it is positive or the deadline passes.
+std::int64_t wait_for_count(const std::string& schema, const std::string& query,
+                            std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    auto rows = sql(schema, query);
+    EXPECT_TRUE(rows.has_value()) << rows.error().message;
+    const std::int64_t n = rows ? rows->int64(0, 0) : 0;
+    if (n > 0 || std::chrono::steady_clock::now() > deadline) return n;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a poll's pause
+  }
+}
+
+TEST(E2eTwoNodes, AnOwnerPausedMidFlightIsFencedWhenItWakesUp) {
+  if (database_url() == nullptr) GTEST_SKIP() << "UPI_TEST_DATABASE_URL is not set";
+  const std::string schema = "paused" + std::to_string(::getpid());
+  SwitchProcess node_1(node_args(schema, 1));
+  SwitchProcess node_2(node_args(schema, 2));
+  const Paise total_before = total_balance(node_1);
+  slow_banks(node_1);
+  std::vector<Sent> sent = send_payments(node_1, 100, 41);
+  // Frozen, not dead: its sockets, transactions and sagas stay where they were.
+  node_1.pause();
+  const std::int64_t taken =
+      wait_for_count(schema,
+                     "SELECT count(*) FROM events WHERE type = 'SagaResumed' AND "
+                     "metadata::json->>'node_id' = 'node-2'",
+                     std::chrono::seconds(30));
+  ASSERT_GT(taken, 0) << "node-2 never took over from the paused node-1";
+  // node-1 wakes up believing it still drives its sagas: every append it tries now carries a
+  // stale expected version, so it must lose, and node-2 finishes every payment.
+  node_1.resume();
+  Settled settled = wait_all_terminal(node_2, sent, std::chrono::seconds(60));
+  const json::object after = pay(node_1, "alice@okaxis", "bob@ybl", "1.00");
+  EXPECT_EQ(str(after, "status"), "COMPLETED") << "node-1 works again once it holds its lease";
+  const World world = parse_world(demo_world_json()).value();
+  settled.outcomes[str(after, "id")] =
+      sim::PaymentOutcome{str(after, "status"), "", *sim::account_of(world, "alice@okaxis"),
+                          *sim::account_of(world, "bob@ybl"), 100};
+  EXPECT_EQ(total_balance(node_2), total_before) << "money was created or lost";
+  check_bank_records(node_2, schema, settled);
+  expect_drivers_change_only_by_takeover(schema);
+  EXPECT_TRUE(node_2.get_json("/v1/ledger/verify")["ok"].as_bool());
+  std::printf("paused owner: %d completed, %d failed, %d reversed; %lld taken over by node-2\n",
+              settled.by_status["COMPLETED"], settled.by_status["FAILED"],
+              settled.by_status["REVERSED"], static_cast<long long>(taken));
 }
 
 }  // namespace

@@ -29,6 +29,9 @@ class SwitchProcess {
   void kill_now();
   // Sends SIGTERM and returns the exit status (waits up to 10 s, then SIGKILL and -1).
   int terminate();
+  // SIGSTOP and SIGCONT (see ChildProcess::pause).
+  void pause() { child_->pause(); }
+  void resume() { child_->resume(); }
 
  private:
   std::unique_ptr<ChildProcess> child_;

@@ -218,6 +218,13 @@ bool failed_reason_moves_nothing(const std::string& reason) {
   return kNothingMoved.contains(reason);
 }
 
+std::optional<AccountRef> account_of(const World& world, const std::string& vpa) {
+  for (const auto& a : world.accounts) {
+    if (a.vpa.str() == vpa) return AccountRef{a.bank, a.account};
+  }
+  return std::nullopt;
+}
+
 std::string payment_of_leg(const std::string& leg_id) {
   return leg_id.substr(0, leg_id.find(':'));
 }

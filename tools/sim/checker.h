@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct AccountRef {
   std::string account;
   auto operator<=>(const AccountRef&) const = default;
 };
+
+// The account behind a VPA of the world, or nullopt.
+std::optional<AccountRef> account_of(const World& world, const std::string& vpa);
 
 // A payment as its client asked for it and as the switch reports it.
 struct PaymentOutcome {
