@@ -95,10 +95,12 @@ BankServer::BankServer(asio::io_context& io, MockBank& bank)
   router_.add("PUT", "/v1/faults", bind(&BankServer::faults));
   router_.add("DELETE", "/v1/faults", bind(&BankServer::faults));
   router_.add("GET", "/v1/activity", [this](const http::Request&, const http::Params&) {
+    BankActivity activity = bank_.activity();
+    activity["in_flight_max"] = in_flight_max_;
     return [](std::string code, BankActivity activity) -> asio::awaitable<Response> {
       co_return http::json_response(
           Status::ok, json::object{{"bank", code}, {"activity", activity_to_json(activity)}});
-    }(bank_.spec().code, bank_.activity());
+    }(bank_.spec().code, std::move(activity));
   });
   router_.add("GET", "/v1/heartbeat", [this](const http::Request&, const http::Params&) {
     return [](std::string code) -> asio::awaitable<Response> {
@@ -131,6 +133,7 @@ Result<Deadline> BankServer::deadline_of(const http::Request& req) const {
 }
 
 asio::awaitable<Response> BankServer::leg(const http::Request& req, LegKind kind) {
+  const InFlight counted(*this);
   auto deadline = deadline_of(req);
   if (!deadline)
     co_return http::problem(Status::bad_request, deadline.error().code, deadline.error().message);
@@ -148,6 +151,7 @@ asio::awaitable<Response> BankServer::leg(const http::Request& req, LegKind kind
 }
 
 asio::awaitable<Response> BankServer::status(const http::Request& req, const http::Params& params) {
+  const InFlight counted(*this);
   auto deadline = deadline_of(req);
   if (!deadline)
     co_return http::problem(Status::bad_request, deadline.error().code, deadline.error().message);

@@ -34,7 +34,18 @@ class BankServer {
   asio::awaitable<http::Response> faults(const http::Request& req, const http::Params& params);
   Result<Deadline> deadline_of(const http::Request& req) const;
 
+  // Counts a request in flight for the life of the guard (in_flight_max in the activity).
+  struct InFlight {
+    explicit InFlight(BankServer& s) : server(s) {
+      server.in_flight_max_ = std::max(server.in_flight_max_, ++server.in_flight_);
+    }
+    ~InFlight() { --server.in_flight_; }
+    BankServer& server;
+  };
+
   MockBank& bank_;
+  std::int64_t in_flight_ = 0;
+  std::int64_t in_flight_max_ = 0;
   MemoryBankCore core_;
   SimulatedGateway gateway_;
   http::Router router_;

@@ -60,6 +60,7 @@ struct StatusAnswer {
 //   status.not_found             status queries for a leg the bank never saw
 //   repeated.<kind>              a leg id received again after the bank had recorded it
 //   restored                     leg records read back from the journal at start
+//   in_flight_max                most leg and status requests a upi-bank was serving at once
 // Runs read it to prove that their faults and recoveries really happened.
 using BankActivity = std::map<std::string, std::int64_t>;
 

@@ -1,15 +1,36 @@
 #include "common/child_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
+#include <random>
 #include <regex>
 
 namespace upi {
+namespace {
+
+bool bindable(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_port = htons(port);
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&at), sizeof at) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<ChildProcess>> ChildProcess::start(std::vector<std::string> argv,
                                                           std::chrono::milliseconds timeout,
@@ -90,6 +111,28 @@ int ChildProcess::terminate() {
   }
   kill_now();
   return -1;
+}
+
+std::uint16_t reserve_loopback_port() {
+  static std::mt19937 rng(std::random_device{}());
+  static std::mutex mutex;
+  static std::vector<int> reservations;  // lock files held open until exit
+  std::lock_guard lock(mutex);
+  const std::string dir = "/tmp/upi-ports";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (;;) {
+    const auto port = static_cast<std::uint16_t>(20'000 + rng() % 12'000);
+    const std::string path = dir + "/" + std::to_string(port);
+    const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0 || !bindable(port)) {
+      ::close(fd);  // another run holds it, or something else listens there
+      continue;
+    }
+    reservations.push_back(fd);
+    return port;
+  }
 }
 
 std::string sibling_binary(const std::string& module, const std::string& name) {

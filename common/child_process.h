@@ -43,6 +43,12 @@ class ChildProcess {
   std::uint16_t port_;
 };
 
+// A free loopback port below the kernel's ephemeral range (32768 and up), so that while a child
+// is down no outgoing connection can take its port as a source port before it restarts on it.
+// Reserved for the life of this process by a lock file in /tmp/upi-ports, so two test runs at
+// once never pick the same one between the check and the child's bind.
+std::uint16_t reserve_loopback_port();
+
 // The path of a program beside this one's build tree: the folder of /proc/self/exe, then
 // "../<module>/<name>" (build/tools/upi-sim -> build/banks/upi-bank).
 std::string sibling_binary(const std::string& module, const std::string& name);

@@ -2,9 +2,7 @@
 // banks (fault rules, kills) and, with a durable store, the switch itself; then waits for
 // quiescence and checks, from the banks' own books, that no money was created, lost or moved
 // twice. Prints a report and exits 1 when a check fails. See README "Chaos runs".
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -160,39 +158,6 @@ Result<SimOptions> parse_options(int argc, char** argv) {
   return o;
 }
 
-// A free port below the kernel's ephemeral range (32768 and up), so that while a process is
-// down no outgoing connection can take its port as a source port before it restarts. Each port
-// is reserved for the life of this process by a lock file, so two runs at once (ctest -j) never
-// pick the same one between the check and the child's bind.
-std::uint16_t free_port() {
-  static std::mt19937 rng(std::random_device{}());
-  static std::vector<int> reservations;  // lock files held open until exit
-  const std::string dir = "/tmp/upi-sim-ports";
-  std::filesystem::create_directories(dir);
-  boost::asio::io_context io;
-  for (;;) {
-    const auto port = static_cast<std::uint16_t>(20'000 + rng() % 12'000);
-    const std::string lock = dir + "/" + std::to_string(port);
-    const int fd = ::open(lock.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
-    if (fd < 0) continue;
-    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd);  // another run holds it
-      continue;
-    }
-    boost::asio::ip::tcp::acceptor acceptor(io);
-    boost::system::error_code ec;
-    const boost::asio::ip::tcp::endpoint at(boost::asio::ip::make_address("127.0.0.1"), port);
-    acceptor.open(at.protocol(), ec);
-    if (!ec) acceptor.bind(at, ec);
-    if (ec) {
-      ::close(fd);
-      continue;
-    }
-    reservations.push_back(fd);
-    return port;
-  }
-}
-
 // The processes of a run: one upi-bank per bank and the switch, on fixed loopback ports so
 // that a restart comes back where the others expect it.
 class Cluster {
@@ -204,7 +169,7 @@ class Cluster {
     if (!world_json) return std::unexpected(world_json.error());
     for (auto& bank : (*world_json)["banks"].as_array()) {
       const std::string code = string_or_empty(bank.as_object(), "code");
-      bank_ports_[code] = free_port();
+      bank_ports_[code] = reserve_loopback_port();
       bank.as_object()["endpoint"] = "http://127.0.0.1:" + std::to_string(bank_ports_[code]);
     }
     world_path_ = dir_ + "/world.json";
@@ -212,7 +177,7 @@ class Cluster {
     for (const auto& b : world.banks) {
       if (auto ok = start_bank(b.code); !ok) return ok;
     }
-    switch_port_ = free_port();
+    switch_port_ = reserve_loopback_port();
     return start_switch();
   }
 
@@ -363,7 +328,10 @@ void Cluster::remember_activity(const std::string& code) {
                  res.status);
     return;
   }
-  for (const auto& [name, n] : *activity) activity_[code][name] += n;
+  for (const auto& [name, n] : *activity) {
+    auto& total = activity_[code][name];
+    total = name.ends_with("_max") ? std::max(total, n) : total + n;  // a peak, or a count
+  }
 }
 
 // Sends one payment, retrying the same key while the switch is down or busy.
