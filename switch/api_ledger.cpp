@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::int64_t kLedgerPageMax = 1000;
 constexpr std::size_t kStreamPage = 200;
-constexpr auto kKeepAliveInterval = std::chrono::seconds(15);
 
 std::string sse_frame(const ledger::RecordedEvent& e) {
   return "id: " + std::to_string(e.position) + "\nevent: " + e.type +
@@ -102,7 +101,8 @@ asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamW
       position = e.position;
     }
     if (!page->empty()) continue;
-    const auto deadline = std::chrono::steady_clock::now() + kKeepAliveInterval;
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.stream_keepalive_ms);
     co_await log_advanced_.wait(0, deadline);
     if (std::chrono::steady_clock::now() >= deadline) {
       alive = co_await out.write(": keep-alive\n\n");

@@ -34,10 +34,10 @@ asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
     }
   }
   text +=
-      "# HELP upi_completed_volume_paise Amount completed per rail, in paise.\n"
-      "# TYPE upi_completed_volume_paise counter\n";
+      "# HELP upi_completed_volume_paise_total Amount completed per rail, in paise.\n"
+      "# TYPE upi_completed_volume_paise_total counter\n";
   for (const auto& [rail, row] : *stats) {
-    text += "upi_completed_volume_paise{rail=\"" + rail + "\"} " +
+    text += "upi_completed_volume_paise_total{rail=\"" + rail + "\"} " +
             std::to_string(row.completed_volume) + "\n";
   }
   text +=
@@ -48,11 +48,12 @@ asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
             (banks_->available(bank.code) ? "1" : "0") + "\n";
   }
   text +=
-      "# HELP upi_bank_call_failures Calls and heartbeats to a remote bank that got no answer.\n"
-      "# TYPE upi_bank_call_failures counter\n";
+      "# HELP upi_bank_call_failures_total Calls and heartbeats to a remote bank that got no "
+      "answer.\n"
+      "# TYPE upi_bank_call_failures_total counter\n";
   for (const auto& bank : world_.banks) {
     if (const auto* remote = banks_->remote(bank.code)) {
-      text += "upi_bank_call_failures{bank=\"" + bank.code + "\"} " +
+      text += "upi_bank_call_failures_total{bank=\"" + bank.code + "\"} " +
               std::to_string(remote->health().failures()) + "\n";
     }
   }

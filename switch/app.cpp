@@ -65,6 +65,7 @@ sagas::SagaConfig saga_config(const Options& options) {
   sagas::SagaConfig config;
   config.node_id = node_name(options);
   config.leg_timeout_ms = options.leg_timeout_ms;
+  config.active_sagas_max = options.sagas_max;
   return config;
 }
 }  // namespace

@@ -40,6 +40,10 @@ std::string usage() {
          "  --lease-ms N            durable mode: how long a node's lease on its sagas lasts\n"
          "                          without renewal, 300-60000 (default 3000); after it lapses\n"
          "                          other nodes take its unfinished payments over\n"
+         "  --sagas-max N           payments in flight at once, 1-1000000 (default 10000); more\n"
+         "                          are refused with 503 SWITCH_BUSY and Retry-After\n"
+         "  --stream-keepalive-ms N an idle /v1/ledger/stream gets a keep-alive comment this\n"
+         "                          often, 100-60000 (default 15000)\n"
          "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
          "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"
@@ -105,6 +109,14 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       auto n = parse_int(flag, value, 300, 60'000);
       if (!n) return std::unexpected(n.error());
       o.lease_ms = static_cast<int>(*n);
+    } else if (flag == "--sagas-max") {
+      auto n = parse_int(flag, value, 1, 1'000'000);
+      if (!n) return std::unexpected(n.error());
+      o.sagas_max = static_cast<std::size_t>(*n);
+    } else if (flag == "--stream-keepalive-ms") {
+      auto n = parse_int(flag, value, 100, 60'000);
+      if (!n) return std::unexpected(n.error());
+      o.stream_keepalive_ms = static_cast<int>(*n);
     } else {
       return fail("USAGE", "unknown option " + std::string(flag) + " (see --help)");
     }

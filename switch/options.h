@@ -19,6 +19,8 @@ struct Options {
   std::string database_url;  // empty: the embedded memory store (DATABASE_URL is the fallback)
   std::string database_schema = "upi";
   int lease_ms = 3'000;
+  std::size_t sagas_max = 10'000;    // payments in flight before SWITCH_BUSY
+  int stream_keepalive_ms = 15'000;  // an idle ledger stream's keep-alive comment
   bool print_routes = false;
   bool rebuild_views = false;
   bool help = false;

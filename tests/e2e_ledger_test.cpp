@@ -1,58 +1,9 @@
 // The live ledger stream (server-sent events) and hash-chain verification, over real HTTP.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "tests/e2e_helpers.h"
+#include "tests/sse_client.h"
 
 namespace upi::testing {
 namespace {
-
-// A blocking SSE reader on a plain socket; every read gives up after 10 s.
-class SseClient {
- public:
-  SseClient(std::uint16_t port, const std::string& target, const std::string& extra_headers = "") {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval timeout{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    const std::string request =
-        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
-    EXPECT_EQ(::send(fd_, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  }
-  ~SseClient() { ::close(fd_); }
-
-  // Reads until the text received contains `until`, or the peer closes, or a read times out.
-  const std::string& read_until(const std::string& until) {
-    char buf[4096];
-    while (received_.find(until) == std::string::npos) {
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      received_.append(buf, static_cast<std::size_t>(n));
-    }
-    return received_;
-  }
-
-  // The ids of the complete events received so far, in order.
-  std::vector<std::int64_t> ids() const {
-    std::vector<std::int64_t> out;
-    std::size_t at = 0;
-    while ((at = received_.find("\nid: ", at)) != std::string::npos) {
-      at += 5;
-      out.push_back(std::stoll(received_.substr(at, received_.find('\n', at) - at)));
-    }
-    return out;
-  }
-
- private:
-  int fd_;
-  std::string received_;
-};
 
 std::vector<std::int64_t> range(std::int64_t first, std::int64_t last) {
   std::vector<std::int64_t> out;
@@ -99,6 +50,35 @@ TEST(E2eLedger, VerifyRecomputesTheWholeChain) {
   const auto log = sw.get_json("/v1/ledger/events?after=0&limit=1000")["events"].as_array();
   EXPECT_EQ(verdict["events_checked"].as_int64(), static_cast<std::int64_t>(log.size()));
   EXPECT_EQ(str(verdict, "head_hash"), str(log.back().as_object(), "hash"));
+}
+
+TEST(E2eLedger, AnIdleStreamGetsKeepAlives) {
+  SwitchProcess sw({"--stream-keepalive-ms", "200"});
+  SseClient live(sw.port(), "/v1/ledger/stream?after=0");
+  EXPECT_NE(live.read_until(": keep-alive\n\n").find(": keep-alive"), std::string::npos)
+      << live.read_until("");
+}
+
+TEST(E2eLedger, AtMost64StreamsAreOpenAtOnce) {
+  SwitchProcess sw;
+  std::vector<std::unique_ptr<SseClient>> open;
+  for (int i = 0; i < 64; ++i) {
+    open.push_back(std::make_unique<SseClient>(sw.port(), "/v1/ledger/stream?after=0"));
+    ASSERT_NE(open.back()->read_until("\r\n\r\n").find("HTTP/1.1 200"), std::string::npos) << i;
+  }
+  SseClient refused(sw.port(), "/v1/ledger/stream?after=0");
+  const std::string& answer = refused.read_until("}");
+  EXPECT_NE(answer.find("HTTP/1.1 503"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("\"code\":\"STREAMS_FULL\""), std::string::npos) << answer;
+  open.pop_back();  // one closes: its place is free again once the switch notices
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    SseClient again(sw.port(), "/v1/ledger/stream?after=0");
+    const std::string head = again.read_until("\r\n\r\n");
+    if (head.find("HTTP/1.1 200") != std::string::npos) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << head;
+    pay(sw, "alice@okaxis", "bob@ybl", "1.00");  // new events make the switch write, and notice
+  }
 }
 
 }  // namespace
