@@ -10,11 +10,12 @@
 #include "banks/mock_bank.h"
 #include "common/error.h"
 #include "common/money.h"
+#include "common/timer.h"
 
 namespace upi::banks {
 
 namespace asio = boost::asio;
-using Deadline = std::chrono::steady_clock::time_point;
+using Deadline = upi::Deadline;
 
 enum class CallOutcome {
   kAnswered,  // the bank answered; see LegAnswer

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "banks/bank_api.h"
+#include "common/timer.h"
 
 namespace upi::banks {
 using http::Response;
@@ -129,7 +130,7 @@ Result<Deadline> BankServer::deadline_of(const http::Request& req) const {
       return fail("INVALID_DEADLINE", std::string(kDeadlineHeader) + " takes 1-60000");
     }
   }
-  return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  return MonotonicClock::now() + std::chrono::milliseconds(ms);
 }
 
 asio::awaitable<Response> BankServer::leg(const http::Request& req, LegKind kind) {

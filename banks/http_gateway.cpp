@@ -9,6 +9,7 @@
 #include <charconv>
 
 #include "banks/bank_api.h"
+#include "common/timer.h"
 
 namespace upi::banks {
 namespace {
@@ -16,8 +17,8 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 int ms_left(Deadline deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - std::chrono::steady_clock::now());
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - MonotonicClock::now());
   return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 60'000));
 }
 
@@ -55,8 +56,8 @@ HttpBankGateway::HttpBankGateway(asio::io_context& io, std::string code, std::st
 
 asio::awaitable<bool> HttpBankGateway::take_slot(Deadline deadline) {
   while (in_flight_ >= kCallsInFlightMax) {
-    if (std::chrono::steady_clock::now() >= deadline) co_return false;
-    asio::steady_timer wait(io_, deadline);
+    if (MonotonicClock::now() >= deadline) co_return false;
+    Timer wait(io_, deadline);
     slot_waiters_.push_back(&wait);
     co_await wait.async_wait(kTuple);
     std::erase(slot_waiters_, &wait);

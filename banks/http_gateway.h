@@ -12,6 +12,7 @@
 #include "banks/bank_gateway.h"
 #include "banks/bank_health.h"
 #include "common/http_client.h"
+#include "common/timer.h"
 
 namespace upi::banks {
 
@@ -58,7 +59,7 @@ class HttpBankGateway final : public BankGateway {
   std::uint16_t port_;
   BankHealth health_;
   int in_flight_ = 0;
-  std::deque<asio::steady_timer*> slot_waiters_;
+  std::deque<Timer*> slot_waiters_;
   asio::steady_timer heartbeat_timer_;
   bool stopped_ = false;
 };

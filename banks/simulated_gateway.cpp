@@ -1,14 +1,14 @@
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "banks/bank_gateway.h"
+#include "common/timer.h"
 
 namespace upi::banks {
 namespace {
 
 asio::awaitable<void> sleep_until(Deadline when) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, when);
+  Timer timer(co_await asio::this_coro::executor, when);
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
@@ -49,8 +49,7 @@ asio::awaitable<LegCall> SimulatedGateway::leg(Operation op, LegKind kind,
       co_return unknown("the answer from " + code + " was lost");
     case FaultAction::kDelay: {
       auto answer = co_await apply();
-      const auto answer_at =
-          std::chrono::steady_clock::now() + std::chrono::milliseconds(fault->delay_ms);
+      const auto answer_at = MonotonicClock::now() + std::chrono::milliseconds(fault->delay_ms);
       if (answer_at >= deadline) {
         co_await sleep_until(deadline);
         co_return unknown(code + " answered after the deadline");
@@ -92,8 +91,7 @@ asio::awaitable<StatusCall> SimulatedGateway::status(std::string leg_id, Deadlin
       co_await sleep_until(deadline);
       co_return StatusCall{CallOutcome::kUnknown, {}, "no status answer before the deadline"};
     case FaultAction::kDelay: {
-      const auto answer_at =
-          std::chrono::steady_clock::now() + std::chrono::milliseconds(fault->delay_ms);
+      const auto answer_at = MonotonicClock::now() + std::chrono::milliseconds(fault->delay_ms);
       co_await sleep_until(std::min(answer_at, deadline));
       if (answer_at >= deadline) {
         co_return StatusCall{CallOutcome::kUnknown, {}, "status answered after the deadline"};

@@ -7,7 +7,7 @@ namespace upi::banks {
 namespace {
 
 Deadline in_ms(int ms) {
-  return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  return deadline_after_ms(ms);
 }
 
 struct GatewayTest : ::testing::Test {

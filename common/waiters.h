@@ -3,11 +3,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
+
+#include "common/timer.h"
 
 namespace upi {
 
@@ -16,8 +17,8 @@ template <typename Key, typename Compare = std::less<Key>>
 class Waiters {
  public:
   // Suspends until notify(key) or notify_up_to(k >= key) is called, or the deadline passes.
-  boost::asio::awaitable<void> wait(Key key, std::chrono::steady_clock::time_point deadline) {
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, deadline);
+  boost::asio::awaitable<void> wait(Key key, Deadline deadline) {
+    Timer timer(co_await boost::asio::this_coro::executor, deadline);
     auto it = waiting_.emplace(std::move(key), &timer);
     co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     waiting_.erase(it);
@@ -42,7 +43,7 @@ class Waiters {
   }
 
  private:
-  std::multimap<Key, boost::asio::steady_timer*, Compare> waiting_;
+  std::multimap<Key, Timer*, Compare> waiting_;
   Compare compare_;
 };
 

@@ -1,4 +1,5 @@
 #include "ledger/projector.h"
+#include "common/timer.h"
 
 #include <spdlog/spdlog.h>
 
@@ -59,7 +60,7 @@ asio::awaitable<void> Projector::catch_up() {
       // The views may be in a database that is restarting: try again, without waiting for
       // a commit that may never come.
       spdlog::error("projector cannot fold the log: {}", caught_up.error().message);
-      asio::steady_timer pause(io_, std::chrono::milliseconds(kRetryPauseMs));
+      Timer pause(io_, std::chrono::milliseconds(kRetryPauseMs));
       co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
       dirty_ = true;
     }
@@ -69,8 +70,8 @@ asio::awaitable<void> Projector::catch_up() {
 
 asio::awaitable<bool> Projector::wait_for(std::int64_t position,
                                           std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (checkpoint_ < position && std::chrono::steady_clock::now() < deadline) {
+  const auto deadline = MonotonicClock::now() + timeout;
+  while (checkpoint_ < position && MonotonicClock::now() < deadline) {
     co_await waiters_.wait(position, deadline);
   }
   co_return checkpoint_ >= position;

@@ -1,9 +1,11 @@
 // Thousands of seeded random payments under random fault rules, for a handful of seeds: then
 // the independent checker (tools/sim/checker.h) holds every payment, account, leg and bank
-// position against the statuses, and the read views agree with the banks' own legs.
-// Replay one seed with UPI_PROPERTY_SEED=N (the failure message prints the command).
+// position against the statuses, and the read views agree with the banks' own legs. Time is
+// simulated (common/timer.h), so a seed replays the same interleaving, event for event: replay
+// one with UPI_PROPERTY_SEED=N (the failure message prints the command).
 #include <random>
 
+#include "common/timer.h"
 #include "ledger/projector.h"
 #include "sagas/saga_test_harness.h"
 #include "tools/sim/checker.h"
@@ -58,10 +60,16 @@ std::map<std::string, Paise> view_nets(const ledger::ReadViews& views,
   return net;
 }
 
-void run_property(std::uint64_t seed, int payments) {
+struct PropertyRun {
+  std::string head_hash;  // of the whole ledger: equal hashes, equal runs
+  std::map<std::string, int> by_status;
+};
+
+PropertyRun run_property(std::uint64_t seed, int payments) {
   SCOPED_TRACE("seed " + std::to_string(seed) + "; replay with UPI_PROPERTY_SEED=" +
                std::to_string(seed) + " build/sagas/sagas_test --gtest_filter='PaymentProperty.*'");
-  testing::Harness h(testing::fast_config(), seed);
+  testing::Harness h(testing::fast_config(), seed, parse_world(demo_world_json()).value(),
+                     testing::Time::kSimulated);
   ledger::MemoryViewStore view_store;
   const ledger::ReadViews& views = view_store.views();
   ledger::Projector projector(h.io, h.store, view_store);
@@ -81,10 +89,10 @@ void run_property(std::uint64_t seed, int payments) {
     ids.push_back(h.pay(payer.vpa.str(), payee.vpa.str(), amount));
     outcomes[ids.back()] = sim::PaymentOutcome{
         "PENDING", "", {payer.bank, payer.account}, {payee.bank, payee.account}, amount};
-    if (ids.size() % 10 == 0)
-      h.io.run_for(std::chrono::milliseconds(2));  // let sagas meet the faults
+    if (ids.size() % 10 == 0) h.run_for(std::chrono::milliseconds(2));  // let sagas meet the faults
   }
   h.settle(ids);  // every rule has a count, so the faults run out
+  if (::testing::Test::HasFatalFailure()) return {};
 
   std::map<std::string, int> by_status;
   for (const auto& id : ids) {
@@ -94,13 +102,12 @@ void run_property(std::uint64_t seed, int payments) {
     outcomes[id].reason = state.reason ? state.reason->code : "";
     EXPECT_EQ(outcomes[id].payer, sim::account_of(h.world, state.payer_vpa)) << id;
   }
-  // The views catch up with the whole log (a deadline, not a sleep), then every check.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (views.checkpoint() < h.store.head_position() &&
-         std::chrono::steady_clock::now() < deadline) {
-    h.io.run_for(std::chrono::milliseconds(5));
+  // The views catch up with the whole log (a deadline in simulated time), then every check.
+  const auto deadline = MonotonicClock::now() + std::chrono::seconds(10);
+  while (views.checkpoint() < h.store.head_position() && MonotonicClock::now() < deadline) {
+    h.step();
   }
-  ASSERT_EQ(views.checkpoint(), h.store.head_position());
+  EXPECT_EQ(views.checkpoint(), h.store.head_position());
   const auto checks = sim::check_run(bank_books(h), outcomes, view_nets(views, h.banks->codes()));
   EXPECT_TRUE(sim::all_ok(checks)) << sim::describe_failures(checks);
   std::int64_t completed_in_view = 0;
@@ -113,9 +120,12 @@ void run_property(std::uint64_t seed, int payments) {
   EXPECT_GT(by_status["COMPLETED"], 0);
   EXPECT_GT(by_status["FAILED"], 0);
   EXPECT_GT(by_status["REVERSED"], 0);
-  std::printf("seed %llu: %zu payments, %d completed, %d failed, %d reversed\n",
+  const auto last = h.store.read_all_now(h.store.head_position() - 1, 1);
+  PropertyRun run{last.empty() ? "" : last.back().hash, by_status};
+  std::printf("seed %llu: %zu payments, %d completed, %d failed, %d reversed; ledger head %s\n",
               static_cast<unsigned long long>(seed), ids.size(), by_status["COMPLETED"],
-              by_status["FAILED"], by_status["REVERSED"]);
+              by_status["FAILED"], by_status["REVERSED"], run.head_hash.substr(0, 16).c_str());
+  return run;
 }
 
 // A handful of fixed seeds in the test command; UPI_PROPERTY_SEED=N runs that one alone.
@@ -128,6 +138,18 @@ TEST(PaymentProperty, ConservesMoneyUnderRandomFaults) {
     run_property(seed, kPaymentsPerSeed);
     if (HasFailure()) return;
   }
+}
+
+// The same seed, the same run: every event, time and hash of the ledger the same; another seed,
+// another run.
+TEST(PaymentProperty, ASeedReplaysTheSameInterleaving) {
+  const PropertyRun first = run_property(7, 400);
+  const PropertyRun again = run_property(7, 400);
+  const PropertyRun other = run_property(8, 400);
+  ASSERT_FALSE(first.head_hash.empty());
+  EXPECT_EQ(first.head_hash, again.head_hash);
+  EXPECT_EQ(first.by_status, again.by_status);
+  EXPECT_NE(first.head_hash, other.head_hash);
 }
 
 }  // namespace

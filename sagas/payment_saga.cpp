@@ -10,6 +10,7 @@
 #include <cassert>
 
 #include "banks/bank_api.h"
+#include "common/timer.h"
 #include "ledger/payment_events.h"
 
 namespace upi::sagas {
@@ -90,9 +91,9 @@ void PaymentSagaEngine::stop() {
 }
 
 struct PaymentSagaEngine::FirstAppend {
-  explicit FirstAppend(asio::io_context& io) : done(io, asio::steady_timer::time_point::max()) {}
+  explicit FirstAppend(asio::io_context& io) : done(io, Timer::time_point::max()) {}
   std::optional<Result<void>> result;
-  asio::steady_timer done;
+  Timer done;
 };
 
 asio::awaitable<Result<void>> PaymentSagaEngine::begin(std::string payment_id,
@@ -145,12 +146,11 @@ void PaymentSagaEngine::spawn(const std::string& payment_id, asio::awaitable<voi
 }
 
 void PaymentSagaEngine::park(const std::string& payment_id) {
-  parked_[payment_id] =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.park_ms);
+  parked_[payment_id] = MonotonicClock::now() + std::chrono::milliseconds(config_.park_ms);
 }
 
-asio::awaitable<void> PaymentSagaEngine::wait_terminal(
-    const std::string& payment_id, std::chrono::steady_clock::time_point deadline) {
+asio::awaitable<void> PaymentSagaEngine::wait_terminal(const std::string& payment_id,
+                                                       Deadline deadline) {
   co_await terminal_waiters_.wait(payment_id, deadline);
 }
 
@@ -278,7 +278,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::commit(PaymentState& state,
 }
 
 banks::Deadline PaymentSagaEngine::leg_deadline() const {
-  return std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.leg_timeout_ms);
+  return MonotonicClock::now() + std::chrono::milliseconds(config_.leg_timeout_ms);
 }
 
 asio::awaitable<void> PaymentSagaEngine::backoff(int attempt) {
@@ -286,7 +286,7 @@ asio::awaitable<void> PaymentSagaEngine::backoff(int attempt) {
   const int shift = std::min(attempt - 1, 20);
   const int delay_ms =
       std::min(config_.retry_backoff_base_ms << shift, config_.retry_backoff_max_ms);
-  asio::steady_timer timer(io_, std::chrono::milliseconds(delay_ms));
+  Timer timer(io_, std::chrono::milliseconds(delay_ms));
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
@@ -556,7 +556,7 @@ asio::awaitable<void> PaymentSagaEngine::sweep() {
   while (!stopped_) {
     sweep_timer_.expires_after(std::chrono::milliseconds(std::max(config_.park_ms / 4, 10)));
     co_await sweep_timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = MonotonicClock::now();
     std::vector<std::string> due;
     for (const auto& [id, when] : parked_) {
       if (when <= now) due.push_back(id);

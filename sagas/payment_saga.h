@@ -7,7 +7,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -19,6 +18,7 @@
 #include "banks/bank_network.h"
 #include "common/clock.h"
 #include "common/scheme.h"
+#include "common/timer.h"
 #include "common/waiters.h"
 #include "ledger/event_store.h"
 #include "psp/registry.h"
@@ -66,8 +66,7 @@ class PaymentSagaEngine {
   // they are and are left to recovery.
   void set_gate(std::function<bool()> may_drive) { may_drive_ = std::move(may_drive); }
   // Returns when the payment is terminal here, or at the deadline.
-  asio::awaitable<void> wait_terminal(const std::string& payment_id,
-                                      std::chrono::steady_clock::time_point deadline);
+  asio::awaitable<void> wait_terminal(const std::string& payment_id, Deadline deadline);
   // True when one more saga fits under active_sagas_max.
   bool has_capacity() const { return active_.size() + parked_.size() < config_.active_sagas_max; }
   std::size_t active() const { return active_.size(); }
@@ -132,12 +131,12 @@ class PaymentSagaEngine {
   const Clock& clock_;
   SagaConfig config_;
   std::set<std::string> active_;
-  std::map<std::string, std::chrono::steady_clock::time_point> parked_;
+  std::map<std::string, Deadline> parked_;
   std::map<std::string, Unsaved> unsaved_;
   Waiters<std::string> terminal_waiters_;
   std::function<void(const PaymentState&)> on_terminal_;
   std::function<bool()> may_drive_;
-  asio::steady_timer sweep_timer_;
+  Timer sweep_timer_;
   bool stopped_ = false;
 };
 

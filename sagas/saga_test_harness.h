@@ -1,4 +1,6 @@
-// A whole in-process switch core for saga tests: memory store, demo world, mock banks.
+// A whole in-process switch core for saga tests: memory store, demo world, mock banks. On real
+// time by default; with Time::kSimulated, time (timers, deadlines and the wall clock) moves only
+// when the event loop has nothing ready, so a seed replays the same interleaving exactly.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -6,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "common/ids.h"
+#include "common/timer.h"
 #include "ledger/memory_store.h"
 #include "ledger/payment_events.h"
 #include "sagas/payment_saga.h"
@@ -22,10 +25,31 @@ inline SagaConfig fast_config() {
   return config;
 }
 
+enum class Time { kReal, kSimulated };
+
+// A wall clock that is the system's, or in a simulation a manual one that starts at a fixed
+// instant (so ids and recorded times replay too).
+class HarnessClock final : public Clock {
+ public:
+  explicit HarnessClock(Time time) : time_(time) {}
+  std::int64_t now_ms() const override {
+    return time_ == Time::kReal ? system_.now_ms() : manual_.now_ms();
+  }
+  void advance_ms(std::int64_t ms) { manual_.advance_ms(ms); }
+
+ private:
+  Time time_;
+  SystemClock system_;
+  ManualClock manual_{1'790'000'000'000};  // 2026-09-21T...Z
+};
+
 struct Harness {
   explicit Harness(SagaConfig config = fast_config(), std::uint64_t seed = 1,
-                   const World& w = parse_world(demo_world_json()).value())
-      : world(w),
+                   const World& w = parse_world(demo_world_json()).value(), Time t = Time::kReal)
+      : time(t),
+        simulated(t == Time::kSimulated ? std::make_unique<SimulatedTime>() : nullptr),
+        clock(t),
+        world(w),
         scheme(parse_scheme(R"({"currency":"INR","rails":[
             {"rail":"IMPS","min":"0.01","max":"50000.00"},
             {"rail":"NEFT","min":"50000.01","max":"200000.00"},
@@ -61,18 +85,37 @@ struct Harness {
     return out;
   }
 
-  // Runs the event loop until every given payment is terminal (or 20 s pass: a failure).
+  // Runs what is ready; in a simulation, when nothing is, moves time on by a millisecond.
+  void step() {
+    if (simulated) {
+      if (io.poll() == 0) {
+        simulated->advance(std::chrono::milliseconds(1));
+        clock.advance_ms(1);
+      }
+    } else {
+      io.run_for(std::chrono::milliseconds(5));
+    }
+    if (io.stopped()) io.restart();
+  }
+
+  // Runs the event loop for this long (simulated or real).
+  void run_for(std::chrono::milliseconds span) {
+    const auto until = MonotonicClock::now() + span;
+    while (MonotonicClock::now() < until) step();
+  }
+
+  // Runs the event loop until every given payment is terminal (or 20 s pass, in simulated
+  // time when simulated: a failure).
   void settle(const std::vector<std::string>& ids_to_wait) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    const auto deadline = MonotonicClock::now() + std::chrono::seconds(20);
     auto all_terminal = [&] {
       for (const auto& id : ids_to_wait) {
         if (!state(id).terminal()) return false;
       }
       return true;
     };
-    while (!all_terminal() && std::chrono::steady_clock::now() < deadline) {
-      io.run_for(std::chrono::milliseconds(5));
-      if (io.stopped()) io.restart();
+    while (!all_terminal() && MonotonicClock::now() < deadline) {
+      for (int i = 0; i < 50; ++i) step();  // folding every stream is the costly part
     }
     ASSERT_TRUE(all_terminal()) << "payments did not finish within 20 s";
   }
@@ -92,8 +135,10 @@ struct Harness {
     banks->mock(bank)->faults().set(std::move(rules));
   }
 
+  Time time;
+  std::unique_ptr<SimulatedTime> simulated;  // taken before anything reads the time
   asio::io_context io;
-  SystemClock clock;
+  HarnessClock clock;
   World world;
   Scheme scheme;
   ledger::MemoryStore store;

@@ -18,7 +18,7 @@ mapfile -t sources < <(git ls-files '*.cpp' '*.h' 2>/dev/null || find . -name '*
 clang-format --dry-run --Werror "${sources[@]}"
 
 echo "== build (RelWithDebInfo, assertions on)"
-bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUPI_TESTS=ON
 echo "== test"
 run_tests() {
   local log
@@ -33,7 +33,7 @@ run_tests() {
 run_tests build
 
 echo "== build (address + undefined sanitizers)"
-bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DUPI_SANITIZE=ON
+bash scripts/build.sh build-asan -DCMAKE_BUILD_TYPE=Debug -DUPI_SANITIZE=ON -DUPI_TESTS=ON
 echo "== test (sanitizers)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -3,6 +3,7 @@
 
 #include <cassert>
 
+#include "common/timer.h"
 #include "psp/registry.h"
 #include "switch/app.h"
 #include "switch/query.h"
@@ -51,7 +52,7 @@ asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& p
   auto found = registry_.resolve(*vpa);
   if (!found) co_return http::problem(found.error());
   auto balance = co_await banks_->gateway(found->bank)
-                     ->balance(found->account, std::chrono::steady_clock::now() + kBankCallTimeout);
+                     ->balance(found->account, MonotonicClock::now() + kBankCallTimeout);
   if (!balance) {
     co_return http::problem(Status::service_unavailable, "BANK_UNAVAILABLE",
                             balance.error().message);
@@ -119,8 +120,8 @@ asio::awaitable<Response> SwitchApp::forward_faults(const Request& req, const st
                                 "/v1/faults",
                                 req.body(),
                                 {{"Content-Type", "application/json"}}};
-  auto answer = co_await remote->forward(std::move(forwarded),
-                                         std::chrono::steady_clock::now() + kBankCallTimeout);
+  auto answer =
+      co_await remote->forward(std::move(forwarded), MonotonicClock::now() + kBankCallTimeout);
   if (!answer) {
     co_return http::problem(Status::bad_gateway, "BANK_UNAVAILABLE",
                             code + " did not answer: " + answer.error().message);

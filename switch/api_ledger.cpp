@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "common/timer.h"
 #include "switch/app.h"
 #include "switch/query.h"
 
@@ -102,9 +103,9 @@ asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamW
     }
     if (!page->empty()) continue;
     const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.stream_keepalive_ms);
+        MonotonicClock::now() + std::chrono::milliseconds(options_.stream_keepalive_ms);
     co_await log_advanced_.wait(0, deadline);
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (MonotonicClock::now() >= deadline) {
       alive = co_await out.write(": keep-alive\n\n");
     }
   }

@@ -2,6 +2,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <charconv>
 
+#include "common/timer.h"
 #include "ledger/payment_events.h"
 #include "switch/app.h"
 #include "switch/payment_request.h"
@@ -93,8 +94,7 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
 asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Status status,
                                                       std::optional<int> wait_seconds,
                                                       bool replayed) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::seconds(wait_seconds.value_or(0));
+  const auto deadline = MonotonicClock::now() + std::chrono::seconds(wait_seconds.value_or(0));
   sagas::PaymentState state;
   for (;;) {
     auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
@@ -102,9 +102,8 @@ asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Sta
       co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
                               stream.error().message);
     state = sagas::fold(*stream);
-    if (state.terminal() || std::chrono::steady_clock::now() >= deadline) break;
-    co_await engine_.wait_terminal(
-        id, std::min(deadline, std::chrono::steady_clock::now() + kWaitSlice));
+    if (state.terminal() || MonotonicClock::now() >= deadline) break;
+    co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
   }
   Response res = http::json_response(status, sagas::payment_to_json(state));
   res.set(http::beast_http::field::location, "/v1/payments/" + id);
