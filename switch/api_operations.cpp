@@ -13,6 +13,14 @@ asio::awaitable<Response> SwitchApp::readyz(const Request&, const Params&) {
     co_return http::problem(Status::service_unavailable, "NOT_READY",
                             "the switch is starting or stopping");
   }
+  if (pool_) {
+    // Durable mode takes payments only while its database answers.
+    auto alive = co_await pool_->query("SELECT 1", {});
+    if (!alive) {
+      co_return http::problem(Status::service_unavailable, "NOT_READY",
+                              "the database does not answer: " + alive.error().message);
+    }
+  }
   co_return http::json_response(Status::ok,
                                 json::object{{"status", "ready"},
                                              {"store", pool_ ? "postgres" : "memory"},
