@@ -61,6 +61,12 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
 }
 
 namespace {
+http::ServerLimits server_limits(const Options& options) {
+  http::ServerLimits limits;
+  limits.write_timeout_ms = options.write_timeout_ms;
+  return limits;
+}
+
 sagas::SagaConfig saga_config(const Options& options) {
   sagas::SagaConfig config;
   config.node_id = node_name(options);
@@ -90,7 +96,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       banks_(std::move(banks)),
       engine_(io, store_, registry_, *banks_, scheme_, clock_, saga_config(options)),
       ids_(clock_, options.node_id),
-      server_(io, http::ServerLimits{}, [this](const Request& r) { return handle(r); }),
+      server_(io, server_limits(options), [this](const Request& r) { return handle(r); }),
       recovery_timer_(io) {
   if (lease_) engine_.set_gate([this] { return lease_->held(); });
   engine_.on_terminal([this](const sagas::PaymentState& s) { log_outcome(s); });

@@ -44,6 +44,8 @@ std::string usage() {
          "                          are refused with 503 SWITCH_BUSY and Retry-After\n"
          "  --stream-keepalive-ms N an idle /v1/ledger/stream gets a keep-alive comment this\n"
          "                          often, 100-60000 (default 15000)\n"
+         "  --write-timeout-ms N    a client that takes none of an answer (or of the ledger\n"
+         "                          stream) for this long is dropped, 100-600000 (default 30000)\n"
          "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
          "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"
@@ -113,6 +115,10 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       auto n = parse_int(flag, value, 1, 1'000'000);
       if (!n) return std::unexpected(n.error());
       o.sagas_max = static_cast<std::size_t>(*n);
+    } else if (flag == "--write-timeout-ms") {
+      auto n = parse_int(flag, value, 100, 600'000);
+      if (!n) return std::unexpected(n.error());
+      o.write_timeout_ms = static_cast<int>(*n);
     } else if (flag == "--stream-keepalive-ms") {
       auto n = parse_int(flag, value, 100, 60'000);
       if (!n) return std::unexpected(n.error());

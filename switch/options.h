@@ -21,6 +21,7 @@ struct Options {
   int lease_ms = 3'000;
   std::size_t sagas_max = 10'000;    // payments in flight before SWITCH_BUSY
   int stream_keepalive_ms = 15'000;  // an idle ledger stream's keep-alive comment
+  int write_timeout_ms = 30'000;     // a client that takes no bytes for this long is dropped
   bool print_routes = false;
   bool rebuild_views = false;
   bool help = false;

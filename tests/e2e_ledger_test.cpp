@@ -1,4 +1,6 @@
 // The live ledger stream (server-sent events) and hash-chain verification, over real HTTP.
+#include <thread>
+
 #include "tests/e2e_helpers.h"
 #include "tests/sse_client.h"
 
@@ -57,6 +59,34 @@ TEST(E2eLedger, AnIdleStreamGetsKeepAlives) {
   SseClient live(sw.port(), "/v1/ledger/stream?after=0");
   EXPECT_NE(live.read_until(": keep-alive\n\n").find(": keep-alive"), std::string::npos)
       << live.read_until("");
+}
+
+TEST(E2eLedger, AClientTooSlowToReadIsDroppedNotBufferedWithoutBound) {
+  SwitchProcess sw({"--write-timeout-ms", "500"});
+  // Enough events that the switch cannot hand them all to a client that reads nothing.
+  std::vector<std::jthread> senders;
+  for (int t = 0; t < 4; ++t) {
+    senders.emplace_back([&] {
+      for (int i = 0; i < 150; ++i) {
+        auto r =
+            sw.request("POST", "/v1/payments", payment_body("dev@okhdfc", "hari@okhdfc", "1.00"),
+                       {{"Idempotency-Key", fresh_key()}});
+        EXPECT_EQ(r.status, 201) << r.body;
+      }
+    });
+  }
+  senders.clear();  // joined
+  const std::int64_t head = sw.get_json("/v1/ledger/verify")["events_checked"].as_int64();
+  SseClient slow(sw.port(), "/v1/ledger/stream?after=0", "", 2048);
+  slow.pause_reading_ms(3000);  // the switch's writes stall; past 500 ms it gives up
+  // Reading now finds what was sent before the drop, then the end of a stream that a live
+  // client would never see end.
+  slow.read_until("never in a stream");
+  const auto ids = slow.ids();
+  ASSERT_FALSE(ids.empty());
+  EXPECT_LT(ids.back(), head) << "it got everything: the client was never too slow";
+  EXPECT_EQ(ids, range(1, ids.back())) << "what it got is the log's prefix, in order";
+  EXPECT_TRUE(slow.closed()) << "the switch kept a client that could not keep up";
 }
 
 TEST(E2eLedger, AtMost64StreamsAreOpenAtOnce) {

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,8 +18,12 @@ namespace upi::testing {
 // A blocking SSE reader on a plain socket; every read gives up after 10 s.
 class SseClient {
  public:
-  SseClient(std::uint16_t port, const std::string& target, const std::string& extra_headers = "") {
+  // receive_buffer_bytes: when set, a small window, for a client that reads slowly.
+  SseClient(std::uint16_t port, const std::string& target, const std::string& extra_headers = "",
+            int receive_buffer_bytes = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer_bytes > 0)
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
     timeval timeout{10, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     sockaddr_in addr{};
@@ -37,10 +42,18 @@ class SseClient {
     char buf[4096];
     while (received_.find(until) == std::string::npos) {
       const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0) closed_ = true;
       if (n <= 0) break;
       received_.append(buf, static_cast<std::size_t>(n));
     }
     return received_;
+  }
+  // True once the peer closed the stream.
+  bool closed() const { return closed_; }
+  // Reads nothing for this long (the peer's writes stall once the buffers fill).
+  void pause_reading_ms(int ms) {
+    pollfd none{};
+    ::poll(&none, 0, ms);
   }
 
   // The ids of the complete events received so far, in order.
@@ -57,6 +70,7 @@ class SseClient {
  private:
   int fd_;
   std::string received_;
+  bool closed_ = false;
 };
 
 }  // namespace upi::testing
