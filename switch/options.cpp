@@ -22,6 +22,42 @@ Result<std::int64_t> parse_int(std::string_view flag, std::string_view text, std
 
 }  // namespace
 
+namespace {
+
+// The whole-number options: their bounds, and where each value goes.
+struct NumberOption {
+  std::string_view flag;
+  std::int64_t min;
+  std::int64_t max;
+  void (*set)(Options&, std::int64_t);
+};
+
+constexpr NumberOption kNumberOptions[] = {
+    {"--node-id", 0, kNodeIdMax,
+     [](Options& o, std::int64_t n) { o.node_id = static_cast<int>(n); }},
+    {"--fault-seed", 0, INT64_MAX,
+     [](Options& o, std::int64_t n) { o.fault_seed = static_cast<std::uint64_t>(n); }},
+    {"--leg-timeout-ms", 1, 60'000,
+     [](Options& o, std::int64_t n) { o.leg_timeout_ms = static_cast<int>(n); }},
+    {"--lease-ms", 300, 60'000,
+     [](Options& o, std::int64_t n) { o.lease_ms = static_cast<int>(n); }},
+    {"--sagas-max", 1, 1'000'000,
+     [](Options& o, std::int64_t n) { o.sagas_max = static_cast<std::size_t>(n); }},
+    {"--write-timeout-ms", 100, 600'000,
+     [](Options& o, std::int64_t n) { o.write_timeout_ms = static_cast<int>(n); }},
+    {"--stream-keepalive-ms", 100, 60'000,
+     [](Options& o, std::int64_t n) { o.stream_keepalive_ms = static_cast<int>(n); }},
+};
+
+const NumberOption* find_number_option(std::string_view flag) {
+  for (const auto& option : kNumberOptions) {
+    if (option.flag == flag) return &option;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::string usage() {
   return "usage: upi-switch [options]\n"
          "  --listen HOST:PORT      where to serve the REST API (default 127.0.0.1:8080; port 0\n"
@@ -95,34 +131,10 @@ Result<Options> parse_options(int argc, const char* const* argv) {
         return fail("USAGE", "--database-schema takes 1-63 of [a-z0-9_]");
       }
       o.database_schema = value;
-    } else if (flag == "--node-id") {
-      auto n = parse_int(flag, value, 0, kNodeIdMax);
+    } else if (const NumberOption* number = find_number_option(flag)) {
+      auto n = parse_int(flag, value, number->min, number->max);
       if (!n) return std::unexpected(n.error());
-      o.node_id = static_cast<int>(*n);
-    } else if (flag == "--fault-seed") {
-      auto n = parse_int(flag, value, 0, INT64_MAX);
-      if (!n) return std::unexpected(n.error());
-      o.fault_seed = static_cast<std::uint64_t>(*n);
-    } else if (flag == "--leg-timeout-ms") {
-      auto n = parse_int(flag, value, 1, 60'000);
-      if (!n) return std::unexpected(n.error());
-      o.leg_timeout_ms = static_cast<int>(*n);
-    } else if (flag == "--lease-ms") {
-      auto n = parse_int(flag, value, 300, 60'000);
-      if (!n) return std::unexpected(n.error());
-      o.lease_ms = static_cast<int>(*n);
-    } else if (flag == "--sagas-max") {
-      auto n = parse_int(flag, value, 1, 1'000'000);
-      if (!n) return std::unexpected(n.error());
-      o.sagas_max = static_cast<std::size_t>(*n);
-    } else if (flag == "--write-timeout-ms") {
-      auto n = parse_int(flag, value, 100, 600'000);
-      if (!n) return std::unexpected(n.error());
-      o.write_timeout_ms = static_cast<int>(*n);
-    } else if (flag == "--stream-keepalive-ms") {
-      auto n = parse_int(flag, value, 100, 60'000);
-      if (!n) return std::unexpected(n.error());
-      o.stream_keepalive_ms = static_cast<int>(*n);
+      number->set(o, *n);
     } else {
       return fail("USAGE", "unknown option " + std::string(flag) + " (see --help)");
     }
