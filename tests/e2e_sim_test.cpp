@@ -87,6 +87,21 @@ std::string schedule_file(const std::string& steps) {
   return path;
 }
 
+TEST(Chaos, AScenarioWhoseFaultNeverFiredFails) {
+  // credit-lost-response without its schedule: money is fine, but the fault's own outcomes are
+  // missing, so the run must fail (exit 1) naming them.
+  const std::string path = schedule_file(
+      R"({"name": "no-fault", "payments": 20, "seed": 102, "schedule": [],
+          "expect": {"COMPLETED": 5, "fault.credit.lost_response": 1, "status.credit.applied": 1}})");
+  const SimRun run = run_sim("--scenario " + path);
+  std::remove(path.c_str());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("FAIL expected      fault.credit.lost_response: 0 < 1"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("ok   legs"), std::string::npos) << run.output;
+}
+
 TEST(Chaos, RefusesToKillASwitchThatCannotRecover) {
   const std::string path = schedule_file(R"([{"at_ms": 10, "action": "kill_switch"}])");
   const SimRun run = run_sim("--schedule " + path);  // no --database-url
