@@ -2,7 +2,7 @@
 // to the bank (502 when it is down), the circuit breaker's defaults (five failures open it, a
 // probe after 2 s closes it) and the /v1/banks fields that show it, BANK_UNAVAILABLE before any
 // money moves, a credit not sent to a bank whose circuit opened (the debit reversed), and at
-// most 32 calls in flight to one bank.
+// most 32 calls in flight to one bank; a reversal owed to a bank that is down waits for it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -190,6 +190,42 @@ TEST_F(RemoteBanks, ACreditIsNotSentToABankWhoseCircuitOpenedAndTheDebitIsRevers
   EXPECT_EQ(applied[banks::LegKind::kReversal], 1);
   start_bank("ICICI");
   EXPECT_TRUE(legs_of("ICICI", id).empty()) << "ICICI saw a credit";
+}
+
+TEST_F(RemoteBanks, AReversalOwedToABankThatIsDownWaitsForItToComeBack) {
+  SwitchProcess& sw = start_switch({"--leg-timeout-ms", "6000"});
+  // ICICI never answers the credit; by the time that is known, HDFC (owed the reversal) is down.
+  set_faults(sw, "ICICI", R"([{"operation":"credit","action":"timeout"}])");
+  auto res = sw.request("POST", "/v1/payments", payment_body("alice@okaxis", "bob@ybl", "30.00"),
+                        {{"Idempotency-Key", fresh_key()}});
+  ASSERT_EQ(res.status, 201) << res.body;
+  const std::string id = str(parse_body(res), "id");
+  auto has_event = [&](const std::string& type) {
+    const auto types = event_types(sw, id);
+    return std::find(types.begin(), types.end(), type) != types.end();
+  };
+  auto wait_for_event = [&](const std::string& type) {
+    const auto deadline = Clock::now() + std::chrono::seconds(40);
+    while (!has_event(type) && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll's pause
+    }
+    return has_event(type);
+  };
+  ASSERT_TRUE(wait_for_event("DebitSucceeded"));
+  kill_bank("HDFC");
+  ASSERT_TRUE(wait_for_event("ReversalRequested")) << "the saga never decided to reverse";
+  // Owed, not abandoned and not failed: the payment waits while HDFC is down.
+  EXPECT_EQ(str(sw.get_json("/v1/payments/" + id), "status"), "PENDING");
+  start_bank("HDFC");
+  const json::object done = wait_terminal(id, std::chrono::seconds(40));
+  EXPECT_EQ(str(done, "status"), "REVERSED");
+  EXPECT_EQ(reason_code(done), "CREDIT_TIMEOUT");
+  std::map<banks::LegKind, int> applied;
+  for (const auto& leg : legs_of("HDFC", id)) {
+    if (leg.answer.outcome == banks::LegOutcome::kApplied && leg.amount > 0) ++applied[leg.kind];
+  }
+  EXPECT_EQ(applied[banks::LegKind::kDebit], 1);
+  EXPECT_EQ(applied[banks::LegKind::kReversal], 1);
 }
 
 TEST_F(RemoteBanks, AtMost32CallsAreInFlightToOneBank) {
