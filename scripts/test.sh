@@ -2,10 +2,25 @@
 # Installs what is missing, checks formatting, builds twice (optimised with assertions, and
 # with AddressSanitizer + UndefinedBehaviorSanitizer) and runs every test in both builds,
 # with a throwaway PostgreSQL for the *_pgtest tests.
+#
+#   scripts/test.sh           everything, as CI runs it
+#   scripts/test.sh --quick   the developer's loop: an incremental build of build/ and the unit
+#                             tests only (no PostgreSQL, no processes, no sanitizer build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
 bash scripts/install-deps.sh
+
+if [ "${1:-}" = "--quick" ]; then
+  bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUPI_TESTS=ON
+  ctest --test-dir build -L '_test$' -LE '^e2e_' --output-on-failure --no-tests=error -j "$(nproc)"
+  echo "unit tests passed ($(( $(date +%s) - started )) s)"
+  exit 0
+fi
+if [ $# -gt 0 ]; then
+  echo "usage: scripts/test.sh [--quick]" >&2
+  exit 2
+fi
 
 echo "== PostgreSQL (throwaway, for the *_pgtest tests)"
 pg_dir=$(mktemp -d /tmp/upi-test-pg.XXXXXX)
