@@ -51,6 +51,16 @@ Result<LegKind> parse_leg_kind(std::string_view name) {
   return fail("INVALID_LEG_KIND", "unknown leg kind " + std::string(name));
 }
 
+std::string make_leg_id(std::string_view payment_id, LegKind kind, int attempt) {
+  assert(attempt >= 1);
+  return std::string(payment_id) + ":" + std::string(leg_kind_name(kind)) + ":" +
+         std::to_string(attempt);
+}
+
+std::string payment_of_leg(std::string_view leg_id) {
+  return std::string(leg_id.substr(0, leg_id.find(':')));
+}
+
 MockBank::MockBank(BankSpec spec, const std::vector<AccountSpec>& accounts,
                    std::uint64_t fault_seed)
     : spec_(std::move(spec)), faults_(fault_seed) {

@@ -23,6 +23,11 @@ std::string_view leg_kind_name(LegKind kind);
 // The kind leg_kind_name names. Error code: INVALID_LEG_KIND.
 Result<LegKind> parse_leg_kind(std::string_view name);
 
+// A leg's id, "<payment id>:<kind>:<attempt>": deterministic, so a retried leg is recognised.
+std::string make_leg_id(std::string_view payment_id, LegKind kind, int attempt);
+// The payment a leg id belongs to: the part before the first ':'.
+std::string payment_of_leg(std::string_view leg_id);
+
 inline constexpr std::size_t kLegIdBytesMax = 128;
 
 // What the bank answers for a leg.

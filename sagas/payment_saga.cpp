@@ -355,7 +355,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
                                    reason_json("BANK_UNAVAILABLE", "U86",
                                                party->bank + " is unavailable; nothing moved"))));
   }
-  const std::string leg_id = s.id + ":debit:1";
+  const std::string leg_id = banks::make_leg_id(s.id, banks::LegKind::kDebit, 1);
   auto requested = batch(event(s, ev::kDebitRequested, leg_json(leg_id, *s.payer, s.amount)));
   if (auto r = co_await commit(s, std::move(requested)); r != StepResult::kContinue) {
     co_return r;
@@ -421,7 +421,7 @@ json::object PaymentSagaEngine::settlement(const PaymentState& s) const {
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
-  const std::string leg_id = s.id + ":credit:1";
+  const std::string leg_id = banks::make_leg_id(s.id, banks::LegKind::kCredit, 1);
   if (!banks_.available(s.payee->bank)) {
     // Not sent, so it surely did not apply: refund the payer now rather than wait.
     json::object failed = reason_json("BANK_UNAVAILABLE", "U86",
@@ -464,7 +464,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::request_reversal(PaymentState& s,
   const int attempt = s.reversal_attempts + 1;
   assert(s.refund_reason.has_value());
   json::object req = reason_json(*s.refund_reason);
-  req["leg_id"] = s.id + ":reversal:" + std::to_string(attempt);
+  req["leg_id"] = banks::make_leg_id(s.id, banks::LegKind::kReversal, attempt);
   req["debit_leg_id"] = s.debit_leg_id;
   req["bank"] = s.payer->bank;
   req["cause"] = s.debit_outcome_unknown ? "DEBIT_OUTCOME_UNKNOWN" : cause;
@@ -477,7 +477,8 @@ asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
   assert(s.reversal_attempts > 0);
   if (auto r = co_await flush(s); r != StepResult::kContinue) co_return r;  // written ahead
   if (!banks_.available(s.payer->bank)) co_return StepResult::kPark;  // owed: wait for the bank
-  const std::string leg_id = s.id + ":reversal:" + std::to_string(s.reversal_attempts);
+  const std::string leg_id =
+      banks::make_leg_id(s.id, banks::LegKind::kReversal, s.reversal_attempts);
   auto call =
       co_await banks_.gateway(s.payer->bank)->reverse(leg_id, s.debit_leg_id, leg_deadline());
   if (call.outcome == banks::CallOutcome::kAnswered &&

@@ -183,18 +183,22 @@ TEST(PaymentSaga, ResumesAfterACrashBetweenRequestAndOutcome) {
   namespace ev = ledger::events;
   ASSERT_TRUE(
       h.store
-          .append_now(ev::payment_stream(id), ledger::kNoStream,
-                      {payment_requested_event(id, request, "dead"),
-                       {"PayerResolved",
-                        {{"vpa", "alice@okaxis"}, {"bank", "HDFC"}, {"account", "50100012345678"}},
-                        {}},
-                       {"PayeeResolved",
-                        {{"vpa", "bob@ybl"}, {"bank", "ICICI"}, {"account", "000401234567"}},
-                        {}},
-                       {"RailSelected", {{"rail", "IMPS"}}, {}},
-                       {"DebitRequested", {{"leg_id", id + ":debit:1"}, {"bank", "HDFC"}}, {}}})
+          .append_now(
+              ev::payment_stream(id), ledger::kNoStream,
+              {payment_requested_event(id, request, "dead"),
+               {"PayerResolved",
+                {{"vpa", "alice@okaxis"}, {"bank", "HDFC"}, {"account", "50100012345678"}},
+                {}},
+               {"PayeeResolved",
+                {{"vpa", "bob@ybl"}, {"bank", "ICICI"}, {"account", "000401234567"}},
+                {}},
+               {"RailSelected", {{"rail", "IMPS"}}, {}},
+               {"DebitRequested",
+                {{"leg_id", banks::make_leg_id(id, banks::LegKind::kDebit, 1)}, {"bank", "HDFC"}},
+                {}}})
           .has_value());
-  h.banks->mock("HDFC")->debit(id + ":debit:1", "50100012345678", 250'00);
+  h.banks->mock("HDFC")->debit(banks::make_leg_id(id, banks::LegKind::kDebit, 1), "50100012345678",
+                               250'00);
   h.engine.drive(id);
   h.settle({id});
   EXPECT_EQ(h.state(id).status, "COMPLETED");

@@ -115,7 +115,7 @@ std::map<std::string, std::map<banks::LegKind, int>> legs_by_payment(
   for (const auto& b : banks) {
     for (const auto& leg : b.legs) {
       if (!moved_money(leg)) continue;
-      const std::string id = payment_of_leg(leg.leg_id);
+      const std::string id = banks::payment_of_leg(leg.leg_id);
       auto p = payments.find(id);
       if (p == payments.end()) {
         offend(c, n, b.code + " moved money for unknown " + leg.leg_id);
@@ -223,10 +223,6 @@ std::optional<AccountRef> account_of(const World& world, const std::string& vpa)
     if (a.vpa.str() == vpa) return AccountRef{a.bank, a.account};
   }
   return std::nullopt;
-}
-
-std::string payment_of_leg(const std::string& leg_id) {
-  return leg_id.substr(0, leg_id.find(':'));
 }
 
 std::vector<std::string> failed_names(const std::vector<Check>& checks) {

@@ -78,7 +78,4 @@ std::vector<std::string> failed_names(const std::vector<Check>& checks);
 // Every failed check with its detail, one per line.
 std::string describe_failures(const std::vector<Check>& checks);
 
-// The payment a leg belongs to: the part of its leg id before the first ':'.
-std::string payment_of_leg(const std::string& leg_id);
-
 }  // namespace upi::sim

@@ -18,9 +18,9 @@ LegRecord applied(std::string leg_id, LegKind kind, std::string account, Paise a
   return leg;
 }
 
-// Leg ids as the saga makes them: "<payment id>:<leg>:<attempt>".
+// Leg ids as the saga makes them.
 std::string leg(const std::string& payment, const std::string& kind, int attempt = 1) {
-  return payment + ":" + kind + ":" + std::to_string(attempt);
+  return banks::make_leg_id(payment, banks::parse_leg_kind(kind).value(), attempt);
 }
 
 const AccountRef kA{"HDFC", "a"}, kB{"ICICI", "b"}, kC{"ICICI", "c"};
