@@ -3,11 +3,15 @@
 // position against the statuses, and the read views agree with the banks' own legs. Time is
 // simulated (common/timer.h), so a seed replays the same interleaving, event for event: replay
 // one with UPI_PROPERTY_SEED=N (the failure message prints the command).
+#include <fstream>
+#include <functional>
 #include <random>
+#include <set>
 
 #include "common/timer.h"
 #include "ledger/projector.h"
 #include "sagas/saga_test_harness.h"
+#include "tests/source_path.h"
 #include "tools/sim/checker.h"
 
 namespace upi::sagas {
@@ -65,7 +69,9 @@ struct PropertyRun {
   std::map<std::string, int> by_status;
 };
 
-PropertyRun run_property(std::uint64_t seed, int payments) {
+// Runs the property; inspect, when given, sees the whole ledger before the harness goes.
+PropertyRun run_property(std::uint64_t seed, int payments,
+                         const std::function<void(const ledger::MemoryStore&)>& inspect = {}) {
   SCOPED_TRACE("seed " + std::to_string(seed) + "; replay with UPI_PROPERTY_SEED=" +
                std::to_string(seed) + " build/sagas/sagas_test --gtest_filter='PaymentProperty.*'");
   testing::Harness h(testing::fast_config(), seed, parse_world(demo_world_json()).value(),
@@ -120,6 +126,7 @@ PropertyRun run_property(std::uint64_t seed, int payments) {
   EXPECT_GT(by_status["COMPLETED"], 0);
   EXPECT_GT(by_status["FAILED"], 0);
   EXPECT_GT(by_status["REVERSED"], 0);
+  if (inspect) inspect(h.store);
   const auto last = h.store.read_all_now(h.store.head_position() - 1, 1);
   PropertyRun run{last.empty() ? "" : last.back().hash, by_status};
   std::printf("seed %llu: %zu payments, %d completed, %d failed, %d reversed; ledger head %s\n",
@@ -150,6 +157,72 @@ TEST(PaymentProperty, ASeedReplaysTheSameInterleaving) {
   EXPECT_EQ(first.head_hash, again.head_hash);
   EXPECT_EQ(first.by_status, again.by_status);
   EXPECT_NE(first.head_hash, other.head_hash);
+}
+
+// specs/events.md's catalogue: type -> the data fields its "data fields" column names (the
+// leading name of each comma-separated entry; notes in brackets are not fields).
+std::map<std::string, std::set<std::string>> documented_events() {
+  std::ifstream in(upi::testing::source_path("specs/events.md"));
+  EXPECT_TRUE(in.good());
+  std::map<std::string, std::set<std::string>> out;
+  std::string line;
+  bool in_table = false;
+  while (std::getline(in, line)) {
+    if (line.starts_with("| type | data fields |")) {
+      in_table = true;
+      continue;
+    }
+    if (!in_table || line.starts_with("|---")) continue;
+    if (!line.starts_with("| ")) break;
+    const auto first = line.find(" | "), second = line.find(" | ", first + 3);
+    const std::string type = line.substr(2, first - 2);
+    const std::string fields = line.substr(first + 3, second - first - 3);
+    int depth = 0;
+    std::string entry;
+    auto take = [&] {
+      const auto start = entry.find_first_not_of(' ');
+      const auto end = entry.find_first_not_of("abcdefghijklmnopqrstuvwxyz_", start);
+      if (start != std::string::npos) out[type].insert(entry.substr(start, end - start));
+      entry.clear();
+    };
+    for (char c : fields) {
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') --depth;
+      if (c == ',' && depth == 0) {
+        take();
+      } else {
+        entry += c;
+      }
+    }
+    take();
+  }
+  return out;
+}
+
+// The catalogue in specs/events.md names exactly the event types the code has, and for each
+// type the saga writes in a run full of faults, exactly the data fields it writes.
+TEST(EventCatalogue, SpecsEventsMdListsExactlyTheTypesAndFieldsTheCodeWrites) {
+  const auto documented = documented_events();
+  std::set<std::string> types_in_code(std::begin(ledger::events::kAll),
+                                      std::end(ledger::events::kAll));
+  std::set<std::string> types_in_doc;
+  for (const auto& [type, fields] : documented) types_in_doc.insert(type);
+  EXPECT_EQ(types_in_doc, types_in_code);
+  std::map<std::string, std::set<std::string>> written;
+  run_property(20261128, 800, [&](const ledger::MemoryStore& store) {
+    for (std::int64_t after = 0; after < store.head_position();) {
+      for (const auto& e : store.read_all_now(after, ledger::kReadLimitMax)) {
+        for (const auto& [key, value] : e.data) written[e.type].insert(std::string(key));
+        after = e.position;
+      }
+    }
+  });
+  EXPECT_GE(written.size(), 17u) << "the run should make nearly every type of event";
+  for (const auto& [type, fields] : written) {
+    auto it = documented.find(type);
+    ASSERT_NE(it, documented.end()) << type << " is written but not in specs/events.md";
+    EXPECT_EQ(fields, it->second) << type << ": the fields written and documented differ";
+  }
 }
 
 }  // namespace
