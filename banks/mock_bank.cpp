@@ -1,29 +1,36 @@
 #include "banks/mock_bank.h"
 
 #include <cassert>
+
 #include <cstdio>
+#include "common/reasons.h"
 
 namespace upi::banks {
 namespace {
 
-LegAnswer declined(std::string code, std::string upi_code, std::string message) {
-  return LegAnswer{
-      LegOutcome::kDeclined, std::move(code), std::move(upi_code), std::move(message), "", false};
+LegAnswer declined(ReasonCode reason, std::string message) {
+  const ReasonInfo& info = reason_info(reason);
+  return LegAnswer{LegOutcome::kDeclined,
+                   std::string(info.code),
+                   std::string(info.upi_code),
+                   std::move(message),
+                   "",
+                   false};
 }
 
 LegAnswer closed_leg() {
-  return declined("LEG_CLOSED", "U30",
+  return declined(ReasonCode::kLegClosed,
                   "the bank already reported this leg as not received; it will not apply it now");
 }
 
 LegAnswer decline_for(LegKind kind) {
   switch (kind) {
     case LegKind::kDebit:
-      return declined("DEBIT_DECLINED", "U30", "the payer's bank declined the debit");
+      return declined(ReasonCode::kDebitDeclined, "the payer's bank declined the debit");
     case LegKind::kCredit:
-      return declined("CREDIT_DECLINED", "U31", "the payee's bank declined the credit");
+      return declined(ReasonCode::kCreditDeclined, "the payee's bank declined the credit");
     case LegKind::kReversal:
-      return declined("REVERSAL_DECLINED", "U32", "the bank declined the reversal");
+      return declined(ReasonCode::kReversalDeclined, "the bank declined the reversal");
   }
   assert(false);
   return {};
@@ -116,9 +123,10 @@ LegAnswer MockBank::debit(const std::string& leg_id, const std::string& account,
   LegRecord leg{leg_id, LegKind::kDebit, account, amount, "", false, false, {}};
   auto balance = balances_.find(account);
   if (balance == balances_.end()) {
-    leg.answer = declined("ACCOUNT_NOT_FOUND", "U30", "no such account at " + spec_.code);
+    leg.answer =
+        declined(ReasonCode::kAccountNotFoundAtPayerBank, "no such account at " + spec_.code);
   } else if (balance->second < amount) {
-    leg.answer = declined("INSUFFICIENT_FUNDS", "Z9", "the payer's balance is too low");
+    leg.answer = declined(ReasonCode::kInsufficientFunds, "the payer's balance is too low");
   } else {
     balance->second -= amount;
     leg.answer.bank_reference = next_reference();
@@ -133,7 +141,8 @@ LegAnswer MockBank::credit(const std::string& leg_id, const std::string& account
   LegRecord leg{leg_id, LegKind::kCredit, account, amount, "", false, false, {}};
   auto balance = balances_.find(account);
   if (balance == balances_.end()) {
-    leg.answer = declined("ACCOUNT_NOT_FOUND", "U31", "no such account at " + spec_.code);
+    leg.answer =
+        declined(ReasonCode::kAccountNotFoundAtPayeeBank, "no such account at " + spec_.code);
   } else {
     assert(balance->second <= kPaiseMax - amount);
     balance->second += amount;
@@ -154,7 +163,7 @@ LegAnswer MockBank::reverse(const std::string& leg_id, const std::string& debit_
     journal(closed.first->second);
     leg.answer.nothing_to_reverse = true;
   } else if (debit->second.kind != LegKind::kDebit) {
-    leg.answer = declined("REVERSAL_DECLINED", "U32", debit_leg_id + " is not a debit leg");
+    leg.answer = declined(ReasonCode::kReversalDeclined, debit_leg_id + " is not a debit leg");
   } else if (debit->second.answer.outcome != LegOutcome::kApplied || debit->second.reversed) {
     leg.answer.nothing_to_reverse = true;  // declined, closed, or already reversed
   } else {

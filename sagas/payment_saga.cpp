@@ -10,6 +10,7 @@
 #include <cassert>
 
 #include "banks/bank_api.h"
+#include "common/reasons.h"
 #include "common/timer.h"
 #include "ledger/payment_events.h"
 
@@ -22,6 +23,16 @@ namespace {
 json::object reason_json(std::string_view code, std::string_view upi_code,
                          std::string_view message) {
   return json::object{{"code", code}, {"upi_code", upi_code}, {"message", message}};
+}
+
+Reason reason_of(ReasonCode reason, std::string message) {
+  const ReasonInfo& info = reason_info(reason);
+  return Reason{std::string(info.code), std::string(info.upi_code), std::move(message)};
+}
+
+json::object reason_json(ReasonCode reason, std::string_view message) {
+  const ReasonInfo& info = reason_info(reason);
+  return reason_json(info.code, info.upi_code, message);
 }
 
 json::object reason_json(const Reason& r) {
@@ -300,13 +311,15 @@ asio::awaitable<StepResult> PaymentSagaEngine::resolve(PaymentState& s) {
     assert(vpa.has_value() && "VPAs are validated before PaymentRequested");
     auto found = registry_.resolve(*vpa);
     if (!found) {
-      json::object failed = reason_json(found.error().code, "ZH", found.error().message);
+      json::object failed =
+          reason_json(found.error().code, reason_info(ReasonCode::kVpaNotFound).upi_code,
+                      found.error().message);
       failed["vpa"] = vpas[i];
       failed["role"] = roles[i];
       const std::string message = roles[i] + " " + vpas[i] + " not found: " + found.error().message;
       auto events =
           batch(event(s, ev::kResolutionFailed, failed),
-                event(s, ev::kPaymentFailed, reason_json("VPA_NOT_FOUND", "ZH", message)));
+                event(s, ev::kPaymentFailed, reason_json(ReasonCode::kVpaNotFound, message)));
       co_return stage(s, std::move(events));
     }
     parties[i] = *found;
@@ -321,7 +334,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
   if (!rail) {
     auto events = batch(
         event(s, ev::kPaymentFailed,
-              reason_json("AMOUNT_ABOVE_LIMIT", "U09", "amount is above the scheme maximum")));
+              reason_json(ReasonCode::kAmountAboveLimit, "amount is above the scheme maximum")));
     co_return stage(s, std::move(events));
   }
   const std::array<const Party*, 2> parties{&*s.payer, &*s.payee};
@@ -330,7 +343,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
     if (bank == nullptr) {
       auto events = batch(
           event(s, ev::kPaymentFailed,
-                reason_json("BANK_UNAVAILABLE", "U86", party->bank + " is not on the network")));
+                reason_json(ReasonCode::kBankUnavailable, party->bank + " is not on the network")));
       co_return stage(s, std::move(events));
     }
     if (std::find(bank->rails.begin(), bank->rails.end(), *rail) == bank->rails.end()) {
@@ -338,7 +351,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::select_rail(PaymentState& s) {
                                   std::string(rail_name(*rail)) + ", which an amount of " +
                                   format_money(s.amount) + " needs";
       auto events =
-          batch(event(s, ev::kPaymentFailed, reason_json("RAIL_NOT_SUPPORTED", "", message)));
+          batch(event(s, ev::kPaymentFailed, reason_json(ReasonCode::kRailNotSupported, message)));
       co_return stage(s, std::move(events));
     }
   }
@@ -352,7 +365,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::debit(PaymentState& s) {
   for (const Party* party : parties) {
     if (banks_.available(party->bank)) continue;
     co_return stage(s, batch(event(s, ev::kPaymentFailed,
-                                   reason_json("BANK_UNAVAILABLE", "U86",
+                                   reason_json(ReasonCode::kBankUnavailable,
                                                party->bank + " is unavailable; nothing moved"))));
   }
   const std::string leg_id = banks::make_leg_id(s.id, banks::LegKind::kDebit, 1);
@@ -376,7 +389,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::check_debit(PaymentState& s) {
     // Still unknown: reverse as a precaution. The bank undoes the debit if it applied and
     // otherwise closes the leg id so the debit can never apply later.
     s.refund_reason =
-        Reason{"DEBIT_OUTCOME_UNKNOWN", "U91", "the payer's bank did not confirm the debit"};
+        reason_of(ReasonCode::kDebitOutcomeUnknown, "the payer's bank did not confirm the debit");
     co_return co_await request_reversal(s, "DEBIT_OUTCOME_UNKNOWN");
   }
   co_return co_await check_status(s, s.payer->bank, s.debit_leg_id);
@@ -424,7 +437,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::credit(PaymentState& s) {
   const std::string leg_id = banks::make_leg_id(s.id, banks::LegKind::kCredit, 1);
   if (!banks_.available(s.payee->bank)) {
     // Not sent, so it surely did not apply: refund the payer now rather than wait.
-    json::object failed = reason_json("BANK_UNAVAILABLE", "U86",
+    json::object failed = reason_json(ReasonCode::kBankUnavailable,
                                       s.payee->bank + " is unavailable; the credit was not sent");
     failed["leg_id"] = leg_id;
     co_return stage(s, batch(event(s, ev::kCreditFailed, failed)));
@@ -490,7 +503,7 @@ asio::awaitable<StepResult> PaymentSagaEngine::reverse(PaymentState& s) {
       auto events =
           batch(event(s, ev::kReversalSucceeded, done),
                 event(s, ev::kPaymentFailed,
-                      reason_json("DEBIT_TIMEOUT", "U90",
+                      reason_json(ReasonCode::kDebitTimeout,
                                   "the payer's bank did not confirm the debit; nothing moved")));
       co_return stage(s, std::move(events));
     }
@@ -537,15 +550,15 @@ std::vector<ledger::NewEvent> PaymentSagaEngine::status_outcome(
     outcome = debit ? debit_answered(s, status.answer) : credit_answered(s, status.answer);
   } else if (debit) {
     json::object failed =
-        reason_json("DEBIT_TIMEOUT", "U90", "the payer's bank never received the debit");
+        reason_json(ReasonCode::kDebitTimeout, "the payer's bank never received the debit");
     failed["leg_id"] = s.debit_leg_id;
     outcome = batch(event(s, ev::kDebitFailed, failed),
                     event(s, ev::kPaymentFailed,
-                          reason_json("DEBIT_TIMEOUT", "U90",
+                          reason_json(ReasonCode::kDebitTimeout,
                                       "the payer's bank did not answer in time; nothing moved")));
   } else {
     json::object failed =
-        reason_json("CREDIT_TIMEOUT", "U92", "the payee's bank never received the credit");
+        reason_json(ReasonCode::kCreditTimeout, "the payee's bank never received the credit");
     failed["leg_id"] = s.credit_leg_id;
     outcome = batch(event(s, ev::kCreditFailed, failed));
   }
