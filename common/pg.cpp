@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cassert>
@@ -18,22 +19,21 @@ std::string trimmed(const char* text) {
   return s;
 }
 
-// Waits for the socket to be ready in one direction, or for the deadline.
+// Waits for the socket to be ready in one direction, or for the deadline. The two waits race
+// inside this coroutine and the loser is cancelled and finished before it returns, so no
+// handler outlives the frame (a separate timer handler once wrote into a freed frame when the
+// deadline and the socket fired together).
 asio::awaitable<bool> ready_before(asio::posix::stream_descriptor& socket, bool write,
                                    Deadline deadline) {
+  using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(socket.get_executor(), deadline);
-  bool timed_out = false;
-  timer.async_wait([&](const boost::system::error_code& ec) {
-    if (!ec) {
-      timed_out = true;
-      socket.cancel();
-    }
-  });
-  auto [ec] = co_await socket.async_wait(write ? asio::posix::stream_descriptor::wait_write
-                                               : asio::posix::stream_descriptor::wait_read,
-                                         kTuple);
-  timer.cancel();
-  co_return !timed_out && !ec;
+  auto first = co_await (socket.async_wait(write ? asio::posix::stream_descriptor::wait_write
+                                                 : asio::posix::stream_descriptor::wait_read,
+                                           kTuple) ||
+                         timer.async_wait(kTuple));
+  if (first.index() != 0) co_return false;  // the deadline came first
+  auto [ec] = std::get<0>(first);
+  co_return !ec;
 }
 
 }  // namespace
