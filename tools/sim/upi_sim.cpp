@@ -502,11 +502,13 @@ double percentile(std::vector<double> values, double p) {
   return values[std::min(rank, values.size() - 1)];
 }
 
-// Every bank's activity counters, summed over the banks.
+// Every bank's activity counters, summed over the banks (a *_max peak: the highest).
 banks::BankActivity total_activity(const std::vector<BankBooks>& banks) {
   banks::BankActivity total;
   for (const auto& b : banks) {
-    for (const auto& [name, n] : b.activity) total[name] += n;
+    for (const auto& [name, n] : b.activity) {
+      total[name] = name.ends_with("_max") ? std::max(total[name], n) : total[name] + n;
+    }
   }
   return total;
 }
