@@ -1,5 +1,6 @@
 #include "banks/mock_bank.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include <cstdio>
@@ -56,6 +57,13 @@ Result<LegKind> parse_leg_kind(std::string_view name) {
     if (leg_kind_name(kind) == name) return kind;
   }
   return fail("INVALID_LEG_KIND", "unknown leg kind " + std::string(name));
+}
+
+void merge_activity(BankActivity& total, const BankActivity& more) {
+  for (const auto& [name, n] : more) {
+    auto& sum = total[name];
+    sum = name.ends_with("_max") ? std::max(sum, n) : sum + n;
+  }
 }
 
 std::string make_leg_id(std::string_view payment_id, LegKind kind, int attempt) {

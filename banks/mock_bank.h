@@ -68,6 +68,8 @@ struct StatusAnswer {
 //   in_flight_max                most leg and status requests a upi-bank was serving at once
 // Runs read it to prove that their faults and recoveries really happened.
 using BankActivity = std::map<std::string, std::int64_t>;
+// Adds more to total: counts add up, a peak (a name ending in _max) keeps the highest.
+void merge_activity(BankActivity& total, const BankActivity& more);
 
 class MockBank {
  public:

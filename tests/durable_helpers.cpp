@@ -61,15 +61,18 @@ Settled wait_all_terminal(const SwitchProcess& sw, const std::vector<Sent>& sent
   for (const auto& s : sent) {
     EXPECT_FALSE(s.id.empty());
     sim::PaymentOutcome outcome = s.asked;
-    for (;;) {
-      const json::object payment = sw.get_json("/v1/payments/" + s.id);
-      outcome.status = str(payment, "status");
-      outcome.reason = reason_code(payment);
-      if (const json::value* p = payment.if_contains("ledger_position"); p && p->is_int64())
-        settled.position = std::max(settled.position, p->as_int64());
-      if (outcome.status != "PENDING" || std::chrono::steady_clock::now() > deadline) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));  // a poll's pause
-    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    poll_until(
+        [&] {
+          const json::object payment = sw.get_json("/v1/payments/" + s.id);
+          outcome.status = str(payment, "status");
+          outcome.reason = reason_code(payment);
+          if (const json::value* p = payment.if_contains("ledger_position"); p && p->is_int64())
+            settled.position = std::max(settled.position, p->as_int64());
+          return outcome.status != "PENDING";
+        },
+        std::max(left, std::chrono::milliseconds(0)), std::chrono::milliseconds(10));
     EXPECT_NE(outcome.status, "PENDING") << s.id << " did not finish";
     ++settled.by_status[outcome.status];
     settled.outcomes[s.id] = outcome;

@@ -4,12 +4,27 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "common/money.h"
 #include "common/world.h"
 #include "tests/switch_process.h"
 
 namespace upi::testing {
+
+// Calls done() until it returns true, pausing between calls, or until timeout passes (then
+// false): the one way the end-to-end tests wait for something to happen.
+template <typename Done>
+bool poll_until(Done done, std::chrono::milliseconds timeout,
+                std::chrono::milliseconds pause = std::chrono::milliseconds(20)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(pause);  // a poll's pause
+  }
+}
 
 inline std::string payment_body(const std::string& payer, const std::string& payee,
                                 const std::string& amount) {

@@ -58,12 +58,13 @@ TEST(E2eOperations, AFullSwitchAnswersSwitchBusyWithRetryAfterAndChangesNothing)
   EXPECT_EQ(sw.get_json("/v1/payments?limit=100")["items"].as_array().size(), 2u)
       << "the refused request made a payment";
   // Its key was not kept: once there is room, the same request is a new payment.
-  const auto deadline = Clock::now() + std::chrono::seconds(20);
   http::ClientResponse retried;
-  do {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // as Retry-After asks, shorter
-    retried = post_payment(sw, key);
-  } while (retried.status == 503 && Clock::now() < deadline);
+  poll_until(  // as Retry-After asks, only more often
+      [&] {
+        retried = post_payment(sw, key);
+        return retried.status != 503;
+      },
+      std::chrono::seconds(20), std::chrono::milliseconds(100));
   EXPECT_EQ(retried.status, 201) << retried.body;
 }
 

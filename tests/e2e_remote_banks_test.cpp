@@ -100,12 +100,13 @@ class RemoteBanks : public ::testing::Test {
     return before_change;
   }
   json::object wait_terminal(const std::string& id, std::chrono::seconds timeout) const {
-    const auto deadline = Clock::now() + timeout;
-    json::object p = switch_->get_json("/v1/payments/" + id);
-    while (str(p, "status") == "PENDING" && Clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a poll's pause
-      p = switch_->get_json("/v1/payments/" + id);
-    }
+    json::object p;
+    poll_until(
+        [&] {
+          p = switch_->get_json("/v1/payments/" + id);
+          return str(p, "status") != "PENDING";
+        },
+        timeout);
     EXPECT_NE(str(p, "status"), "PENDING") << id;
     return p;
   }
@@ -205,11 +206,7 @@ TEST_F(RemoteBanks, AReversalOwedToABankThatIsDownWaitsForItToComeBack) {
     return std::find(types.begin(), types.end(), type) != types.end();
   };
   auto wait_for_event = [&](const std::string& type) {
-    const auto deadline = Clock::now() + std::chrono::seconds(40);
-    while (!has_event(type) && Clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll's pause
-    }
-    return has_event(type);
+    return poll_until([&] { return has_event(type); }, std::chrono::seconds(40));
   };
   ASSERT_TRUE(wait_for_event("DebitSucceeded"));
   kill_bank("HDFC");

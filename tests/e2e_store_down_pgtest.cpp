@@ -41,13 +41,13 @@ TEST(E2eStoreDown, AnUnreachableDatabaseIsStoreUnavailableAndARefusedRequestChan
   EXPECT_EQ(str(parse_body(not_ready), "code"), "NOT_READY") << not_ready.body;
 
   proxy.restore();
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   http::ClientResponse accepted;
-  for (;;) {
-    accepted = sw.request("POST", "/v1/payments", body, {{"Idempotency-Key", key}});
-    if (accepted.status != 503 || std::chrono::steady_clock::now() > deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a client's retry pause
-  }
+  poll_until(  // a client retrying while the switch has no database
+      [&] {
+        accepted = sw.request("POST", "/v1/payments", body, {{"Idempotency-Key", key}});
+        return accepted.status != 503;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(100));
   ASSERT_EQ(accepted.status, 201) << accepted.body;
   EXPECT_EQ(str(sw.get_json("/readyz"), "status"), "ready");
   const auto replay = sw.request("POST", "/v1/payments", body, {{"Idempotency-Key", key}});

@@ -127,14 +127,16 @@ TEST(E2eTwoNodes, BothCrashInTurnAndTheOtherFinishesTheirPayments) {
 // Polls one SQL count until it is positive or the deadline passes.
 std::int64_t wait_for_count(const std::string& schema, const std::string& query,
                             std::chrono::seconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    auto rows = sql(schema, query);
-    EXPECT_TRUE(rows.has_value()) << rows.error().message;
-    const std::int64_t n = rows ? rows->int64(0, 0) : 0;
-    if (n > 0 || std::chrono::steady_clock::now() > deadline) return n;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a poll's pause
-  }
+  std::int64_t n = 0;
+  poll_until(
+      [&] {
+        auto rows = sql(schema, query);
+        EXPECT_TRUE(rows.has_value()) << rows.error().message;
+        n = rows ? rows->int64(0, 0) : 0;
+        return n > 0;
+      },
+      timeout);
+  return n;
 }
 
 TEST(E2eTwoNodes, AnOwnerPausedMidFlightIsFencedWhenItWakesUp) {

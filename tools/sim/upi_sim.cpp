@@ -328,10 +328,7 @@ void Cluster::remember_activity(const std::string& code) {
                  res.status);
     return;
   }
-  for (const auto& [name, n] : *activity) {
-    auto& total = activity_[code][name];
-    total = name.ends_with("_max") ? std::max(total, n) : total + n;  // a peak, or a count
-  }
+  banks::merge_activity(activity_[code], *activity);
 }
 
 // Sends one payment, retrying the same key while the switch is down or busy.
@@ -505,11 +502,7 @@ double percentile(std::vector<double> values, double p) {
 // Every bank's activity counters, summed over the banks (a *_max peak: the highest).
 banks::BankActivity total_activity(const std::vector<BankBooks>& banks) {
   banks::BankActivity total;
-  for (const auto& b : banks) {
-    for (const auto& [name, n] : b.activity) {
-      total[name] = name.ends_with("_max") ? std::max(total[name], n) : total[name] + n;
-    }
-  }
+  for (const auto& b : banks) banks::merge_activity(total, b.activity);
   return total;
 }
 
