@@ -4,7 +4,7 @@ namespace upi::banks {
 namespace {
 
 Error invalid(std::string what) {
-  return Error{"INVALID_BANK_ANSWER", std::move(what)};
+  return Error{ErrorKind::kBadUpstream, "INVALID_BANK_ANSWER", std::move(what)};
 }
 
 Result<LegKind> kind_from(std::string_view name) {
@@ -124,7 +124,8 @@ Result<BankActivity> activity_from_json(const json::object& o) {
   BankActivity out;
   for (const auto& [name, n] : o) {
     if (!n.is_int64() || n.as_int64() < 0)
-      return fail("INVALID_BANK_ANSWER", "activity." + std::string(name) + " is not a count");
+      return fail(ErrorKind::kBadUpstream, "INVALID_BANK_ANSWER",
+                  "activity." + std::string(name) + " is not a count");
     out[std::string(name)] = n.as_int64();
   }
   return out;

@@ -34,18 +34,19 @@ Result<std::unique_ptr<BankJournal>> BankJournal::open(const std::string& path,
     auto object = parse_json_object(std::string_view(text).substr(start, end - start), 4);
     auto leg = object ? leg_record_from_json(*object) : std::unexpected(object.error());
     if (!leg) {
-      return fail("JOURNAL_CORRUPT",
+      return fail(ErrorKind::kInternal, "JOURNAL_CORRUPT",
                   path + " line " + std::to_string(line_number) + ": " + leg.error().message);
     }
     records->push_back(std::move(*leg));
     start = end + 1;
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return fail("JOURNAL_UNREADABLE", path + ": " + std::strerror(errno));
+  if (fd < 0)
+    return fail(ErrorKind::kUnavailable, "JOURNAL_UNREADABLE", path + ": " + std::strerror(errno));
   // Drop a torn tail so the next record starts on a line of its own.
   if (::ftruncate(fd, static_cast<off_t>(start)) != 0 || ::lseek(fd, 0, SEEK_END) < 0) {
     ::close(fd);
-    return fail("JOURNAL_UNREADABLE", path + ": " + std::strerror(errno));
+    return fail(ErrorKind::kUnavailable, "JOURNAL_UNREADABLE", path + ": " + std::strerror(errno));
   }
   return std::unique_ptr<BankJournal>(new BankJournal(fd));
 }

@@ -18,9 +18,10 @@ std::uint64_t bank_seed(std::uint64_t fault_seed, const std::string& code) {
 Result<void> BankNetwork::add_remote(BankNetwork& network, const BankSpec& spec,
                                      asio::io_context* io) {
   if (io == nullptr) {
-    return fail("UNSUPPORTED_BANK", "bank " + spec.code +
-                                        " has an endpoint; this program "
-                                        "only drives in-process banks");
+    return fail(ErrorKind::kInvalid, "UNSUPPORTED_BANK",
+                "bank " + spec.code +
+                    " has an endpoint; this program "
+                    "only drives in-process banks");
   }
   auto host_port = parse_endpoint(spec.endpoint);
   if (!host_port) return std::unexpected(host_port.error());

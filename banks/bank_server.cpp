@@ -21,7 +21,7 @@ http::ServerLimits bank_limits() {
 
 Response no_answer(const std::string& detail) {
   // The caller stopped waiting at its deadline; this answer only reaches a caller that did not.
-  return http::problem(Status::gateway_timeout, "NO_ANSWER", detail);
+  return http::problem(Error{ErrorKind::kTimeout, "NO_ANSWER", detail});
 }
 
 struct LegRequest {
@@ -42,7 +42,7 @@ Result<LegRequest> parse_leg(const std::string& body, LegKind kind) {
   auto leg_id = required_string(*o, "leg_id", "leg");
   if (!leg_id) return std::unexpected(leg_id.error());
   if (leg_id->empty() || leg_id->size() > kLegIdBytesMax)
-    return fail("INVALID_LEG", "leg_id must be 1-128 bytes");
+    return fail(ErrorKind::kInvalid, "INVALID_LEG", "leg_id must be 1-128 bytes");
   r.leg_id = *leg_id;
   if (reversal) {
     auto debit = required_string(*o, "debit_leg_id", "leg");
@@ -55,7 +55,8 @@ Result<LegRequest> parse_leg(const std::string& body, LegKind kind) {
   auto amount_text = required_string(*o, "amount", "leg");
   if (!amount_text) return std::unexpected(amount_text.error());
   auto amount = parse_money(*amount_text);
-  if (!amount) return fail("INVALID_AMOUNT", "amount: " + amount.error().message);
+  if (!amount)
+    return fail(ErrorKind::kInvalid, "INVALID_AMOUNT", "amount: " + amount.error().message);
   r.account = *account;
   r.amount = *amount;
   return r;
@@ -127,7 +128,8 @@ Result<Deadline> BankServer::deadline_of(const http::Request& req) const {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
     if (ec != std::errc() || end != text.data() + text.size() || ms < 1 ||
         ms > kBankDeadlineMsMax) {
-      return fail("INVALID_DEADLINE", std::string(kDeadlineHeader) + " takes 1-60000");
+      return fail(ErrorKind::kMalformed, "INVALID_DEADLINE",
+                  std::string(kDeadlineHeader) + " takes 1-60000");
     }
   }
   return MonotonicClock::now() + std::chrono::milliseconds(ms);
@@ -136,8 +138,7 @@ Result<Deadline> BankServer::deadline_of(const http::Request& req) const {
 asio::awaitable<Response> BankServer::leg(const http::Request& req, LegKind kind) {
   const InFlight counted(*this);
   auto deadline = deadline_of(req);
-  if (!deadline)
-    co_return http::problem(Status::bad_request, deadline.error().code, deadline.error().message);
+  if (!deadline) co_return http::problem(deadline.error());
   auto r = parse_leg(req.body(), kind);
   if (!r) co_return http::problem(r.error());
   switch (kind) {
@@ -148,14 +149,13 @@ asio::awaitable<Response> BankServer::leg(const http::Request& req, LegKind kind
     case LegKind::kReversal:
       co_return leg_response(co_await gateway_.reverse(r->leg_id, r->debit_leg_id, *deadline));
   }
-  co_return http::problem(Status::internal_server_error, "INTERNAL", "unknown leg kind");
+  co_return http::problem(Error{ErrorKind::kInternal, "INTERNAL", "unknown leg kind"});
 }
 
 asio::awaitable<Response> BankServer::status(const http::Request& req, const http::Params& params) {
   const InFlight counted(*this);
   auto deadline = deadline_of(req);
-  if (!deadline)
-    co_return http::problem(Status::bad_request, deadline.error().code, deadline.error().message);
+  if (!deadline) co_return http::problem(deadline.error());
   auto call = co_await gateway_.status(params.at("leg_id"), *deadline);
   if (call.outcome == CallOutcome::kUnknown) co_return no_answer(call.detail);
   co_return http::json_response(Status::ok, status_to_json(call.answer));
@@ -173,12 +173,11 @@ asio::awaitable<Response> BankServer::legs(const http::Request& req, const http:
       std::size_t n = 0;
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
       if (ec != std::errc() || end != value.data() + value.size() || n < 1 || n > kLegsPageMax)
-        co_return http::problem(Status::unprocessable_entity, "INVALID_QUERY",
-                                "limit takes 1-1000");
+        co_return http::problem(Error{ErrorKind::kInvalid, "INVALID_QUERY", "limit takes 1-1000"});
       limit = n;
     } else {
-      co_return http::problem(Status::unprocessable_entity, "INVALID_QUERY",
-                              "unknown query parameter " + key);
+      co_return http::problem(
+          Error{ErrorKind::kInvalid, "INVALID_QUERY", "unknown query parameter " + key});
     }
   }
   json::array page;
@@ -209,8 +208,7 @@ asio::awaitable<Response> BankServer::balance(const http::Request&, const http::
 asio::awaitable<Response> BankServer::faults(const http::Request& req, const http::Params&) {
   if (req.method() == http::beast_http::verb::put) {
     auto body = parse_json_object(req.body(), 8);
-    if (!body)
-      co_return http::problem(Status::bad_request, body.error().code, body.error().message);
+    if (!body) co_return http::problem(body.error());
     auto rules = parse_fault_rules(*body);
     if (!rules) co_return http::problem(rules.error());
     bank_.faults().set(*rules);

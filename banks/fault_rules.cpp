@@ -11,48 +11,51 @@ constexpr FaultAction kActions[] = {FaultAction::kFail, FaultAction::kTimeout,
                                     FaultAction::kLostResponse, FaultAction::kDelay};
 
 Result<FaultRule> parse_rule(const json::value& value, const std::string& where) {
-  if (!value.is_object()) return fail("INVALID_FAULT_RULES", where + " must be an object");
+  if (!value.is_object())
+    return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", where + " must be an object");
   const auto& obj = value.as_object();
   if (auto ok = reject_unknown_fields(
           obj, {"operation", "action", "probability", "count", "delay_ms"}, where);
       !ok) {
-    return fail("INVALID_FAULT_RULES", ok.error().message);
+    return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", ok.error().message);
   }
   FaultRule rule;
   auto op = required_string(obj, "operation", where);
-  if (!op) return fail("INVALID_FAULT_RULES", op.error().message);
+  if (!op) return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", op.error().message);
   bool found = false;
   for (Operation o : kOperations) {
     if (operation_name(o) == *op) rule.operation = o, found = true;
   }
   if (!found) {
-    return fail("INVALID_FAULT_RULES",
+    return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES",
                 where + ".operation must be one of debit, credit, reversal, status");
   }
   auto action = required_string(obj, "action", where);
-  if (!action) return fail("INVALID_FAULT_RULES", action.error().message);
+  if (!action) return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", action.error().message);
   found = false;
   for (FaultAction a : kActions) {
     if (action_name(a) == *action) rule.action = a, found = true;
   }
   if (!found) {
-    return fail("INVALID_FAULT_RULES",
+    return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES",
                 where + ".action must be one of fail, timeout, lost_response, delay");
   }
   if (const json::value* p = obj.if_contains("probability")) {
     if (!p->is_number() || p->to_number<double>() < 0.0 || p->to_number<double>() > 1.0) {
-      return fail("INVALID_FAULT_RULES", where + ".probability must be a number in [0, 1]");
+      return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES",
+                  where + ".probability must be a number in [0, 1]");
     }
     rule.probability = p->to_number<double>();
   }
   auto count = optional_int(obj, "count", 1, kFaultCountMax, where);
-  if (!count) return fail("INVALID_FAULT_RULES", count.error().message);
+  if (!count) return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", count.error().message);
   rule.count = *count;
   auto delay = optional_int(obj, "delay_ms", 0, kFaultDelayMsMax, where);
-  if (!delay) return fail("INVALID_FAULT_RULES", delay.error().message);
+  if (!delay) return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", delay.error().message);
   rule.delay_ms = delay->value_or(0);
   if (rule.action == FaultAction::kDelay && !delay->has_value()) {
-    return fail("INVALID_FAULT_RULES", where + ".delay_ms is required for action delay");
+    return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES",
+                where + ".delay_ms is required for action delay");
   }
   return rule;
 }
@@ -91,12 +94,12 @@ std::string_view action_name(FaultAction action) {
 
 Result<std::vector<FaultRule>> parse_fault_rules(const json::object& body) {
   if (auto ok = reject_unknown_fields(body, {"rules"}, "request body"); !ok) {
-    return fail("INVALID_FAULT_RULES", ok.error().message);
+    return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", ok.error().message);
   }
   auto list = required_array(body, "rules", "request body");
-  if (!list) return fail("INVALID_FAULT_RULES", list.error().message);
+  if (!list) return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES", list.error().message);
   if ((*list)->size() > kFaultRulesMax) {
-    return fail("INVALID_FAULT_RULES",
+    return fail(ErrorKind::kInvalid, "INVALID_FAULT_RULES",
                 "at most " + std::to_string(kFaultRulesMax) + " rules per bank");
   }
   std::vector<FaultRule> rules;

@@ -35,12 +35,14 @@ Result<std::pair<std::string, std::uint16_t>> parse_endpoint(const std::string& 
   const auto colon = rest.rfind(':');
   std::uint16_t port = 0;
   if (colon == std::string_view::npos || colon == 0) {
-    return fail("INVALID_ENDPOINT", "endpoint must be http://HOST:PORT: " + endpoint);
+    return fail(ErrorKind::kInvalid, "INVALID_ENDPOINT",
+                "endpoint must be http://HOST:PORT: " + endpoint);
   }
   const auto digits = rest.substr(colon + 1);
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (ec != std::errc() || end != digits.data() + digits.size() || port == 0) {
-    return fail("INVALID_ENDPOINT", "endpoint must be http://HOST:PORT: " + endpoint);
+    return fail(ErrorKind::kInvalid, "INVALID_ENDPOINT",
+                "endpoint must be http://HOST:PORT: " + endpoint);
   }
   return std::pair<std::string, std::uint16_t>{std::string(rest.substr(0, colon)), port};
 }
@@ -74,15 +76,16 @@ void HttpBankGateway::give_slot() {
 asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::call(http::ClientRequest request,
                                                                     Deadline deadline) {
   if (!health_.available()) {
-    co_return fail("UNAVAILABLE", code_ + " is unavailable (circuit " +
-                                      std::string(circuit_name(health_.circuit())) + ")");
+    co_return fail(
+        ErrorKind::kUnavailable, "UNAVAILABLE",
+        code_ + " is unavailable (circuit " + std::string(circuit_name(health_.circuit())) + ")");
   }
   const bool slot = co_await take_slot(deadline);
-  if (!slot) co_return fail("TIMEOUT", "too many calls in flight to " + code_);
+  if (!slot) co_return fail(ErrorKind::kTimeout, "TIMEOUT", "too many calls in flight to " + code_);
   const int timeout_ms = ms_left(deadline);
   request.headers.emplace_back(kDeadlineHeader, std::to_string(std::max(timeout_ms, 1)));
   // GCC 12: no co_await inside a conditional expression (it destroys a temporary twice).
-  Result<http::ClientResponse> response = fail("TIMEOUT", "no time left");
+  Result<http::ClientResponse> response = fail(ErrorKind::kTimeout, "TIMEOUT", "no time left");
   if (timeout_ms > 0) {
     response = co_await http::async_fetch(host_, port_, std::move(request), timeout_ms);
   }
@@ -146,13 +149,16 @@ asio::awaitable<StatusCall> HttpBankGateway::status(std::string leg_id, Deadline
 asio::awaitable<Result<Paise>> HttpBankGateway::balance(std::string account, Deadline deadline) {
   http::ClientRequest request{"GET", "/v1/accounts/" + account + "/balance", "", {}};
   auto response = co_await call(std::move(request), deadline);
-  if (!response) co_return fail("BANK_UNAVAILABLE", response.error().message);
-  if (response->status == 404) co_return fail("ACCOUNT_NOT_FOUND", "no such account at " + code_);
+  if (!response)
+    co_return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", response.error().message);
+  if (response->status == 404)
+    co_return fail(ErrorKind::kNotFound, "ACCOUNT_NOT_FOUND", "no such account at " + code_);
   auto parsed = parse_json_object(response->body, 4);
   if (response->status != 200 || !parsed)
-    co_return fail("BANK_UNAVAILABLE", code_ + " sent no balance");
+    co_return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", code_ + " sent no balance");
   auto amount = parse_money(string_or_empty(*parsed, "balance"), ZeroPolicy::kAllow);
-  if (!amount) co_return fail("BANK_UNAVAILABLE", code_ + " sent a bad balance");
+  if (!amount)
+    co_return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", code_ + " sent a bad balance");
   co_return *amount;
 }
 

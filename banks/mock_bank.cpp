@@ -56,7 +56,7 @@ Result<LegKind> parse_leg_kind(std::string_view name) {
   for (LegKind kind : {LegKind::kDebit, LegKind::kCredit, LegKind::kReversal}) {
     if (leg_kind_name(kind) == name) return kind;
   }
-  return fail("INVALID_LEG_KIND", "unknown leg kind " + std::string(name));
+  return fail(ErrorKind::kInvalid, "INVALID_LEG_KIND", "unknown leg kind " + std::string(name));
 }
 
 void merge_activity(BankActivity& total, const BankActivity& more) {
@@ -215,7 +215,8 @@ StatusAnswer MockBank::status(const std::string& leg_id) {
 Result<Paise> MockBank::balance(const std::string& account) const {
   std::lock_guard lock(mutex_);
   auto it = balances_.find(account);
-  if (it == balances_.end()) return fail("ACCOUNT_NOT_FOUND", "no such account at " + spec_.code);
+  if (it == balances_.end())
+    return fail(ErrorKind::kNotFound, "ACCOUNT_NOT_FOUND", "no such account at " + spec_.code);
   return it->second;
 }
 

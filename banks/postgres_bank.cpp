@@ -148,7 +148,7 @@ LegAnswer answer_from(const pg::Rows& rows) {
 }
 
 Error unavailable(const pg::PgError& e) {
-  return Error{"BANKS_UNAVAILABLE", "bank books in PostgreSQL: " + e.message};
+  return pg::to_error(e, "BANKS_UNAVAILABLE", "bank books in PostgreSQL");
 }
 
 }  // namespace
@@ -243,7 +243,8 @@ asio::awaitable<Result<Paise>> PostgresBankCore::balance(std::string account) {
   auto rows = co_await call("SELECT balance FROM bank_accounts WHERE bank = $1 AND account = $2",
                             std::move(params));
   if (!rows) co_return std::unexpected(rows.error());
-  if (rows->size() == 0) co_return fail("ACCOUNT_NOT_FOUND", "no such account at " + spec_.code);
+  if (rows->size() == 0)
+    co_return fail(ErrorKind::kNotFound, "ACCOUNT_NOT_FOUND", "no such account at " + spec_.code);
   co_return rows->int64(0, 0);
 }
 

@@ -30,9 +30,9 @@ struct PostgresBankFixture : BankCoreFixture {
     pool = std::make_unique<pg::Pool>(database_url(), schema, 4, 10'000);
     auto made = run_on(io_context, [&]() -> asio::awaitable<Result<void>> {
       auto conn = co_await pg::Connection::connect(database_url(), pool->deadline());
-      if (!conn) co_return fail("PG", conn.error().message);
+      if (!conn) co_return fail(ErrorKind::kUnavailable, "PG", conn.error().message);
       auto created = co_await (*conn)->execute("CREATE SCHEMA " + schema, pool->deadline());
-      if (!created) co_return fail("PG", created.error().message);
+      if (!created) co_return fail(ErrorKind::kUnavailable, "PG", created.error().message);
       co_return co_await prepare_postgres_banks(*pool, world);
     }());
     if (!made) ADD_FAILURE() << made.error().message;

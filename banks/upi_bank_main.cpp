@@ -35,7 +35,8 @@ upi::Result<BankOptions> parse(int argc, char** argv) {
   BankOptions o;
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
-    if (i + 1 >= argc) return upi::fail("USAGE", std::string(flag) + " needs a value");
+    if (i + 1 >= argc)
+      return upi::fail(upi::ErrorKind::kInvalid, "USAGE", std::string(flag) + " needs a value");
     const std::string value = argv[++i];
     if (flag == "--listen") {
       o.listen = value;
@@ -50,12 +51,12 @@ upi::Result<BankOptions> parse(int argc, char** argv) {
     } else if (flag == "--fault-seed") {
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), o.fault_seed);
       if (ec != std::errc() || end != value.data() + value.size())
-        return upi::fail("USAGE", "--fault-seed takes a whole number");
+        return upi::fail(upi::ErrorKind::kInvalid, "USAGE", "--fault-seed takes a whole number");
     } else {
-      return upi::fail("USAGE", "unknown option " + std::string(flag));
+      return upi::fail(upi::ErrorKind::kInvalid, "USAGE", "unknown option " + std::string(flag));
     }
   }
-  if (o.bank.empty()) return upi::fail("USAGE", "--bank is required");
+  if (o.bank.empty()) return upi::fail(upi::ErrorKind::kInvalid, "USAGE", "--bank is required");
   return o;
 }
 

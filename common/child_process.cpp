@@ -36,9 +36,9 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(std::vector<std::strin
                                                           std::chrono::milliseconds timeout,
                                                           const std::string& stderr_path) {
   int out[2];
-  if (pipe(out) != 0) return fail("SPAWN_FAILED", "pipe failed");
+  if (pipe(out) != 0) return fail(ErrorKind::kUnavailable, "SPAWN_FAILED", "pipe failed");
   const pid_t pid = fork();
-  if (pid < 0) return fail("SPAWN_FAILED", "fork failed");
+  if (pid < 0) return fail(ErrorKind::kUnavailable, "SPAWN_FAILED", "fork failed");
   if (pid == 0) {
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
@@ -71,7 +71,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(std::vector<std::strin
   std::unique_ptr<ChildProcess> child(new ChildProcess(pid, 0));
   if (match.empty()) {
     child->kill_now();
-    return fail("SPAWN_FAILED", argv[0] + " did not report a port; it printed: " + seen);
+    return fail(ErrorKind::kUnavailable, "SPAWN_FAILED",
+                argv[0] + " did not report a port; it printed: " + seen);
   }
   child->port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
   return child;

@@ -24,8 +24,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 Error transport_error(const beast::error_code& ec, const std::string& what) {
   if (ec == beast::error::timeout)
-    return Error{"TIMEOUT", what + ": no answer before the deadline"};
-  return Error{"UNAVAILABLE", what + ": " + ec.message()};
+    return Error{ErrorKind::kTimeout, "TIMEOUT", what + ": no answer before the deadline"};
+  return Error{ErrorKind::kUnavailable, "UNAVAILABLE", what + ": " + ec.message()};
 }
 
 bhttp::request<bhttp::string_body> to_beast(const std::string& host, const ClientRequest& in) {
@@ -49,7 +49,9 @@ asio::awaitable<Result<ClientResponse>> async_fetch(std::string host, std::uint1
   stream.expires_after(std::chrono::milliseconds(timeout_ms));
   beast::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
-  if (ec) co_return std::unexpected(Error{"UNAVAILABLE", "not an IP address: " + host});
+  if (ec)
+    co_return std::unexpected(
+        Error{ErrorKind::kUnavailable, "UNAVAILABLE", "not an IP address: " + host});
   auto [connect_ec] = co_await stream.async_connect(tcp::endpoint{address, port}, kTuple);
   if (connect_ec) co_return std::unexpected(transport_error(connect_ec, "connect"));
   auto req = to_beast(host, request);

@@ -21,15 +21,15 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // The answer for a request the parser refused, or nothing when the peer just went away.
 std::optional<Response> answer_for_read_error(const beast::error_code& ec) {
   if (ec == beast_http::error::body_limit) {
-    return problem(Status::payload_too_large, "BODY_TOO_LARGE", "request body exceeds 64 KiB");
+    return problem(Error{ErrorKind::kTooLarge, "BODY_TOO_LARGE", "request body exceeds 64 KiB"});
   }
   if (ec == beast_http::error::header_limit) {
     return problem(Status::request_header_fields_too_large, "HEADERS_TOO_LARGE",
                    "request headers exceed 8 KiB");
   }
   if (ec.category() == beast_http::make_error_code(beast_http::error::end_of_stream).category()) {
-    return problem(Status::bad_request, "MALFORMED_REQUEST",
-                   "malformed HTTP request: " + ec.message());
+    return problem(Error{ErrorKind::kMalformed, "MALFORMED_REQUEST",
+                         "malformed HTTP request: " + ec.message()});
   }
   return std::nullopt;
 }
@@ -46,14 +46,14 @@ Server::~Server() {
 Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port) {
   beast::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
-  if (ec) return fail("LISTEN_FAILED", "not an IP address: " + host);
+  if (ec) return fail(ErrorKind::kUnavailable, "LISTEN_FAILED", "not an IP address: " + host);
   const tcp::endpoint endpoint{address, port};
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return fail("LISTEN_FAILED",
+    return fail(ErrorKind::kUnavailable, "LISTEN_FAILED",
                 "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
   return acceptor_.local_endpoint();
 }
@@ -148,16 +148,17 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
 Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    return fail("INVALID_LISTEN", "expected HOST:PORT, got \"" + text + "\"");
+    return fail(ErrorKind::kInvalid, "INVALID_LISTEN", "expected HOST:PORT, got \"" + text + "\"");
   }
   std::string host = text.substr(0, colon);
   if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   const std::string port_text = text.substr(colon + 1);
   if (port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos) {
-    return fail("INVALID_LISTEN", "port must be a number 0-65535");
+    return fail(ErrorKind::kInvalid, "INVALID_LISTEN", "port must be a number 0-65535");
   }
   const int port = std::stoi(port_text);
-  if (port > 65535) return fail("INVALID_LISTEN", "port must be a number 0-65535");
+  if (port > 65535)
+    return fail(ErrorKind::kInvalid, "INVALID_LISTEN", "port must be a number 0-65535");
   return std::pair{host, static_cast<std::uint16_t>(port)};
 }
 

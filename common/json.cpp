@@ -37,8 +37,10 @@ Result<json::object> parse_json_object(std::string_view text, std::size_t depth_
   options.max_depth = depth_max;
   boost::system::error_code ec;
   json::value value = json::parse(text, ec, {}, options);
-  if (ec) return fail("INVALID_JSON", "body is not valid JSON: " + ec.message());
-  if (!value.is_object()) return fail("INVALID_JSON", "body must be a JSON object");
+  if (ec)
+    return fail(ErrorKind::kMalformed, "INVALID_JSON", "body is not valid JSON: " + ec.message());
+  if (!value.is_object())
+    return fail(ErrorKind::kMalformed, "INVALID_JSON", "body must be a JSON object");
   return std::move(value.as_object());
 }
 
@@ -46,7 +48,8 @@ Result<std::string> required_string(const json::object& obj, std::string_view fi
                                     std::string_view where) {
   auto value = optional_string(obj, field, where);
   if (!value) return std::unexpected(value.error());
-  if (!*value) return fail("INVALID_FIELD", field_ref(where, field) + " is required");
+  if (!*value)
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD", field_ref(where, field) + " is required");
   return std::move(**value);
 }
 
@@ -55,7 +58,7 @@ Result<std::optional<std::string>> optional_string(const json::object& obj, std:
   const json::value* value = obj.if_contains(field);
   if (value == nullptr) return std::optional<std::string>{};
   if (!value->is_string()) {
-    return fail("INVALID_FIELD",
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD",
                 field_ref(where, field) + " must be a string, not " + kind_name(*value));
   }
   return std::optional<std::string>(std::string(value->as_string()));
@@ -64,9 +67,10 @@ Result<std::optional<std::string>> optional_string(const json::object& obj, std:
 Result<const json::array*> required_array(const json::object& obj, std::string_view field,
                                           std::string_view where) {
   const json::value* value = obj.if_contains(field);
-  if (value == nullptr) return fail("INVALID_FIELD", field_ref(where, field) + " is required");
+  if (value == nullptr)
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD", field_ref(where, field) + " is required");
   if (!value->is_array()) {
-    return fail("INVALID_FIELD",
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD",
                 field_ref(where, field) + " must be an array, not " + kind_name(*value));
   }
   return &value->as_array();
@@ -79,15 +83,18 @@ Result<std::optional<std::int64_t>> optional_int(const json::object& obj, std::s
   if (value == nullptr) return std::optional<std::int64_t>{};
   const std::string range = " in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
   if (!value->is_int64() && !value->is_uint64()) {
-    return fail("INVALID_FIELD", field_ref(where, field) + " must be an integer" + range);
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD",
+                field_ref(where, field) + " must be an integer" + range);
   }
   if (value->is_uint64() && value->as_uint64() > static_cast<std::uint64_t>(max)) {
-    return fail("INVALID_FIELD", field_ref(where, field) + " must be an integer" + range);
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD",
+                field_ref(where, field) + " must be an integer" + range);
   }
   const std::int64_t n =
       value->is_int64() ? value->as_int64() : static_cast<std::int64_t>(value->as_uint64());
   if (n < min || n > max) {
-    return fail("INVALID_FIELD", field_ref(where, field) + " must be an integer" + range);
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD",
+                field_ref(where, field) + " must be an integer" + range);
   }
   return std::optional<std::int64_t>(n);
 }
@@ -97,7 +104,8 @@ Result<void> reject_unknown_fields(const json::object& obj,
                                    std::string_view where) {
   for (const auto& entry : obj) {
     if (std::find(allowed.begin(), allowed.end(), entry.key()) == allowed.end()) {
-      return fail("UNKNOWN_FIELD", field_ref(where, entry.key()) + " is not recognised");
+      return fail(ErrorKind::kInvalid, "UNKNOWN_FIELD",
+                  field_ref(where, entry.key()) + " is not recognised");
     }
   }
   return {};

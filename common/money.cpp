@@ -17,27 +17,31 @@ bool all_digits(std::string_view s) {
 
 Result<Paise> parse_money(std::string_view text, ZeroPolicy zero) {
   constexpr std::string_view kCode = "INVALID_AMOUNT";
-  if (text.empty()) return fail(std::string(kCode), "amount must not be empty");
-  if (text.size() > 24) return fail(std::string(kCode), "amount is too long");
+  if (text.empty())
+    return fail(ErrorKind::kInvalid, std::string(kCode), "amount must not be empty");
+  if (text.size() > 24) return fail(ErrorKind::kInvalid, std::string(kCode), "amount is too long");
   const auto dot = text.find('.');
   const std::string_view whole = text.substr(0, dot);
   const std::string_view fraction =
       dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
   if (whole.empty() || !all_digits(whole) || !all_digits(fraction)) {
-    return fail(std::string(kCode),
+    return fail(ErrorKind::kInvalid, std::string(kCode),
                 "amount must be a decimal string of digits with an optional '.' and up to two "
                 "fraction digits, e.g. \"1500.00\"");
   }
   if (dot != std::string_view::npos && fraction.empty()) {
-    return fail(std::string(kCode), "amount must have digits after the decimal point");
+    return fail(ErrorKind::kInvalid, std::string(kCode),
+                "amount must have digits after the decimal point");
   }
   if (fraction.size() > 2) {
-    return fail(std::string(kCode), "amount must have at most two fraction digits (paise)");
+    return fail(ErrorKind::kInvalid, std::string(kCode),
+                "amount must have at most two fraction digits (paise)");
   }
   if (whole.size() > 1 && whole[0] == '0') {
-    return fail(std::string(kCode), "amount must not have leading zeros");
+    return fail(ErrorKind::kInvalid, std::string(kCode), "amount must not have leading zeros");
   }
-  if (whole.size() > 14) return fail(std::string(kCode), "amount is too large");
+  if (whole.size() > 14)
+    return fail(ErrorKind::kInvalid, std::string(kCode), "amount is too large");
   Paise rupees = 0;
   for (char c : whole) rupees = rupees * 10 + (c - '0');
   Paise paise = 0;
@@ -45,11 +49,11 @@ Result<Paise> parse_money(std::string_view text, ZeroPolicy zero) {
     paise = paise * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
   }
   if (rupees > (kPaiseMax - paise) / kPaisePerRupee) {
-    return fail(std::string(kCode), "amount is too large");
+    return fail(ErrorKind::kInvalid, std::string(kCode), "amount is too large");
   }
   const Paise total = rupees * kPaisePerRupee + paise;
   if (total == 0 && zero == ZeroPolicy::kReject) {
-    return fail(std::string(kCode), "amount must be greater than zero");
+    return fail(ErrorKind::kInvalid, std::string(kCode), "amount must be greater than zero");
   }
   assert(total >= 0 && total <= kPaiseMax);
   return total;

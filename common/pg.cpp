@@ -38,6 +38,13 @@ asio::awaitable<bool> ready_before(asio::posix::stream_descriptor& socket, bool 
 
 }  // namespace
 
+Error to_error(const PgError& e, std::string code, std::string_view what) {
+  const ErrorKind kind = e.code == "PG_BUSY" ? ErrorKind::kBusy : ErrorKind::kUnavailable;
+  std::string message = std::string(what) + ": " + e.message;
+  if (!e.sqlstate.empty()) message += " (SQLSTATE " + e.sqlstate + ")";
+  return Error{kind, std::move(code), std::move(message)};
+}
+
 std::int64_t Rows::int64(int row, int column) const {
   return std::stoll(PQgetvalue(result_.get(), row, column));
 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -32,6 +33,11 @@ struct PgError {
 
 template <typename T>
 using PgResult = std::expected<T, PgError>;
+
+// The one mapping from a database failure to an Error with the caller's code (e.g.
+// STORE_UNAVAILABLE): kBusy when every pooled connection is in use, kUnavailable otherwise
+// (503: retry later). Message: "<what>: <libpq's words> (SQLSTATE xxxxx)".
+Error to_error(const PgError& e, std::string code, std::string_view what);
 
 // The rows of one statement's result.
 class Rows {

@@ -2,12 +2,6 @@
 
 namespace upi::http {
 
-namespace {
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-}  // namespace
-
 Response problem(Status status, std::string_view code, std::string_view detail) {
   json::object body;
   body["type"] = "urn:upi-switch:problem:" + std::string(code);
@@ -21,18 +15,38 @@ Response problem(Status status, std::string_view code, std::string_view detail) 
   return res;
 }
 
-Status status_for(const Error& error) {
-  const std::string_view code = error.code;
-  if (ends_with(code, "NOT_FOUND")) return Status::not_found;
-  if (code == "CONFLICT" || code == "REQUEST_IN_PROGRESS") return Status::conflict;
-  if (code == "UNAVAILABLE" || code == "STORE_UNAVAILABLE") return Status::service_unavailable;
-  if (code == "TIMEOUT") return Status::gateway_timeout;
-  if (code == "INTERNAL") return Status::internal_server_error;
-  return Status::unprocessable_entity;
+Status status_for(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kInvalid:
+      return Status::unprocessable_entity;
+    case ErrorKind::kMalformed:
+      return Status::bad_request;
+    case ErrorKind::kUnauthenticated:
+      return Status::unauthorized;
+    case ErrorKind::kForbidden:
+      return Status::forbidden;
+    case ErrorKind::kNotFound:
+      return Status::not_found;
+    case ErrorKind::kConflict:
+      return Status::conflict;
+    case ErrorKind::kTooLarge:
+      return Status::payload_too_large;
+    case ErrorKind::kBusy:
+      return Status::service_unavailable;
+    case ErrorKind::kUnavailable:
+      return Status::service_unavailable;
+    case ErrorKind::kBadUpstream:
+      return Status::bad_gateway;
+    case ErrorKind::kTimeout:
+      return Status::gateway_timeout;
+    case ErrorKind::kInternal:
+      return Status::internal_server_error;
+  }
+  return Status::internal_server_error;
 }
 
 Response problem(const Error& error) {
-  return problem(status_for(error), error.code, error.message);
+  return problem(status_for(error.kind), error.code, error.message);
 }
 
 Response json_response(Status status, const json::value& body) {

@@ -15,11 +15,13 @@ using Request = beast_http::request<beast_http::string_body>;
 using Response = beast_http::response<beast_http::string_body>;
 using Status = beast_http::status;
 
-// An application/problem+json response: {"type","title","status","detail","code"}.
-Response problem(Status status, std::string_view code, std::string_view detail);
-// The HTTP status that fits an Error's code (INVALID_* -> 422, *_NOT_FOUND -> 404, ...).
-Status status_for(const Error& error);
+// The HTTP status of an error kind: kInvalid 422, kMalformed 400, kNotFound 404, ... (one table).
+Status status_for(ErrorKind kind);
+// An application/problem+json response {"type","title","status","detail","code"} whose status
+// follows from the error's kind. Handlers answer every failure this way.
 Response problem(const Error& error);
+// The same for the HTTP layer's own refusals that no Error kind names (431, 405).
+Response problem(Status status, std::string_view code, std::string_view detail);
 // An application/json response.
 Response json_response(Status status, const json::value& body);
 

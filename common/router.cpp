@@ -28,10 +28,11 @@ Result<std::string> percent_decode(std::string_view s) {
       out += ' ';
     } else if (s[i] == '%') {
       if (i + 2 >= s.size()) {
-        return fail("INVALID_QUERY", "truncated %-escape in the query string");
+        return fail(ErrorKind::kInvalid, "INVALID_QUERY", "truncated %-escape in the query string");
       }
       const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0) return fail("INVALID_QUERY", "bad %-escape in the query string");
+      if (hi < 0 || lo < 0)
+        return fail(ErrorKind::kInvalid, "INVALID_QUERY", "bad %-escape in the query string");
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
     } else {
@@ -55,7 +56,8 @@ Result<Target> parse_target(std::string_view target) {
     auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
     if (!key || !value) return std::unexpected(!key ? key.error() : value.error());
     if (out.query.contains(*key)) {
-      return fail("INVALID_QUERY", "query parameter \"" + *key + "\" is given twice");
+      return fail(ErrorKind::kInvalid, "INVALID_QUERY",
+                  "query parameter \"" + *key + "\" is given twice");
     }
     out.query[*key] = *value;
   }
@@ -101,8 +103,8 @@ asio::awaitable<Response> Router::dispatch(const Request& request,
   }
   if (allowed.empty()) {
     if (matched_pattern != nullptr) *matched_pattern = "unmatched";
-    co_return http::problem(http::Status::not_found, "ROUTE_NOT_FOUND",
-                            "no endpoint at " + path + " (see specs/openapi.yaml)");
+    co_return http::problem(Error{ErrorKind::kNotFound, "ROUTE_NOT_FOUND",
+                                  "no endpoint at " + path + " (see specs/openapi.yaml)"});
   }
   if (matched_pattern != nullptr) *matched_pattern = "unmatched";
   Response res = http::problem(http::Status::method_not_allowed, "METHOD_NOT_ALLOWED",

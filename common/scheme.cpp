@@ -25,14 +25,16 @@ Result<Rail> parse_rail(std::string_view name) {
   for (Rail rail : kAllRails) {
     if (rail_name(rail) == name) return rail;
   }
-  return fail("INVALID_RAIL", "unknown rail \"" + std::string(name) + "\" (IMPS, NEFT, RTGS)");
+  return fail(ErrorKind::kInvalid, "INVALID_RAIL",
+              "unknown rail \"" + std::string(name) + "\" (IMPS, NEFT, RTGS)");
 }
 
 namespace {
 
 Result<RailLimit> parse_rail_limit(const json::value& value, std::size_t index) {
   const std::string where = "scheme rails[" + std::to_string(index) + "]";
-  if (!value.is_object()) return fail("INVALID_SCHEME", where + " must be an object");
+  if (!value.is_object())
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", where + " must be an object");
   const auto& obj = value.as_object();
   if (auto ok = reject_unknown_fields(obj, {"rail", "min", "max"}, where); !ok) {
     return std::unexpected(ok.error());
@@ -46,10 +48,11 @@ Result<RailLimit> parse_rail_limit(const json::value& value, std::size_t index) 
   auto min_paise = parse_money(*min);
   auto max_paise = parse_money(*max);
   if (!min_paise || !max_paise) {
-    return fail("INVALID_SCHEME",
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME",
                 where + ": " + (!min_paise ? min_paise : max_paise).error().message);
   }
-  if (*min_paise > *max_paise) return fail("INVALID_SCHEME", where + ": min is above max");
+  if (*min_paise > *max_paise)
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", where + ": min is above max");
   return RailLimit{*rail, *min_paise, *max_paise};
 }
 
@@ -57,40 +60,45 @@ Result<RailLimit> parse_rail_limit(const json::value& value, std::size_t index) 
 
 Result<Scheme> parse_scheme(std::string_view json_text) {
   auto obj = parse_json_object(json_text);
-  if (!obj) return fail("INVALID_SCHEME", obj.error().message);
+  if (!obj) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", obj.error().message);
   if (auto ok = reject_unknown_fields(*obj, {"currency", "rails"}, "scheme"); !ok) {
-    return fail("INVALID_SCHEME", ok.error().message);
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", ok.error().message);
   }
   auto currency = required_string(*obj, "currency", "scheme");
-  if (!currency) return fail("INVALID_SCHEME", currency.error().message);
-  if (*currency != "INR") return fail("INVALID_SCHEME", "scheme currency must be \"INR\"");
+  if (!currency) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", currency.error().message);
+  if (*currency != "INR")
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", "scheme currency must be \"INR\"");
   auto rails = required_array(*obj, "rails", "scheme");
-  if (!rails) return fail("INVALID_SCHEME", rails.error().message);
+  if (!rails) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", rails.error().message);
   Scheme scheme{*currency, {}};
   for (std::size_t i = 0; i < (*rails)->size(); ++i) {
     auto limit = parse_rail_limit((**rails)[i], i);
-    if (!limit) return fail("INVALID_SCHEME", limit.error().message);
+    if (!limit) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", limit.error().message);
     const Paise expected_min = scheme.rails.empty() ? 1 : scheme.rails.back().max + 1;
     if (limit->min != expected_min) {
-      return fail("INVALID_SCHEME", "scheme rails must be contiguous: rails[" + std::to_string(i) +
-                                        "].min must be " + format_money(expected_min));
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEME",
+                  "scheme rails must be contiguous: rails[" + std::to_string(i) + "].min must be " +
+                      format_money(expected_min));
     }
     for (const auto& seen : scheme.rails) {
-      if (seen.rail == limit->rail) return fail("INVALID_SCHEME", "scheme lists a rail twice");
+      if (seen.rail == limit->rail)
+        return fail(ErrorKind::kInvalid, "INVALID_SCHEME", "scheme lists a rail twice");
     }
     scheme.rails.push_back(*limit);
   }
-  if (scheme.rails.empty()) return fail("INVALID_SCHEME", "scheme must list at least one rail");
+  if (scheme.rails.empty())
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", "scheme must list at least one rail");
   return scheme;
 }
 
 Result<std::string> read_file(const std::string& path, std::size_t bytes_max) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("FILE_UNREADABLE", "cannot open " + path);
+  if (!in) return fail(ErrorKind::kUnavailable, "FILE_UNREADABLE", "cannot open " + path);
   std::ostringstream out;
   out << in.rdbuf();
   std::string text = out.str();
-  if (text.size() > bytes_max) return fail("FILE_UNREADABLE", path + " is too large");
+  if (text.size() > bytes_max)
+    return fail(ErrorKind::kUnavailable, "FILE_UNREADABLE", path + " is too large");
   return text;
 }
 
@@ -98,7 +106,7 @@ Result<Scheme> load_scheme(const std::string& path) {
   auto text = read_file(path);
   if (!text) return std::unexpected(text.error());
   auto scheme = parse_scheme(*text);
-  if (!scheme) return fail(scheme.error().code, path + ": " + scheme.error().message);
+  if (!scheme) return fail_in(path, scheme.error());
   return scheme;
 }
 

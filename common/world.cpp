@@ -24,7 +24,8 @@ bool is_account_number(std::string_view s) {
 }
 
 Result<const json::object*> entry_object(const json::value& v, const std::string& where) {
-  if (!v.is_object()) return fail("INVALID_WORLD", where + " must be an object");
+  if (!v.is_object())
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD", where + " must be an object");
   return &v.as_object();
 }
 
@@ -37,14 +38,16 @@ Result<BankSpec> parse_bank(const json::value& v, const std::string& where) {
   BankSpec bank;
   auto code = required_string(**obj, "code", where);
   if (!code) return std::unexpected(code.error());
-  if (!is_bank_code(*code)) return fail("INVALID_WORLD", where + ".code must be 2-11 of [A-Z0-9]");
+  if (!is_bank_code(*code))
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD", where + ".code must be 2-11 of [A-Z0-9]");
   auto name = required_string(**obj, "name", where);
   if (!name) return std::unexpected(name.error());
   auto rails = required_array(**obj, "rails", where);
   if (!rails) return std::unexpected(rails.error());
   for (const auto& r : **rails) {
     auto rail = r.is_string() ? parse_rail(r.as_string()) : parse_rail("");
-    if (!rail) return fail("INVALID_WORLD", where + ".rails: " + rail.error().message);
+    if (!rail)
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD", where + ".rails: " + rail.error().message);
     bank.rails.push_back(*rail);
   }
   auto endpoint = optional_string(**obj, "endpoint", where);
@@ -69,7 +72,7 @@ Result<PspSpec> parse_psp(const json::value& v, const std::string& where) {
   if (!partner) return std::unexpected(partner.error());
   auto probe = parse_vpa("xxx@" + *handle);
   if (!probe || probe->handle != *handle) {
-    return fail("INVALID_WORLD", where + ".handle must be 2-32 of [a-z0-9]");
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD", where + ".handle must be 2-32 of [a-z0-9]");
   }
   return PspSpec{*handle, *name, *partner};
 }
@@ -89,12 +92,15 @@ Result<AccountSpec> parse_account(const json::value& v, const std::string& where
     fields[i] = *value;
   }
   auto vpa = parse_vpa(fields[0]);
-  if (!vpa) return fail("INVALID_WORLD", where + ".vpa: " + vpa.error().message);
+  if (!vpa)
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD", where + ".vpa: " + vpa.error().message);
   if (!is_account_number(fields[3])) {
-    return fail("INVALID_WORLD", where + ".account must be 6-18 digits");
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD", where + ".account must be 6-18 digits");
   }
   auto balance = parse_money(fields[4], ZeroPolicy::kAllow);
-  if (!balance) return fail("INVALID_WORLD", where + ".balance: " + balance.error().message);
+  if (!balance)
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD",
+                where + ".balance: " + balance.error().message);
   return AccountSpec{*vpa, fields[1], fields[2], fields[3], *balance};
 }
 
@@ -102,26 +108,31 @@ Result<void> cross_check(const World& world) {
   std::set<std::string> handles;
   for (const auto& psp : world.psps) {
     if (!handles.insert(psp.handle).second) {
-      return fail("INVALID_WORLD", "PSP handle \"" + psp.handle + "\" is listed twice");
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD",
+                  "PSP handle \"" + psp.handle + "\" is listed twice");
     }
     if (!world.find_bank(psp.partner_bank)) {
-      return fail("INVALID_WORLD", "PSP \"" + psp.handle + "\" names unknown partner bank \"" +
-                                       psp.partner_bank + "\"");
+      return fail(
+          ErrorKind::kInvalid, "INVALID_WORLD",
+          "PSP \"" + psp.handle + "\" names unknown partner bank \"" + psp.partner_bank + "\"");
     }
   }
   std::set<std::string> vpas;
   std::set<std::pair<std::string, std::string>> numbers;
   for (const auto& acc : world.accounts) {
     const std::string vpa = acc.vpa.str();
-    if (!vpas.insert(vpa).second) return fail("INVALID_WORLD", "VPA " + vpa + " is listed twice");
+    if (!vpas.insert(vpa).second)
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD", "VPA " + vpa + " is listed twice");
     if (!world.find_bank(acc.bank)) {
-      return fail("INVALID_WORLD", "account " + vpa + " names unknown bank \"" + acc.bank + "\"");
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD",
+                  "account " + vpa + " names unknown bank \"" + acc.bank + "\"");
     }
     if (!handles.contains(acc.vpa.handle)) {
-      return fail("INVALID_WORLD", "account " + vpa + " has a handle that no PSP owns");
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD",
+                  "account " + vpa + " has a handle that no PSP owns");
     }
     if (!numbers.insert({acc.bank, acc.account}).second) {
-      return fail("INVALID_WORLD",
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD",
                   "account number " + acc.account + " is used twice at " + acc.bank);
     }
   }
@@ -132,14 +143,14 @@ template <typename T, typename Parse>
 Result<void> parse_list(const json::object& root, std::string_view field, std::size_t count_max,
                         std::vector<T>& out, Parse parse) {
   auto list = required_array(root, field, "world");
-  if (!list) return fail("INVALID_WORLD", list.error().message);
+  if (!list) return fail(ErrorKind::kInvalid, "INVALID_WORLD", list.error().message);
   if ((*list)->size() > count_max) {
-    return fail("INVALID_WORLD",
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD",
                 "world lists more than " + std::to_string(count_max) + " " + std::string(field));
   }
   for (std::size_t i = 0; i < (*list)->size(); ++i) {
     auto item = parse((**list)[i], std::string(field) + "[" + std::to_string(i) + "]");
-    if (!item) return fail("INVALID_WORLD", item.error().message);
+    if (!item) return fail(ErrorKind::kInvalid, "INVALID_WORLD", item.error().message);
     out.push_back(std::move(*item));
   }
   return {};
@@ -156,9 +167,9 @@ const BankSpec* World::find_bank(std::string_view code) const {
 
 Result<World> parse_world(std::string_view json_text) {
   auto root = parse_json_object(json_text);
-  if (!root) return fail("INVALID_WORLD", root.error().message);
+  if (!root) return fail(ErrorKind::kInvalid, "INVALID_WORLD", root.error().message);
   if (auto ok = reject_unknown_fields(*root, {"banks", "psps", "accounts"}, "world"); !ok) {
-    return fail("INVALID_WORLD", ok.error().message);
+    return fail(ErrorKind::kInvalid, "INVALID_WORLD", ok.error().message);
   }
   World world;
   if (auto ok = parse_list(*root, "banks", kWorldBanksMax, world.banks, parse_bank); !ok) {
@@ -167,7 +178,8 @@ Result<World> parse_world(std::string_view json_text) {
   std::set<std::string> codes;
   for (const auto& bank : world.banks) {
     if (!codes.insert(bank.code).second) {
-      return fail("INVALID_WORLD", "bank code \"" + bank.code + "\" is listed twice");
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD",
+                  "bank code \"" + bank.code + "\" is listed twice");
     }
   }
   if (auto ok = parse_list(*root, "psps", kWorldPspsMax, world.psps, parse_psp); !ok) {
@@ -185,7 +197,7 @@ Result<World> load_world(const std::string& path) {
   auto text = read_file(path, 64 << 20);
   if (!text) return std::unexpected(text.error());
   auto world = parse_world(*text);
-  if (!world) return fail(world.error().code, path + ": " + world.error().message);
+  if (!world) return fail_in(path, world.error());
   return world;
 }
 

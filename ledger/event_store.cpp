@@ -5,16 +5,17 @@ namespace upi::ledger {
 Result<void> check_append(const std::string& stream, std::int64_t expected_version,
                           const std::vector<NewEvent>& events) {
   if (stream.empty() || stream.size() > 128) {
-    return fail("INVALID_APPEND", "stream id must be 1-128 characters");
+    return fail(ErrorKind::kInvalid, "INVALID_APPEND", "stream id must be 1-128 characters");
   }
-  if (expected_version < kAnyVersion) return fail("INVALID_APPEND", "bad expected version");
+  if (expected_version < kAnyVersion)
+    return fail(ErrorKind::kInvalid, "INVALID_APPEND", "bad expected version");
   if (events.empty() || events.size() > kAppendEventsMax) {
-    return fail("INVALID_APPEND",
+    return fail(ErrorKind::kInvalid, "INVALID_APPEND",
                 "an append carries 1-" + std::to_string(kAppendEventsMax) + " events");
   }
   for (const auto& e : events) {
     if (e.type.empty() || e.type.size() > 64) {
-      return fail("INVALID_APPEND", "event type must be 1-64 characters");
+      return fail(ErrorKind::kInvalid, "INVALID_APPEND", "event type must be 1-64 characters");
     }
   }
   return {};
@@ -30,8 +31,9 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_stream(EventStore
     all.insert(all.end(), page->begin(), page->end());
     if (page->size() < kReadLimitMax) co_return all;
     if (all.size() >= kStreamEventsMax) {
-      co_return fail("STREAM_TOO_LONG", "stream " + stream + " has more than " +
-                                            std::to_string(kStreamEventsMax) + " events");
+      co_return fail(
+          ErrorKind::kInternal, "STREAM_TOO_LONG",
+          "stream " + stream + " has more than " + std::to_string(kStreamEventsMax) + " events");
     }
   }
 }

@@ -15,16 +15,17 @@ Result<AppendResult> MemoryStore::append_now(const std::string& stream,
   {
     std::lock_guard lock(mutex_);
     if (log_.size() + events.size() > kMemoryStoreEventsMax) {
-      return fail("STORE_FULL", "the embedded store holds at most " +
-                                    std::to_string(kMemoryStoreEventsMax) + " events");
+      return fail(
+          ErrorKind::kBusy, "STORE_FULL",
+          "the embedded store holds at most " + std::to_string(kMemoryStoreEventsMax) + " events");
     }
     auto& indexes = streams_[stream];
     const auto current = static_cast<std::int64_t>(indexes.size());
     if (expected_version != kAnyVersion && expected_version != current) {
       if (indexes.empty()) streams_.erase(stream);
-      return fail("VERSION_CONFLICT", "stream " + stream + " is at version " +
-                                          std::to_string(current) + ", expected " +
-                                          std::to_string(expected_version));
+      return fail(ErrorKind::kConflict, "VERSION_CONFLICT",
+                  "stream " + stream + " is at version " + std::to_string(current) + ", expected " +
+                      std::to_string(expected_version));
     }
     const std::int64_t now_ms = clock_.now_ms();
     result.first_position = static_cast<std::int64_t>(log_.size()) + 1;
@@ -93,7 +94,7 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> MemoryStore::read_stream(
 
 asio::awaitable<Result<std::vector<RecordedEvent>>> MemoryStore::read_all(
     std::int64_t after_position, std::size_t limit) {
-  if (after_position < 0) co_return fail("INVALID_READ", "after must be >= 0");
+  if (after_position < 0) co_return fail(ErrorKind::kInvalid, "INVALID_READ", "after must be >= 0");
   co_return read_all_now(after_position, limit);
 }
 

@@ -21,10 +21,6 @@ constexpr std::int64_t kMigrationLockId = 7'424'242;  // pg_advisory_xact_lock k
 constexpr char kColumns[] =
     "position, stream_id, version, type, data, metadata, recorded_at_ms, prev_hash, hash";
 
-Error unavailable(const pg::PgError& e) {
-  return store_unavailable(e);
-}
-
 // Monthly partitions from last month to three months ahead.
 std::string partition_sql(std::int64_t now_ms) {
   std::time_t t = static_cast<std::time_t>(now_ms / 1000);
@@ -54,7 +50,8 @@ Result<RecordedEvent> row_to_event(const pg::Rows& rows, int i) {
   auto data = parse_json_object(rows.text(i, 4), 64);
   auto meta = parse_json_object(rows.text(i, 5), 4);
   if (!data || !meta)
-    return fail("STORE_CORRUPT", "event " + std::to_string(e.position) + " is not valid JSON");
+    return fail(ErrorKind::kInternal, "STORE_CORRUPT",
+                "event " + std::to_string(e.position) + " is not valid JSON");
   e.data = std::move(*data);
   e.metadata = metadata_from_json(*meta);
   e.recorded_at_ms = rows.int64(i, 6);
@@ -66,9 +63,7 @@ Result<RecordedEvent> row_to_event(const pg::Rows& rows, int i) {
 }  // namespace
 
 Error store_unavailable(const pg::PgError& e) {
-  return Error{
-      "STORE_UNAVAILABLE",
-      "PostgreSQL: " + e.message + (e.sqlstate.empty() ? "" : " (SQLSTATE " + e.sqlstate + ")")};
+  return pg::to_error(e, "STORE_UNAVAILABLE", "PostgreSQL");
 }
 
 std::vector<std::string> postgres_migrations() {
@@ -145,7 +140,7 @@ asio::awaitable<Result<std::unique_ptr<PostgresStore>>> PostgresStore::open(asio
                                                                             PostgresConfig config) {
   std::unique_ptr<PostgresStore> store(new PostgresStore(io, clock, std::move(config)));
   auto conn = co_await pg::Connection::connect(store->config_.conninfo, store->deadline());
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
+  if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   if (auto ok = co_await store->migrate(**conn); !ok) co_return std::unexpected(ok.error());
   asio::co_spawn(io, store->write_loop(), asio::detached);
   asio::co_spawn(io, store->listen_loop(), asio::detached);
@@ -162,11 +157,11 @@ asio::awaitable<Result<void>> PostgresStore::migrate(pg::Connection& conn) {
       "; CREATE TABLE IF NOT EXISTS schema_migrations "
       "(version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());";
   if (auto ok = co_await conn.execute(prologue, deadline()); !ok)
-    co_return std::unexpected(unavailable(ok.error()));
+    co_return std::unexpected(store_unavailable(ok.error()));
   const std::vector<pg::Param> no_params;
   auto applied = co_await conn.query("SELECT coalesce(max(version), 0) FROM schema_migrations",
                                      no_params, deadline());
-  if (!applied) co_return std::unexpected(unavailable(applied.error()));
+  if (!applied) co_return std::unexpected(store_unavailable(applied.error()));
   const auto migrations = postgres_migrations();
   std::string sql;
   for (auto v = applied->int64(0, 0); v < static_cast<std::int64_t>(migrations.size()); ++v) {
@@ -175,7 +170,7 @@ asio::awaitable<Result<void>> PostgresStore::migrate(pg::Connection& conn) {
   }
   sql += partition_sql(clock_.now_ms()) + "COMMIT;";
   if (auto ok = co_await conn.execute(sql, deadline()); !ok)
-    co_return std::unexpected(unavailable(ok.error()));
+    co_return std::unexpected(store_unavailable(ok.error()));
   co_return Result<void>{};
 }
 
@@ -184,9 +179,9 @@ asio::awaitable<Result<AppendResult>> PostgresStore::append(std::string stream,
                                                             std::vector<NewEvent> events) {
   if (auto ok = check_append(stream, expected_version, events); !ok)
     co_return std::unexpected(ok.error());
-  if (closed_) co_return fail("STORE_UNAVAILABLE", "the store is closed");
+  if (closed_) co_return fail(ErrorKind::kUnavailable, "STORE_UNAVAILABLE", "the store is closed");
   if (queue_.size() >= config_.pending_appends_max) {
-    co_return fail("STORE_BUSY", "too many appends are waiting for the database");
+    co_return fail(ErrorKind::kBusy, "STORE_BUSY", "too many appends are waiting for the database");
   }
   Pending pending{std::move(stream), expected_version, std::move(events), std::nullopt,
                   asio::steady_timer(io_, asio::steady_timer::time_point::max())};
@@ -213,7 +208,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
         conn = std::move(*fresh);
         retry_ms = 50;
       } else {
-        error = unavailable(fresh.error());
+        error = store_unavailable(fresh.error());
       }
     }
     std::vector<Pending*> batch;
@@ -224,7 +219,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
     if (!error) {
       auto ok = co_await commit_batch(*conn, batch);
       if (!ok) {
-        error = unavailable(ok.error());
+        error = store_unavailable(ok.error());
         if (!conn->broken()) co_await conn->execute("ROLLBACK", deadline());
         // 23514: no partition holds the row (the clock passed the partitions made ahead).
         if (ok.error().sqlstate == "23514") {
@@ -244,7 +239,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
     }
   }
   for (Pending* p : queue_) {
-    p->result = fail("STORE_UNAVAILABLE", "the store is closed");
+    p->result = fail(ErrorKind::kUnavailable, "STORE_UNAVAILABLE", "the store is closed");
     p->done.cancel();
   }
   queue_.clear();
@@ -277,9 +272,9 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
   for (Pending* p : batch) {
     const std::int64_t current = versions[p->stream];
     if (p->expected_version != kAnyVersion && p->expected_version != current) {
-      p->result = fail("VERSION_CONFLICT", "stream " + p->stream + " is at version " +
-                                               std::to_string(current) + ", expected " +
-                                               std::to_string(p->expected_version));
+      p->result = fail(ErrorKind::kConflict, "VERSION_CONFLICT",
+                       "stream " + p->stream + " is at version " + std::to_string(current) +
+                           ", expected " + std::to_string(p->expected_version));
       continue;
     }
     versions[p->stream] = current + static_cast<std::int64_t>(p->events.size());
@@ -409,10 +404,10 @@ asio::awaitable<void> PostgresStore::listen_loop() {
 asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read(
     std::string sql, std::vector<pg::Param> params) {
   auto conn = co_await readers_.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
+  if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   auto rows = co_await (*conn)->query(std::move(sql), std::move(params), deadline());
   readers_.release(std::move(*conn));
-  if (!rows) co_return std::unexpected(unavailable(rows.error()));
+  if (!rows) co_return std::unexpected(store_unavailable(rows.error()));
   std::vector<RecordedEvent> events;
   for (int i = 0; i < rows->size(); ++i) {
     auto e = row_to_event(*rows, i);
@@ -437,7 +432,7 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read_stream(
 
 asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read_all(
     std::int64_t after_position, std::size_t limit) {
-  if (after_position < 0) co_return fail("INVALID_READ", "after must be >= 0");
+  if (after_position < 0) co_return fail(ErrorKind::kInvalid, "INVALID_READ", "after must be >= 0");
   limit = std::min(limit, kReadLimitMax);
   std::vector<pg::Param> params{std::to_string(after_position), std::to_string(limit)};
   co_return co_await read(std::string("SELECT ") + kColumns +
@@ -447,7 +442,7 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read_all(
 
 asio::awaitable<Result<void>> PostgresStore::ensure_partitions() {
   auto conn = co_await readers_.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
+  if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   // Under the migration lock, so that nodes creating the same partition take turns.
   auto created = co_await (*conn)->execute("BEGIN; SELECT pg_advisory_xact_lock(" +
                                                std::to_string(kMigrationLockId) +
@@ -456,7 +451,7 @@ asio::awaitable<Result<void>> PostgresStore::ensure_partitions() {
                                            deadline());
   if (!created && !(*conn)->broken()) co_await (*conn)->execute("ROLLBACK", deadline());
   readers_.release(std::move(*conn));
-  if (!created) co_return std::unexpected(unavailable(created.error()));
+  if (!created) co_return std::unexpected(store_unavailable(created.error()));
   co_return Result<void>{};
 }
 

@@ -16,11 +16,12 @@ Registry::Registry(const World& world) {
 Result<ResolvedVpa> Registry::resolve(const Vpa& vpa) const {
   auto psp = by_handle_.find(vpa.handle);
   if (psp == by_handle_.end()) {
-    return fail("VPA_NOT_FOUND", "no PSP owns the handle @" + vpa.handle);
+    return fail(ErrorKind::kNotFound, "VPA_NOT_FOUND", "no PSP owns the handle @" + vpa.handle);
   }
   auto entry = psp->second.find(vpa.str());
   if (entry == psp->second.end()) {
-    return fail("VPA_NOT_FOUND", "the PSP for @" + vpa.handle + " has no VPA " + vpa.str());
+    return fail(ErrorKind::kNotFound, "VPA_NOT_FOUND",
+                "the PSP for @" + vpa.handle + " has no VPA " + vpa.str());
   }
   return entry->second;
 }

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS switch_nodes (
   acquired_at timestamptz NOT NULL DEFAULT now()))sql";
 
 Error unavailable(const pg::PgError& e) {
-  return Error{"STORE_UNAVAILABLE", "PostgreSQL: " + e.message};
+  return pg::to_error(e, "STORE_UNAVAILABLE", "PostgreSQL");
 }
 
 std::string new_epoch() {
@@ -77,7 +77,8 @@ asio::awaitable<Result<void>> NodeLease::acquire() {
     if (!taken) co_return std::unexpected(taken.error());
     if (*taken) co_return Result<void>{};
     if (std::chrono::steady_clock::now() >= deadline) {
-      co_return fail("NODE_ID_IN_USE", "another running process holds the lease of " + node_id_);
+      co_return fail(ErrorKind::kConflict, "NODE_ID_IN_USE",
+                     "another running process holds the lease of " + node_id_);
     }
     if (!announced) {
       spdlog::info("waiting for the previous lease of {} to lapse", node_id_);

@@ -109,7 +109,8 @@ struct PaymentSagaEngine::FirstAppend {
 
 asio::awaitable<Result<void>> PaymentSagaEngine::begin(std::string payment_id,
                                                        ledger::NewEvent requested) {
-  if (stopped_) co_return fail("SWITCH_STOPPING", "the switch is shutting down");
+  if (stopped_)
+    co_return fail(ErrorKind::kUnavailable, "SWITCH_STOPPING", "the switch is shutting down");
   assert(!active_.contains(payment_id) && "payment ids are fresh");
   PaymentState state;
   apply(state, requested.type, requested.data);
@@ -141,7 +142,8 @@ void PaymentSagaEngine::spawn(const std::string& payment_id, asio::awaitable<voi
     active_.erase(payment_id);
     if (auto it = unsaved_.find(payment_id); it != unsaved_.end()) {
       if (it->second.first_append && !it->second.first_append->result) {
-        it->second.first_append->result = fail("STORE_UNAVAILABLE", "the saga stopped early");
+        it->second.first_append->result =
+            fail(ErrorKind::kUnavailable, "STORE_UNAVAILABLE", "the saga stopped early");
         it->second.first_append->done.cancel();
       }
       unsaved_.erase(it);

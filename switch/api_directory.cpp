@@ -16,7 +16,7 @@ namespace {
 constexpr auto kBankCallTimeout = std::chrono::seconds(2);
 
 Response bank_not_found(const std::string& code) {
-  return http::problem(Status::not_found, "BANK_NOT_FOUND", "no bank with code " + code);
+  return http::problem(Error{ErrorKind::kNotFound, "BANK_NOT_FOUND", "no bank with code " + code});
 }
 
 json::array rail_names(const std::vector<Rail>& rails) {
@@ -54,8 +54,8 @@ asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& p
   auto balance = co_await banks_->gateway(found->bank)
                      ->balance(found->account, MonotonicClock::now() + kBankCallTimeout);
   if (!balance) {
-    co_return http::problem(Status::service_unavailable, "BANK_UNAVAILABLE",
-                            balance.error().message);
+    co_return http::problem(
+        Error{ErrorKind::kUnavailable, "BANK_UNAVAILABLE", balance.error().message});
   }
   co_return http::json_response(Status::ok, json::object{{"vpa", found->vpa},
                                                          {"bank", found->bank},
@@ -91,7 +91,8 @@ asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Pa
   if (!world_.find_bank(code)) co_return bank_not_found(code);
   auto target = parse_target(req.target());
   if (!target) co_return http::problem(target.error());
-  if (auto ok = only_known(target->query, {"min_position"}); !ok) co_return invalid(ok.error());
+  if (auto ok = only_known(target->query, {"min_position"}); !ok)
+    co_return http::problem(ok.error());
   auto fresh = co_await views_at_least(target->query);
   if (!fresh) co_return http::problem(fresh.error());
   const std::int64_t view_position = projector_.checkpoint();
@@ -123,8 +124,8 @@ asio::awaitable<Response> SwitchApp::forward_faults(const Request& req, const st
   auto answer =
       co_await remote->forward(std::move(forwarded), MonotonicClock::now() + kBankCallTimeout);
   if (!answer) {
-    co_return http::problem(Status::bad_gateway, "BANK_UNAVAILABLE",
-                            code + " did not answer: " + answer.error().message);
+    co_return http::problem(Error{ErrorKind::kBadUpstream, "BANK_UNAVAILABLE",
+                                  code + " did not answer: " + answer.error().message});
   }
   Response res{static_cast<Status>(answer->status), 11};
   res.set(http::beast_http::field::content_type, answer->header("content-type"));
@@ -147,7 +148,7 @@ asio::awaitable<Response> SwitchApp::put_faults(const Request& req, const Params
   banks::FaultPlan* faults = banks_->faults(code);
   if (faults == nullptr) co_return bank_not_found(code);
   auto body = parse_json_object(req.body(), 8);
-  if (!body) co_return http::problem(Status::bad_request, body.error().code, body.error().message);
+  if (!body) co_return http::problem(body.error());
   auto rules = banks::parse_fault_rules(*body);
   if (!rules) co_return http::problem(rules.error());
   faults->set(*rules);

@@ -33,14 +33,14 @@ std::string serialised(Response response) {
 
 asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Params&) {
   auto target = parse_target(req.target());
-  if (!target) co_return invalid(target.error());
-  if (auto ok = only_known(target->query, {"after", "limit"}); !ok) co_return invalid(ok.error());
+  if (!target) co_return http::problem(target.error());
+  if (auto ok = only_known(target->query, {"after", "limit"}); !ok)
+    co_return http::problem(ok.error());
   auto after = query_int(target->query, "after", 0, 0, INT64_MAX);
   auto limit = query_int(target->query, "limit", 100, 1, kLedgerPageMax);
-  if (!after || !limit) co_return invalid(!after ? after.error() : limit.error());
+  if (!after || !limit) co_return http::problem(!after ? after.error() : limit.error());
   auto page = co_await store_.read_all(*after, static_cast<std::size_t>(*limit));
-  if (!page)
-    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE", page.error().message);
+  if (!page) co_return http::problem(page.error());
   json::array events;
   for (const auto& e : *page) events.push_back(ledger::event_to_json(e));
   const std::int64_t next = page->empty() ? *after : page->back().position;
@@ -65,18 +65,13 @@ asio::awaitable<Result<std::int64_t>> SwitchApp::stream_start(const Request& req
 
 asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamWriter& out) {
   auto after = co_await stream_start(req);
+  if (after && !ready_) after = std::unexpected(not_ready("the switch is starting or stopping"));
+  if (after && streams_open_ >= kLedgerStreamsMax)
+    after = fail(ErrorKind::kBusy, "STREAMS_FULL", "too many live ledger streams are open");
   if (!after) {
-    co_await out.write(serialised(invalid(after.error())));
-    co_return;
-  }
-  if (!ready_) {
-    co_await out.write(serialised(http::problem(Status::service_unavailable, "NOT_READY",
-                                                "the switch is starting or stopping")));
-    co_return;
-  }
-  if (streams_open_ >= kLedgerStreamsMax) {
-    co_await out.write(serialised(http::problem(Status::service_unavailable, "STREAMS_FULL",
-                                                "too many live ledger streams are open")));
+    // Named, not a temporary across the co_await: GCC 12 mis-destroys those (a crash here).
+    const std::string refusal = serialised(http::problem(after.error()));
+    co_await out.write(refusal);
     co_return;
   }
   ++streams_open_;
@@ -117,9 +112,7 @@ asio::awaitable<Response> SwitchApp::ledger_verify(const Request&, const Params&
   ledger::ChainVerifier verifier;
   for (std::int64_t after = 0;;) {
     auto page = co_await store_.read_all(after, ledger::kReadLimitMax);
-    if (!page)
-      co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
-                              page.error().message);
+    if (!page) co_return http::problem(page.error());
     for (const auto& e : *page) {
       if (!verifier.feed(e)) break;
       after = e.position;

@@ -1,5 +1,6 @@
 // Liveness, readiness and metrics.
 #include "switch/app.h"
+#include "switch/query.h"
 
 namespace upi::api {
 using http::Status;
@@ -10,15 +11,13 @@ asio::awaitable<Response> SwitchApp::healthz(const Request&, const Params&) {
 
 asio::awaitable<Response> SwitchApp::readyz(const Request&, const Params&) {
   if (!ready_) {
-    co_return http::problem(Status::service_unavailable, "NOT_READY",
-                            "the switch is starting or stopping");
+    co_return http::problem(not_ready("the switch is starting or stopping"));
   }
   if (pool_) {
     // Durable mode takes payments only while its database answers.
     auto alive = co_await pool_->query("SELECT 1", {});
     if (!alive) {
-      co_return http::problem(Status::service_unavailable, "NOT_READY",
-                              "the database does not answer: " + alive.error().message);
+      co_return http::problem(not_ready("the database does not answer: " + alive.error().message));
     }
   }
   co_return http::json_response(Status::ok,

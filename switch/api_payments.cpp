@@ -25,13 +25,14 @@ Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q
   ledger::ListQuery query;
   if (auto it = q.find("vpa"); it != q.end()) {
     auto vpa = parse_vpa(it->second);
-    if (!vpa) return fail("INVALID_QUERY", "vpa: " + vpa.error().message);
+    if (!vpa) return fail(ErrorKind::kInvalid, "INVALID_QUERY", "vpa: " + vpa.error().message);
     query.vpa = vpa->str();
   }
   if (auto it = q.find("status"); it != q.end()) {
     const auto& s = it->second;
     if (s != "PENDING" && s != "COMPLETED" && s != "FAILED" && s != "REVERSED") {
-      return fail("INVALID_QUERY", "status must be PENDING, COMPLETED, FAILED or REVERSED");
+      return fail(ErrorKind::kInvalid, "INVALID_QUERY",
+                  "status must be PENDING, COMPLETED, FAILED or REVERSED");
     }
     query.status = s;
   }
@@ -39,7 +40,8 @@ Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q
   if (!limit) return std::unexpected(limit.error());
   query.limit = static_cast<std::size_t>(*limit);
   if (auto it = q.find("cursor"); it != q.end()) {
-    if (!is_payment_id(it->second)) return fail("INVALID_QUERY", "cursor must be a payment id");
+    if (!is_payment_id(it->second))
+      return fail(ErrorKind::kInvalid, "INVALID_QUERY", "cursor must be a payment id");
     query.cursor = it->second;
   }
   return query;
@@ -51,23 +53,23 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
   const auto key_header = req.find("Idempotency-Key");
   auto key = check_idempotency_key(key_header == req.end() ? "" : key_header->value(),
                                    key_header != req.end());
-  if (!key) co_return http::problem(Status::bad_request, key.error().code, key.error().message);
+  if (!key) co_return http::problem(key.error());
   auto request = parse_payment_request(req.body(), scheme_);
-  if (!request) co_return invalid(request.error());
+  if (!request) co_return http::problem(request.error());
   request->idempotency_key = *key;
   const auto wait = prefer_wait_seconds(req[http::beast_http::field::prefer]);
   std::string existing;
   switch (idempotency_.check(*key, sagas::request_hash(*request), &existing)) {
     case KeyCheck::kBodyMismatch:
-      co_return http::problem(Status::unprocessable_entity, "IDEMPOTENCY_KEY_REUSED",
-                              "this Idempotency-Key was used with a different request body");
+      co_return http::problem(Error{ErrorKind::kInvalid, "IDEMPOTENCY_KEY_REUSED",
+                                    "this Idempotency-Key was used with a different request body"});
     case KeyCheck::kInProgress:
       co_return http::problem(
-          Status::conflict, "REQUEST_IN_PROGRESS",
-          "the first request with this Idempotency-Key is still being accepted");
+          Error{ErrorKind::kConflict, "REQUEST_IN_PROGRESS",
+                "the first request with this Idempotency-Key is still being accepted"});
     case KeyCheck::kFull:
-      co_return http::problem(Status::service_unavailable, "SWITCH_BUSY",
-                              "no room for new idempotency keys");
+      co_return http::problem(
+          Error{ErrorKind::kBusy, "SWITCH_BUSY", "no room for new idempotency keys"});
     case KeyCheck::kReplay:
       co_return co_await payment_response(existing, Status::ok, wait, true);
     case KeyCheck::kNew:
@@ -75,8 +77,8 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
   }
   if (!engine_.has_capacity()) {
     idempotency_.release(*key);
-    Response busy = http::problem(Status::service_unavailable, "SWITCH_BUSY",
-                                  "too many payments in flight; retry shortly");
+    Response busy = http::problem(
+        Error{ErrorKind::kBusy, "SWITCH_BUSY", "too many payments in flight; retry shortly"});
     busy.set(http::beast_http::field::retry_after, "1");
     co_return busy;
   }
@@ -85,7 +87,7 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
   auto begun = co_await engine_.begin(id, std::move(requested));
   if (!begun) {
     idempotency_.release(*key);
-    co_return http::problem(Status::service_unavailable, begun.error().code, begun.error().message);
+    co_return http::problem(begun.error());
   }
   idempotency_.accept(*key, id);
   co_return co_await payment_response(id, Status::created, wait, false);
@@ -98,9 +100,7 @@ asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Sta
   sagas::PaymentState state;
   for (;;) {
     auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
-    if (!stream)
-      co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
-                              stream.error().message);
+    if (!stream) co_return http::problem(stream.error());
     state = sagas::fold(*stream);
     if (state.terminal() || MonotonicClock::now() >= deadline) break;
     co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
@@ -115,11 +115,11 @@ asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Sta
 asio::awaitable<Response> SwitchApp::get_payment(const Request&, const Params& params) {
   const std::string& id = params.at("id");
   if (!is_payment_id(id)) {
-    co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
+    co_return http::problem(payment_not_found(id));
   }
   auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, 1);
   if (stream && stream->empty()) {
-    co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
+    co_return http::problem(payment_not_found(id));
   }
   co_return co_await payment_response(id, Status::ok, std::nullopt, false);
 }
@@ -131,19 +131,20 @@ asio::awaitable<Result<void>> SwitchApp::views_at_least(
   if (*min_position == 0) co_return Result<void>{};
   const bool fresh = co_await projector_.wait_for(*min_position, kFreshnessWaitMax);
   if (!fresh) {
-    co_return fail("VIEW_NOT_CAUGHT_UP", "the read views did not reach position " +
-                                             std::to_string(*min_position) + " within 5 s");
+    co_return fail(
+        ErrorKind::kInvalid, "VIEW_NOT_CAUGHT_UP",
+        "the read views did not reach position " + std::to_string(*min_position) + " within 5 s");
   }
   co_return Result<void>{};
 }
 
 asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Params&) {
   auto target = parse_target(req.target());
-  if (!target) co_return invalid(target.error());
+  if (!target) co_return http::problem(target.error());
   auto query = list_query(target->query);
-  if (!query) co_return invalid(query.error());
+  if (!query) co_return http::problem(query.error());
   auto fresh = co_await views_at_least(target->query);
-  if (!fresh) co_return invalid(fresh.error());
+  if (!fresh) co_return http::problem(fresh.error());
   const std::int64_t view_position = projector_.checkpoint();
   auto page = co_await views_->list_payments(*query);
   if (!page) co_return http::problem(page.error());
@@ -158,11 +159,8 @@ asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Par
 asio::awaitable<Response> SwitchApp::payment_events(const Request&, const Params& params) {
   const std::string& id = params.at("id");
   auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
-  if (!stream)
-    co_return http::problem(Status::service_unavailable, "STORE_UNAVAILABLE",
-                            stream.error().message);
-  if (stream->empty())
-    co_return http::problem(Status::not_found, "PAYMENT_NOT_FOUND", "no payment " + id);
+  if (!stream) co_return http::problem(stream.error());
+  if (stream->empty()) co_return http::problem(payment_not_found(id));
   json::array events;
   for (const auto& e : *stream) events.push_back(ledger::event_to_json(e));
   co_return http::json_response(Status::ok,

@@ -155,7 +155,8 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
 
 Result<std::int64_t> SwitchApp::rebuild_views() {
   auto* durable = dynamic_cast<ledger::PostgresViews*>(views_.get());
-  if (durable == nullptr) return fail("USAGE", "--rebuild-views needs --database-url");
+  if (durable == nullptr)
+    return fail(ErrorKind::kInvalid, "USAGE", "--rebuild-views needs --database-url");
   return run_on(io_, durable->rebuild(store_));
 }
 
@@ -225,8 +226,8 @@ asio::awaitable<Response> SwitchApp::handle(const Request& request) {
     // A boundary: a bug in a handler becomes a 500 for this request, not a dead switch.
     spdlog::error("{} {} failed: {}", std::string(request.method_string()),
                   std::string(request.target()), e.what());
-    response = http::problem(http::Status::internal_server_error, "INTERNAL",
-                             "the switch failed to handle this request");
+    response = http::problem(
+        Error{ErrorKind::kInternal, "INTERNAL", "the switch failed to handle this request"});
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

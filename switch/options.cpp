@@ -14,8 +14,9 @@ Result<std::int64_t> parse_int(std::string_view flag, std::string_view text, std
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    return fail("USAGE", std::string(flag) + " takes a whole number from " + std::to_string(min) +
-                             " to " + std::to_string(max));
+    return fail(ErrorKind::kInvalid, "USAGE",
+                std::string(flag) + " takes a whole number from " + std::to_string(min) + " to " +
+                    std::to_string(max));
   }
   return value;
 }
@@ -108,7 +109,8 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       o.rebuild_views = true;
       continue;
     }
-    if (i + 1 >= argc) return fail("USAGE", std::string(flag) + " needs a value (see --help)");
+    if (i + 1 >= argc)
+      return fail(ErrorKind::kInvalid, "USAGE", std::string(flag) + " needs a value (see --help)");
     const std::string_view value = argv[++i];
     if (flag == "--listen") {
       o.listen = value;
@@ -119,7 +121,8 @@ Result<Options> parse_options(int argc, const char* const* argv) {
     } else if (flag == "--log-level") {
       if (value != "trace" && value != "debug" && value != "info" && value != "warn" &&
           value != "error") {
-        return fail("USAGE", "--log-level takes trace, debug, info, warn or error");
+        return fail(ErrorKind::kInvalid, "USAGE",
+                    "--log-level takes trace, debug, info, warn or error");
       }
       o.log_level = value;
     } else if (flag == "--database-url") {
@@ -128,7 +131,7 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       if (value.empty() || value.size() > 63 ||
           value.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") !=
               std::string_view::npos) {
-        return fail("USAGE", "--database-schema takes 1-63 of [a-z0-9_]");
+        return fail(ErrorKind::kInvalid, "USAGE", "--database-schema takes 1-63 of [a-z0-9_]");
       }
       o.database_schema = value;
     } else if (const NumberOption* number = find_number_option(flag)) {
@@ -136,7 +139,8 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       if (!n) return std::unexpected(n.error());
       number->set(o, *n);
     } else {
-      return fail("USAGE", "unknown option " + std::string(flag) + " (see --help)");
+      return fail(ErrorKind::kInvalid, "USAGE",
+                  "unknown option " + std::string(flag) + " (see --help)");
     }
   }
   return o;

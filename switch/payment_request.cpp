@@ -10,14 +10,14 @@ Result<std::string> parse_party(const json::object& body, std::string_view field
   auto text = required_string(body, field, "request body");
   if (!text) return std::unexpected(text.error());
   auto vpa = parse_vpa(*text);
-  if (!vpa) return fail(vpa.error().code, std::string(field) + ": " + vpa.error().message);
+  if (!vpa) return fail_in(field, vpa.error());
   return vpa->str();
 }
 
 Result<Paise> parse_amount(const json::object& body, const Scheme& scheme) {
   const json::value* amount = body.if_contains("amount");
   if (amount != nullptr && amount->is_number()) {
-    return fail("INVALID_AMOUNT",
+    return fail(ErrorKind::kInvalid, "INVALID_AMOUNT",
                 "amount must be a decimal string such as \"1500.00\", not a JSON number");
   }
   auto text = required_string(body, "amount", "request body");
@@ -25,7 +25,7 @@ Result<Paise> parse_amount(const json::object& body, const Scheme& scheme) {
   auto paise = parse_money(*text);
   if (!paise) return std::unexpected(paise.error());
   if (*paise > scheme.amount_max()) {
-    return fail("AMOUNT_ABOVE_LIMIT",
+    return fail(ErrorKind::kInvalid, "AMOUNT_ABOVE_LIMIT",
                 "amount exceeds the scheme maximum of " + format_money(scheme.amount_max()));
   }
   return *paise;
@@ -36,11 +36,12 @@ Result<std::string> parse_note(const json::object& body) {
   if (!note) return std::unexpected(note.error());
   const std::string text = note->value_or("");
   if (text.size() > kNoteBytesMax) {
-    return fail("INVALID_NOTE", "note must be at most " + std::to_string(kNoteBytesMax) + " bytes");
+    return fail(ErrorKind::kInvalid, "INVALID_NOTE",
+                "note must be at most " + std::to_string(kNoteBytesMax) + " bytes");
   }
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f)
-      return fail("INVALID_NOTE", "note must not contain control characters");
+      return fail(ErrorKind::kInvalid, "INVALID_NOTE", "note must not contain control characters");
   }
   return text;
 }
@@ -60,13 +61,14 @@ Result<sagas::PaymentRequest> parse_payment_request(std::string_view body, const
   if (!payer) return std::unexpected(payer.error());
   auto payee = parse_party(*obj, "payee_vpa");
   if (!payee) return std::unexpected(payee.error());
-  if (*payer == *payee) return fail("SAME_VPA", "payer_vpa and payee_vpa must differ");
+  if (*payer == *payee)
+    return fail(ErrorKind::kInvalid, "SAME_VPA", "payer_vpa and payee_vpa must differ");
   auto amount = parse_amount(*obj, scheme);
   if (!amount) return std::unexpected(amount.error());
   auto currency = optional_string(*obj, "currency", "request body");
   if (!currency) return std::unexpected(currency.error());
   if (currency->value_or("INR") != "INR") {
-    return fail("UNSUPPORTED_CURRENCY", "currency must be \"INR\"");
+    return fail(ErrorKind::kInvalid, "UNSUPPORTED_CURRENCY", "currency must be \"INR\"");
   }
   auto note = parse_note(*obj);
   if (!note) return std::unexpected(note.error());
@@ -79,15 +81,16 @@ Result<sagas::PaymentRequest> parse_payment_request(std::string_view body, const
 
 Result<std::string> check_idempotency_key(std::string_view value, bool present) {
   if (!present || value.empty()) {
-    return fail("IDEMPOTENCY_KEY_MISSING",
+    return fail(ErrorKind::kMalformed, "IDEMPOTENCY_KEY_MISSING",
                 "the Idempotency-Key header is required (1-255 visible ASCII characters)");
   }
   if (value.size() > kIdempotencyKeyBytesMax) {
-    return fail("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be at most 255 characters");
+    return fail(ErrorKind::kMalformed, "INVALID_IDEMPOTENCY_KEY",
+                "Idempotency-Key must be at most 255 characters");
   }
   for (unsigned char c : value) {
     if (c < 0x21 || c > 0x7e) {
-      return fail("INVALID_IDEMPOTENCY_KEY",
+      return fail(ErrorKind::kMalformed, "INVALID_IDEMPOTENCY_KEY",
                   "Idempotency-Key must be visible ASCII characters without spaces");
     }
   }

@@ -15,8 +15,9 @@ Result<std::int64_t> query_int(const std::map<std::string, std::string>& query,
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < min ||
       value > max) {
-    return fail("INVALID_QUERY", "query parameter \"" + name + "\" must be an integer from " +
-                                     std::to_string(min) + " to " + std::to_string(max));
+    return fail(ErrorKind::kInvalid, "INVALID_QUERY",
+                "query parameter \"" + name + "\" must be an integer from " + std::to_string(min) +
+                    " to " + std::to_string(max));
   }
   return value;
 }
@@ -25,16 +26,18 @@ Result<void> only_known(const std::map<std::string, std::string>& query,
                         std::initializer_list<std::string_view> known) {
   for (const auto& [name, value] : query) {
     if (std::find(known.begin(), known.end(), name) == known.end()) {
-      return fail("INVALID_QUERY", "unknown query parameter \"" + name + "\"");
+      return fail(ErrorKind::kInvalid, "INVALID_QUERY", "unknown query parameter \"" + name + "\"");
     }
   }
   return {};
 }
 
-http::Response invalid(const Error& error) {
-  const bool malformed = error.code == "INVALID_JSON";
-  return http::problem(malformed ? http::Status::bad_request : http::Status::unprocessable_entity,
-                       error.code, error.message);
+Error payment_not_found(const std::string& id) {
+  return Error{ErrorKind::kNotFound, "PAYMENT_NOT_FOUND", "no payment " + id};
+}
+
+Error not_ready(std::string why) {
+  return Error{ErrorKind::kUnavailable, "NOT_READY", std::move(why)};
 }
 
 }  // namespace upi::api

@@ -20,7 +20,10 @@ Result<std::int64_t> query_int(const std::map<std::string, std::string>& query,
 // INVALID_QUERY for the first parameter not in known.
 Result<void> only_known(const std::map<std::string, std::string>& query,
                         std::initializer_list<std::string_view> known);
-// 400 for INVALID_JSON, 422 for everything else the client sent wrong.
-http::Response invalid(const Error& error);
+
+// PAYMENT_NOT_FOUND (404) for id.
+Error payment_not_found(const std::string& id);
+// NOT_READY (503): the switch is starting or stopping, or its store does not answer.
+Error not_ready(std::string why);
 
 }  // namespace upi::api

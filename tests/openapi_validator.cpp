@@ -28,7 +28,8 @@ json::value typed_scalar(const YAML::Node& node) {
 }
 
 Result<json::value> to_json_value(const YAML::Node& node, int depth) {
-  if (depth > kYamlDepthMax) return fail("INVALID_OPENAPI", "nested too deeply");
+  if (depth > kYamlDepthMax)
+    return fail(ErrorKind::kInvalid, "INVALID_OPENAPI", "nested too deeply");
   switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -54,7 +55,7 @@ Result<json::value> to_json_value(const YAML::Node& node, int depth) {
       return json::value(std::move(out));
     }
   }
-  return fail("INVALID_OPENAPI", "unknown YAML node");
+  return fail(ErrorKind::kInvalid, "INVALID_OPENAPI", "unknown YAML node");
 }
 
 std::vector<std::string> segments(const std::string& path) {
@@ -109,12 +110,12 @@ Result<OpenApiDocument> OpenApiDocument::load(const std::string& path) {
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::Exception& e) {  // a library boundary: its errors become values here
-    return fail("INVALID_OPENAPI", path + ": " + e.what());
+    return fail(ErrorKind::kInvalid, "INVALID_OPENAPI", path + ": " + e.what());
   }
   auto doc = to_json_value(root, 0);
   if (!doc) return std::unexpected(doc.error());
   if (!doc->is_object() || !doc->as_object().contains("paths"))
-    return fail("INVALID_OPENAPI", path + " has no paths");
+    return fail(ErrorKind::kInvalid, "INVALID_OPENAPI", path + " has no paths");
   return OpenApiDocument(std::move(doc->as_object()));
 }
 

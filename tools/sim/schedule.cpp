@@ -16,7 +16,7 @@ Result<Action> action_from(std::string_view name) {
   for (const auto& [n, a] : kActions) {
     if (n == name) return a;
   }
-  return fail("INVALID_SCHEDULE", "unknown action " + std::string(name));
+  return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE", "unknown action " + std::string(name));
 }
 
 bool is_bank_action(Action a) {
@@ -31,16 +31,19 @@ Result<Step> parse_step(const json::object& o, const World& world, const std::st
   auto name = required_string(o, "action", where);
   if (!name) return std::unexpected(name.error());
   auto action = action_from(*name);
-  if (!action) return fail("INVALID_SCHEDULE", where + ": " + action.error().message);
+  if (!action)
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE", where + ": " + action.error().message);
   Step step{at->value_or(0), *action, string_or_empty(o, "bank"), {}};
   if (is_bank_action(step.action) && world.find_bank(step.bank) == nullptr)
-    return fail("INVALID_SCHEDULE", where + ": no bank " + step.bank + " in the world");
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE",
+                where + ": no bank " + step.bank + " in the world");
   if (step.action == Action::kFaults) {
     const json::value* rules = o.if_contains("rules");
     if (rules == nullptr || !rules->is_array())
-      return fail("INVALID_SCHEDULE", where + ": faults needs rules");
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE", where + ": faults needs rules");
     auto parsed = banks::parse_fault_rules(json::object{{"rules", *rules}});
-    if (!parsed) return fail("INVALID_SCHEDULE", where + ": " + parsed.error().message);
+    if (!parsed)
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE", where + ": " + parsed.error().message);
     step.rules = rules->as_array();
   }
   return step;
@@ -74,11 +77,13 @@ std::string_view action_name(Action a) {
 }
 
 Result<std::vector<Step>> parse_schedule(const json::array& steps, const World& world) {
-  if (steps.size() > kScheduleStepsMax) return fail("INVALID_SCHEDULE", "at most 1000 steps");
+  if (steps.size() > kScheduleStepsMax)
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE", "at most 1000 steps");
   std::vector<Step> out;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const std::string where = "schedule[" + std::to_string(i) + "]";
-    if (!steps[i].is_object()) return fail("INVALID_SCHEDULE", where + " is not an object");
+    if (!steps[i].is_object())
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE", where + " is not an object");
     auto step = parse_step(steps[i].as_object(), world, where);
     if (!step) return std::unexpected(step.error());
     out.push_back(std::move(*step));

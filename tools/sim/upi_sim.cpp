@@ -68,13 +68,14 @@ Result<std::int64_t> number(std::string_view flag, std::string_view text, std::i
   std::int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || end != text.data() + text.size() || n < 0 || n > max)
-    return fail("USAGE", std::string(flag) + " takes 0-" + std::to_string(max));
+    return fail(ErrorKind::kInvalid, "USAGE",
+                std::string(flag) + " takes 0-" + std::to_string(max));
   return n;
 }
 
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return fail("FILE_UNREADABLE", "cannot read " + path);
+  if (!in) return fail(ErrorKind::kUnavailable, "FILE_UNREADABLE", "cannot read " + path);
   std::ostringstream all;
   all << in.rdbuf();
   return all.str();
@@ -84,7 +85,9 @@ Result<void> apply_scenario(SimOptions& o) {
   auto text = read_file(o.scenario_path);
   if (!text) return std::unexpected(text.error());
   auto s = parse_json_object(*text, 16);
-  if (!s) return fail("INVALID_SCENARIO", o.scenario_path + ": " + s.error().message);
+  if (!s)
+    return fail(ErrorKind::kInvalid, "INVALID_SCENARIO",
+                o.scenario_path + ": " + s.error().message);
   const std::string where = o.scenario_path;
   if (auto ok = reject_unknown_fields(
           *s,
@@ -118,7 +121,8 @@ Result<SimOptions> parse_options(int argc, char** argv) {
       o.chaos = true;
       continue;
     }
-    if (i + 1 >= argc) return fail("USAGE", std::string(flag) + " needs a value");
+    if (i + 1 >= argc)
+      return fail(ErrorKind::kInvalid, "USAGE", std::string(flag) + " needs a value");
     const std::string value = argv[++i];
     Result<std::int64_t> n = 0;
     if (flag == "--scenario") {
@@ -140,7 +144,7 @@ Result<SimOptions> parse_options(int argc, char** argv) {
     } else if (!n) {
       return std::unexpected(n.error());
     } else {
-      return fail("USAGE", "unknown option " + std::string(flag));
+      return fail(ErrorKind::kInvalid, "USAGE", "unknown option " + std::string(flag));
     }
   }
   if (!o.scenario_path.empty()) {
@@ -152,7 +156,8 @@ Result<SimOptions> parse_options(int argc, char** argv) {
     boost::system::error_code ec;
     auto parsed = json::parse(*text, ec);
     if (ec || !parsed.is_array())
-      return fail("INVALID_SCHEDULE", o.schedule_path + " is not a JSON array");
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEDULE",
+                  o.schedule_path + " is not a JSON array");
     o.schedule = parsed.as_array();
   }
   return o;
@@ -308,7 +313,7 @@ Result<void> Cluster::send_faults(const std::string& code) {
                                       {{"Content-Type", "application/json"}}},
                   kHttpTimeoutMs);
   if (!res || res->status != 200) {
-    return fail("STEP_FAILED",
+    return fail(ErrorKind::kUnavailable, "STEP_FAILED",
                 code + " refused its fault rules: " +
                     (res ? std::to_string(res->status) + " " + res->body : res.error().message));
   }
@@ -453,7 +458,7 @@ Result<BankBooks> read_books(const std::string& code, std::uint16_t port) {
   auto accounts = get(port, "/v1/accounts");
   auto a = parse_json_object(accounts.body, 8);
   if (accounts.status != 200 || !a) {
-    return fail("BANK_UNAVAILABLE",
+    return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE",
                 code + ": no accounts (HTTP " + std::to_string(accounts.status) + ")");
   }
   for (const auto& entry : (*a)["accounts"].as_array()) {
@@ -466,11 +471,13 @@ Result<BankBooks> read_books(const std::string& code, std::uint16_t port) {
     auto page = get(port, "/v1/legs?limit=" + std::to_string(banks::kLegsPageMax) +
                               (after.empty() ? "" : "&after=" + after));
     auto legs = parse_json_object(page.body, 8);
-    if (page.status != 200 || !legs) return fail("BANK_UNAVAILABLE", code + ": no leg records");
+    if (page.status != 200 || !legs)
+      return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", code + ": no leg records");
     const auto& list = (*legs)["legs"].as_array();
     for (const auto& l : list) {
       auto leg = banks::leg_record_from_json(l.as_object());
-      if (!leg) return fail("BANK_UNAVAILABLE", code + ": " + leg.error().message);
+      if (!leg)
+        return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", code + ": " + leg.error().message);
       after = leg->leg_id;
       books.legs.push_back(std::move(*leg));
     }
@@ -587,7 +594,8 @@ Result<std::vector<Step>> plan(const SimOptions& o, const World& world) {
   if (!steps) return steps;
   for (const auto& step : *steps) {
     if (step.action == Action::kKillSwitch && o.database_url.empty())
-      return fail("USAGE", "kill_switch needs --database-url (a durable switch)");
+      return fail(ErrorKind::kInvalid, "USAGE",
+                  "kill_switch needs --database-url (a durable switch)");
   }
   return steps;
 }
