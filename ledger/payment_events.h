@@ -1,44 +1,329 @@
-// The event catalogue of payment streams (specs/events.md lists each payload's fields).
+// The event contract of payment streams: one struct per event type, one description of its
+// fields, and from that description the encoding (to the JSON a RecordedEvent carries), the
+// strict decoding back, and the field list that specs/events.md must match. The saga writes
+// these structs; the state fold, the views and the API read them; nobody reads raw keys.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
-namespace upi::ledger::events {
+#include "common/error.h"
+#include "common/json.h"
+#include "common/money.h"
+#include "ledger/event.h"
 
-inline constexpr std::string_view kPaymentRequested = "PaymentRequested";
-inline constexpr std::string_view kPayerResolved = "PayerResolved";
-inline constexpr std::string_view kPayeeResolved = "PayeeResolved";
-inline constexpr std::string_view kResolutionFailed = "ResolutionFailed";
-inline constexpr std::string_view kRailSelected = "RailSelected";
-inline constexpr std::string_view kDebitRequested = "DebitRequested";
-inline constexpr std::string_view kDebitSucceeded = "DebitSucceeded";
-inline constexpr std::string_view kDebitFailed = "DebitFailed";
-inline constexpr std::string_view kDebitOutcomeUnknown = "DebitOutcomeUnknown";
-inline constexpr std::string_view kCreditRequested = "CreditRequested";
-inline constexpr std::string_view kCreditSucceeded = "CreditSucceeded";
-inline constexpr std::string_view kCreditFailed = "CreditFailed";
-inline constexpr std::string_view kCreditOutcomeUnknown = "CreditOutcomeUnknown";
-inline constexpr std::string_view kStatusChecked = "StatusChecked";
-inline constexpr std::string_view kReversalRequested = "ReversalRequested";
-inline constexpr std::string_view kReversalSucceeded = "ReversalSucceeded";
-inline constexpr std::string_view kReversalFailed = "ReversalFailed";
-inline constexpr std::string_view kPaymentCompleted = "PaymentCompleted";
-inline constexpr std::string_view kPaymentFailed = "PaymentFailed";
-inline constexpr std::string_view kPaymentReversed = "PaymentReversed";
+namespace upi::ledger {
+
+// Why a payment failed or was reversed (code and UPI code from common/reasons.h).
+struct Reason {
+  std::string code;
+  std::string upi_code;
+  std::string message;
+  template <class S, class V>
+  static void fields(S& r, V& v) {
+    v("code", r.code);
+    v("upi_code", r.upi_code);
+    v("message", r.message);
+  }
+};
+
+namespace events {
+
+// A resolved VPA: who, at which bank and account, through which PSP.
+struct Party {
+  std::string vpa, name, bank, account, psp;
+  template <class S, class V>
+  static void fields(S& p, V& v) {
+    v("vpa", p.vpa);
+    v("name", p.name);
+    v("bank", p.bank);
+    v("account", p.account);
+    v("psp", p.psp);
+  }
+};
+
+// One side of a completed payment's settlement, feeding the bank positions.
+struct SettlementLeg {
+  std::string bank, rail, window, side;  // side: "debit" or "credit"
+  Paise amount = 0;
+  template <class S, class V>
+  static void fields(S& leg, V& v) {
+    v("bank", leg.bank);
+    v("rail", leg.rail);
+    v("window", leg.window);
+    v("side", leg.side);
+    v.money("amount", leg.amount);
+  }
+};
+
+// Each struct lists its fields once, in fields(); the visitor sees (name, member) pairs, a
+// Reason or Party through inline_fields() (its own fields, written inline), amounts through
+// money(), and through optional() a text field left out when empty.
+struct PaymentRequested {
+  static constexpr std::string_view kType = "PaymentRequested";
+  std::string payment_id, payer_vpa, payee_vpa;
+  Paise amount = 0;
+  std::string currency = "INR", note, request_hash;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("payment_id", e.payment_id);
+    v("payer_vpa", e.payer_vpa);
+    v("payee_vpa", e.payee_vpa);
+    v.money("amount", e.amount);
+    v("currency", e.currency);
+    v("note", e.note);
+    v("request_hash", e.request_hash);
+  }
+};
+
+struct Resolved {
+  Party party;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v.inline_fields(e.party);
+  }
+};
+struct PayerResolved : Resolved {
+  static constexpr std::string_view kType = "PayerResolved";
+};
+struct PayeeResolved : Resolved {
+  static constexpr std::string_view kType = "PayeeResolved";
+};
+
+struct ResolutionFailed {
+  static constexpr std::string_view kType = "ResolutionFailed";
+  std::string vpa, role;  // role: "payer" or "payee"
+  Reason reason;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("vpa", e.vpa);
+    v("role", e.role);
+    v.inline_fields(e.reason);
+  }
+};
+
+struct RailSelected {
+  static constexpr std::string_view kType = "RailSelected";
+  std::string rail;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("rail", e.rail);
+  }
+};
+
+// A debit or credit leg about to be sent (written ahead of the bank call).
+struct LegRequested {
+  std::string leg_id, bank, account;
+  Paise amount = 0;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v("bank", e.bank);
+    v("account", e.account);
+    v.money("amount", e.amount);
+  }
+};
+struct DebitRequested : LegRequested {
+  static constexpr std::string_view kType = "DebitRequested";
+};
+struct CreditRequested : LegRequested {
+  static constexpr std::string_view kType = "CreditRequested";
+};
+
+// The bank applied the leg.
+struct LegApplied {
+  std::string leg_id, bank_reference;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v("bank_reference", e.bank_reference);
+  }
+};
+struct DebitSucceeded : LegApplied {
+  static constexpr std::string_view kType = "DebitSucceeded";
+};
+struct CreditSucceeded : LegApplied {
+  static constexpr std::string_view kType = "CreditSucceeded";
+};
+
+// The bank declined the leg, or a status check found it never arrived.
+struct LegDeclined {
+  std::string leg_id;
+  Reason reason;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v.inline_fields(e.reason);
+  }
+};
+struct DebitFailed : LegDeclined {
+  static constexpr std::string_view kType = "DebitFailed";
+};
+struct CreditFailed : LegDeclined {
+  static constexpr std::string_view kType = "CreditFailed";
+};
+
+// No answer before the leg's deadline.
+struct LegUnknown {
+  std::string leg_id, detail;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v("detail", e.detail);
+  }
+};
+struct DebitOutcomeUnknown : LegUnknown {
+  static constexpr std::string_view kType = "DebitOutcomeUnknown";
+};
+struct CreditOutcomeUnknown : LegUnknown {
+  static constexpr std::string_view kType = "CreditOutcomeUnknown";
+};
+
+struct StatusChecked {
+  static constexpr std::string_view kType = "StatusChecked";
+  std::string leg_id;
+  std::int64_t attempt = 0;
+  std::string result;  // APPLIED, DECLINED, NOT_FOUND, UNKNOWN, DEFERRED
+  std::string detail;  // when there was no answer
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v("attempt", e.attempt);
+    v("result", e.result);
+    v.optional("detail", e.detail);
+  }
+};
+
+struct ReversalRequested {
+  static constexpr std::string_view kType = "ReversalRequested";
+  std::string leg_id, debit_leg_id, bank;
+  std::int64_t attempt = 0;
+  std::string cause;  // CREDIT_FAILED or DEBIT_OUTCOME_UNKNOWN
+  Reason reason;      // the refund's reason
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v("debit_leg_id", e.debit_leg_id);
+    v("bank", e.bank);
+    v("attempt", e.attempt);
+    v("cause", e.cause);
+    v.inline_fields(e.reason);
+  }
+};
+
+struct ReversalSucceeded {
+  static constexpr std::string_view kType = "ReversalSucceeded";
+  std::string leg_id, bank_reference;
+  bool reversed = true;  // false: the debit had never applied
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v("bank_reference", e.bank_reference);
+    v("reversed", e.reversed);
+  }
+};
+
+struct ReversalFailed {
+  static constexpr std::string_view kType = "ReversalFailed";
+  std::string leg_id, code, message;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("leg_id", e.leg_id);
+    v("code", e.code);
+    v("message", e.message);
+  }
+};
+
+struct PaymentCompleted {
+  static constexpr std::string_view kType = "PaymentCompleted";
+  std::vector<SettlementLeg> settlement;
+  std::string debit_reference, credit_reference;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("settlement", e.settlement);
+    v("debit_reference", e.debit_reference);
+    v("credit_reference", e.credit_reference);
+  }
+};
+
+struct PaymentEnded {
+  Reason reason;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v.inline_fields(e.reason);
+  }
+};
+struct PaymentFailed : PaymentEnded {
+  static constexpr std::string_view kType = "PaymentFailed";
+};
+struct PaymentReversed : PaymentEnded {
+  static constexpr std::string_view kType = "PaymentReversed";
+};
+
 // A node took over driving the saga (recovery); fences the previous driver by stream version.
-inline constexpr std::string_view kSagaResumed = "SagaResumed";
+struct SagaResumed {
+  static constexpr std::string_view kType = "SagaResumed";
+  std::string previous_owner;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("previous_owner", e.previous_owner);
+  }
+};
 
-inline constexpr std::string_view kAll[] = {
-    kPaymentRequested,     kPayerResolved,    kPayeeResolved,     kResolutionFailed,
-    kRailSelected,         kDebitRequested,   kDebitSucceeded,    kDebitFailed,
-    kDebitOutcomeUnknown,  kCreditRequested,  kCreditSucceeded,   kCreditFailed,
-    kCreditOutcomeUnknown, kStatusChecked,    kReversalRequested, kReversalSucceeded,
-    kReversalFailed,       kPaymentCompleted, kPaymentFailed,     kPaymentReversed,
-    kSagaResumed};
+using PaymentEvent =
+    std::variant<PaymentRequested, PayerResolved, PayeeResolved, ResolutionFailed, RailSelected,
+                 DebitRequested, DebitSucceeded, DebitFailed, DebitOutcomeUnknown, CreditRequested,
+                 CreditSucceeded, CreditFailed, CreditOutcomeUnknown, StatusChecked,
+                 ReversalRequested, ReversalSucceeded, ReversalFailed, PaymentCompleted,
+                 PaymentFailed, PaymentReversed, SagaResumed>;
+
+// Every type name, in the variant's order.
+std::vector<std::string_view> all_types();
+// The data fields of a type as encoded (Reason and Party written inline); empty if unknown.
+std::vector<std::string> field_names(std::string_view type);
+
+std::string_view type_of(const PaymentEvent& event);
+// The event's data fields as the ledger stores them.
+json::object encode(const PaymentEvent& event);
+// Reads data of the named type back, strictly: every field present with its JSON type, amounts
+// well-formed; fields it does not know are ignored. Error code: INVALID_EVENT.
+Result<PaymentEvent> decode(std::string_view type, const json::object& data);
+// decode() of a recorded event; a payment stream's events always decode (asserted by callers).
+Result<PaymentEvent> decode(const RecordedEvent& event);
+// A NewEvent to append: type, encoded data and metadata.
+NewEvent to_new_event(const PaymentEvent& event, Metadata metadata);
+
+// The type names, for code that only compares a RecordedEvent's type.
+inline constexpr std::string_view kPaymentRequested = PaymentRequested::kType;
+inline constexpr std::string_view kPayerResolved = PayerResolved::kType;
+inline constexpr std::string_view kPayeeResolved = PayeeResolved::kType;
+inline constexpr std::string_view kResolutionFailed = ResolutionFailed::kType;
+inline constexpr std::string_view kRailSelected = RailSelected::kType;
+inline constexpr std::string_view kDebitRequested = DebitRequested::kType;
+inline constexpr std::string_view kDebitSucceeded = DebitSucceeded::kType;
+inline constexpr std::string_view kDebitFailed = DebitFailed::kType;
+inline constexpr std::string_view kDebitOutcomeUnknown = DebitOutcomeUnknown::kType;
+inline constexpr std::string_view kCreditRequested = CreditRequested::kType;
+inline constexpr std::string_view kCreditSucceeded = CreditSucceeded::kType;
+inline constexpr std::string_view kCreditFailed = CreditFailed::kType;
+inline constexpr std::string_view kCreditOutcomeUnknown = CreditOutcomeUnknown::kType;
+inline constexpr std::string_view kStatusChecked = StatusChecked::kType;
+inline constexpr std::string_view kReversalRequested = ReversalRequested::kType;
+inline constexpr std::string_view kReversalSucceeded = ReversalSucceeded::kType;
+inline constexpr std::string_view kReversalFailed = ReversalFailed::kType;
+inline constexpr std::string_view kPaymentCompleted = PaymentCompleted::kType;
+inline constexpr std::string_view kPaymentFailed = PaymentFailed::kType;
+inline constexpr std::string_view kPaymentReversed = PaymentReversed::kType;
+inline constexpr std::string_view kSagaResumed = SagaResumed::kType;
 
 inline std::string payment_stream(std::string_view payment_id) {
   return "payment-" + std::string(payment_id);
 }
+// The payment id of a "payment-<id>" stream, or "" for any other stream.
+std::string payment_id_of_stream(std::string_view stream);
 
-}  // namespace upi::ledger::events
+}  // namespace events
+}  // namespace upi::ledger

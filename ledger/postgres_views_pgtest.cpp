@@ -24,17 +24,14 @@ const char* database_url() {
   return url != nullptr && *url != '\0' ? url : nullptr;
 }
 
-json::object settlement(const std::string& from, const std::string& to, const std::string& rail,
-                        const std::string& amount) {
-  json::array legs;
-  for (const char* side : {"debit", "credit"}) {
-    legs.push_back(json::object{{"bank", side == std::string("debit") ? from : to},
-                                {"rail", rail},
-                                {"window", "2026-11-28T1" + std::to_string(amount.size() % 3)},
-                                {"side", side},
-                                {"amount", amount}});
-  }
-  return json::object{{"settlement", std::move(legs)}};
+events::PaymentCompleted settlement(const std::string& from, const std::string& to,
+                                    const std::string& rail, const std::string& amount) {
+  const Paise paise = parse_money(amount).value();
+  const std::string window = "2026-11-28T1" + std::to_string(amount.size() % 3);
+  events::PaymentCompleted completed;
+  completed.settlement.push_back({from, rail, window, "debit", paise});
+  completed.settlement.push_back({to, rail, window, "credit", paise});
+  return completed;
 }
 
 // A seeded mix of payments: completed, failed before or after a rail, reversed, taken over
@@ -53,35 +50,30 @@ std::vector<std::pair<std::string, std::vector<NewEvent>>> payments(std::uint64_
     Metadata by_node_1{id, "", "", "node-1"};
     Metadata by_node_2{id, "", "", "node-2"};
     std::vector<NewEvent> events;
-    events.push_back(NewEvent{std::string(events::kPaymentRequested),
-                              {{"payment_id", id},
-                               {"payer_vpa", payer},
-                               {"payee_vpa", payee},
-                               {"amount", amount},
-                               {"note", "n" + std::to_string(i)}},
-                              by_node_1});
+    events::PaymentRequested requested;
+    requested.payment_id = id;
+    requested.payer_vpa = payer;
+    requested.payee_vpa = payee;
+    requested.amount = parse_money(amount).value();
+    requested.note = "n" + std::to_string(i);
+    events.push_back(events::to_new_event(requested, by_node_1));
     const int fate = static_cast<int>(rng() % 6);
     if (fate == 0) {
-      events.push_back(NewEvent{std::string(events::kPaymentFailed),
-                                {{"code", "VPA_NOT_FOUND"}, {"upi_code", "ZH"}, {"message", "x"}},
-                                by_node_1});
+      events.push_back(
+          events::to_new_event(events::PaymentFailed{{{"VPA_NOT_FOUND", "ZH", "x"}}}, by_node_1));
     } else {
       const std::string rail = rails[rng() % rails.size()];
-      events.push_back(NewEvent{std::string(events::kRailSelected), {{"rail", rail}}, by_node_1});
+      events.push_back(events::to_new_event(events::RailSelected{rail}, by_node_1));
       if (fate == 1) {
-        events.push_back(
-            NewEvent{std::string(events::kSagaResumed), {{"previous_owner", "node-1"}}, by_node_2});
+        events.push_back(events::to_new_event(events::SagaResumed{"node-1"}, by_node_2));
       }
       if (fate <= 3) {
-        events.push_back(NewEvent{
-            std::string(events::kPaymentCompleted),
+        events.push_back(events::to_new_event(
             settlement(banks[rng() % banks.size()], banks[rng() % banks.size()], rail, amount),
-            fate == 1 ? by_node_2 : by_node_1});
+            fate == 1 ? by_node_2 : by_node_1));
       } else if (fate == 4) {
-        events.push_back(
-            NewEvent{std::string(events::kPaymentReversed),
-                     {{"code", "CREDIT_DECLINED"}, {"upi_code", "U31"}, {"message", "no"}},
-                     by_node_1});
+        events.push_back(events::to_new_event(
+            events::PaymentReversed{{{"CREDIT_DECLINED", "U31", "no"}}}, by_node_1));
       }  // fate 5: still pending
     }
     out.emplace_back(id, std::move(events));

@@ -6,50 +6,28 @@
 #include "ledger/payment_events.h"
 
 namespace upi::ledger {
-namespace {
-
-Paise amount_of(const json::object& o, std::string_view key) {
-  auto parsed = parse_money(string_or_empty(o, key), ZeroPolicy::kAllow);
-  assert(parsed.has_value() && "ledger events carry well-formed amounts");
-  return parsed.value_or(0);
-}
-
-Reason reason_from(const json::object& o) {
-  return Reason{string_or_empty(o, "code"), string_or_empty(o, "upi_code"),
-                string_or_empty(o, "message")};
-}
-
-}  // namespace
 
 std::string rail_key(const PaymentSummary& p) {
   return p.rail.empty() ? "NONE" : p.rail;
 }
 
 std::string payment_id_of(const RecordedEvent& e) {
-  constexpr std::string_view kPrefix = "payment-";
-  if (e.stream.rfind(kPrefix, 0) != 0) return "";
-  return e.stream.substr(kPrefix.size());
+  return events::payment_id_of_stream(e.stream);
 }
 
 namespace {
 
-std::vector<PositionDelta> settlement_deltas(const json::object& data) {
+std::vector<PositionDelta> settlement_deltas(const events::PaymentCompleted& completed) {
   std::vector<PositionDelta> deltas;
-  const json::value* legs = data.if_contains("settlement");
-  assert(legs != nullptr && legs->is_array());
-  if (legs == nullptr || !legs->is_array()) return deltas;
   Paise balance = 0;
-  for (const auto& leg_value : legs->as_array()) {
-    const auto& leg = leg_value.as_object();
-    PositionDelta delta{string_or_empty(leg, "bank"), string_or_empty(leg, "rail"),
-                        string_or_empty(leg, "window")};
-    const Paise amount = amount_of(leg, "amount");
-    if (string_or_empty(leg, "side") == "debit") {
-      delta.debits = amount;
-      balance -= amount;
+  for (const auto& leg : completed.settlement) {
+    PositionDelta delta{leg.bank, leg.rail, leg.window};
+    if (leg.side == "debit") {
+      delta.debits = leg.amount;
+      balance -= leg.amount;
     } else {
-      delta.credits = amount;
-      balance += amount;
+      delta.credits = leg.amount;
+      balance += leg.amount;
     }
     deltas.push_back(std::move(delta));
   }
@@ -57,24 +35,26 @@ std::vector<PositionDelta> settlement_deltas(const json::object& data) {
   return deltas;
 }
 
-std::string terminal_status(std::string_view type) {
-  if (type == events::kPaymentCompleted) return "COMPLETED";
-  if (type == events::kPaymentFailed) return "FAILED";
-  if (type == events::kPaymentReversed) return "REVERSED";
-  return "";
+void end_payment(PaymentSummary& p, std::string status, std::optional<Reason> reason) {
+  assert(p.status == "PENDING" && "a payment ends once");
+  p.status = std::move(status);
+  p.reason = std::move(reason);
 }
 
 }  // namespace
 
 std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e) {
-  if (e.type == events::kPaymentRequested) {
+  auto decoded = events::decode(e);
+  assert(decoded.has_value() && "the views read every event the switch writes");
+  if (!decoded) return {};
+  if (const auto* requested = std::get_if<events::PaymentRequested>(&*decoded)) {
     assert(e.version == 1);
     p = PaymentSummary{};
     p.id = payment_id_of(e);
-    p.payer_vpa = string_or_empty(e.data, "payer_vpa");
-    p.payee_vpa = string_or_empty(e.data, "payee_vpa");
-    p.note = string_or_empty(e.data, "note");
-    p.amount = amount_of(e.data, "amount");
+    p.payer_vpa = requested->payer_vpa;
+    p.payee_vpa = requested->payee_vpa;
+    p.note = requested->note;
+    p.amount = requested->amount;
     p.created_at_ms = e.recorded_at_ms;
     p.first_position = e.position;
     p.owner_node = e.metadata.node_id;
@@ -82,14 +62,17 @@ std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& 
   assert(!p.id.empty() && "a payment's first event is PaymentRequested");
   p.updated_at_ms = e.recorded_at_ms;
   p.position = e.position;
-  if (e.type == events::kRailSelected) p.rail = string_or_empty(e.data, "rail");
-  if (e.type == events::kSagaResumed) p.owner_node = e.metadata.node_id;
-  const std::string terminal = terminal_status(e.type);
-  if (terminal.empty()) return {};
-  assert(p.status == "PENDING" && "a payment ends once");
-  p.status = terminal;
-  if (terminal != "COMPLETED") p.reason = reason_from(e.data);
-  return terminal == "COMPLETED" ? settlement_deltas(e.data) : std::vector<PositionDelta>{};
+  if (const auto* rail = std::get_if<events::RailSelected>(&*decoded)) p.rail = rail->rail;
+  if (std::holds_alternative<events::SagaResumed>(*decoded)) p.owner_node = e.metadata.node_id;
+  if (const auto* failed = std::get_if<events::PaymentFailed>(&*decoded))
+    end_payment(p, "FAILED", failed->reason);
+  if (const auto* reversed = std::get_if<events::PaymentReversed>(&*decoded))
+    end_payment(p, "REVERSED", reversed->reason);
+  if (const auto* completed = std::get_if<events::PaymentCompleted>(&*decoded)) {
+    end_payment(p, "COMPLETED", std::nullopt);
+    return settlement_deltas(*completed);
+  }
+  return {};
 }
 
 void ReadViews::count_status(const PaymentSummary& p, int delta) {

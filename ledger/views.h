@@ -11,14 +11,9 @@
 #include "common/json.h"
 #include "common/money.h"
 #include "ledger/event.h"
+#include "ledger/payment_events.h"
 
 namespace upi::ledger {
-
-struct Reason {
-  std::string code;
-  std::string upi_code;
-  std::string message;
-};
 
 struct PaymentSummary {
   std::string id;

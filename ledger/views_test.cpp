@@ -16,49 +16,40 @@ ManualClock test_clock(1'790'000'000'000);
 
 void requested(MemoryStore& store, const std::string& id, const std::string& payer,
                const std::string& payee, const std::string& amount) {
-  json::object data{{"payment_id", id}, {"payer_vpa", payer}, {"payee_vpa", payee},
-                    {"amount", amount}, {"currency", "INR"},  {"note", ""}};
-  ASSERT_TRUE(store
-                  .append_now(events::payment_stream(id), kNoStream,
-                              {NewEvent{std::string(events::kPaymentRequested), data, {}}})
+  events::PaymentRequested e;
+  e.payment_id = id;
+  e.payer_vpa = payer;
+  e.payee_vpa = payee;
+  e.amount = parse_money(amount).value();
+  ASSERT_TRUE(store.append_now(events::payment_stream(id), kNoStream, {events::to_new_event(e, {})})
                   .has_value());
 }
 
-void then(MemoryStore& store, const std::string& id, std::string_view type, json::object data) {
-  ASSERT_TRUE(store
-                  .append_now(events::payment_stream(id), kAnyVersion,
-                              {NewEvent{std::string(type), std::move(data), {}}})
-                  .has_value());
+void then(MemoryStore& store, const std::string& id, const events::PaymentEvent& event) {
+  ASSERT_TRUE(
+      store.append_now(events::payment_stream(id), kAnyVersion, {events::to_new_event(event, {})})
+          .has_value());
 }
 
-json::object settlement(const std::string& from, const std::string& to, const std::string& rail,
-                        const std::string& amount) {
-  json::array legs;
-  legs.push_back(json::object{{"bank", from},
-                              {"rail", rail},
-                              {"window", "2026-11-28T12"},
-                              {"side", "debit"},
-                              {"amount", amount}});
-  legs.push_back(json::object{{"bank", to},
-                              {"rail", rail},
-                              {"window", "2026-11-28T12"},
-                              {"side", "credit"},
-                              {"amount", amount}});
-  return json::object{{"settlement", std::move(legs)}};
+events::PaymentCompleted settlement(const std::string& from, const std::string& to,
+                                    const std::string& rail, const std::string& amount) {
+  const Paise paise = parse_money(amount).value();
+  events::PaymentCompleted completed;
+  completed.settlement.push_back({from, rail, "2026-11-28T12", "debit", paise});
+  completed.settlement.push_back({to, rail, "2026-11-28T12", "credit", paise});
+  return completed;
 }
 
 // Three payments: completed on IMPS, reversed on NEFT, failed before a rail was chosen.
 void populate(MemoryStore& store) {
   requested(store, "pay_01", "alice@ok", "bob@ybl", "100.00");
   requested(store, "pay_02", "bob@ybl", "carol@ok", "60000.00");
-  then(store, "pay_01", events::kRailSelected, {{"rail", "IMPS"}});
-  then(store, "pay_02", events::kRailSelected, {{"rail", "NEFT"}});
-  then(store, "pay_01", events::kPaymentCompleted, settlement("HDFC", "ICICI", "IMPS", "100.00"));
+  then(store, "pay_01", events::RailSelected{"IMPS"});
+  then(store, "pay_02", events::RailSelected{"NEFT"});
+  then(store, "pay_01", settlement("HDFC", "ICICI", "IMPS", "100.00"));
   requested(store, "pay_03", "alice@ok", "nobody@ok", "5.00");
-  then(store, "pay_03", events::kPaymentFailed,
-       {{"code", "VPA_NOT_FOUND"}, {"upi_code", "ZH"}, {"message", "no such VPA"}});
-  then(store, "pay_02", events::kPaymentReversed,
-       {{"code", "CREDIT_DECLINED"}, {"upi_code", "U31"}, {"message", "declined"}});
+  then(store, "pay_03", events::PaymentFailed{{{"VPA_NOT_FOUND", "ZH", "no such VPA"}}});
+  then(store, "pay_02", events::PaymentReversed{{{"CREDIT_DECLINED", "U31", "declined"}}});
 }
 
 ReadViews fold(const MemoryStore& store) {
@@ -128,8 +119,8 @@ TEST(Projector, CatchesUpLiveAndMatchesARebuildFromZero) {
   Projector projector(io, store, live);
   projector.start();
   requested(store, "pay_04", "carol@ok", "alice@ok", "250000.00");
-  then(store, "pay_04", events::kRailSelected, {{"rail", "RTGS"}});
-  then(store, "pay_04", events::kPaymentCompleted, settlement("SBI", "HDFC", "RTGS", "250000.00"));
+  then(store, "pay_04", events::RailSelected{"RTGS"});
+  then(store, "pay_04", settlement("SBI", "HDFC", "RTGS", "250000.00"));
   auto caught_up =
       asio::co_spawn(io, projector.wait_for(11, std::chrono::seconds(5)), asio::use_future);
   auto too_far =

@@ -1,9 +1,10 @@
-// The payment saga engine: drives each payment through resolve, rail, debit, credit and, when
-// the credit cannot happen, reversal. Steps are written ahead: the events of local steps are
-// staged and appended together, always before the next bank call (so the stream records every
-// leg before it is sent) and before the saga parks or ends. Each append carries the expected
-// stream version, so a duplicate driver loses the race instead of applying a step twice, and
-// any driver can resume from the stream.
+// The payment saga runner: admission (a bound on sagas in flight), scheduling (one coroutine
+// per payment in a task group, parking, a sweeper that resumes parked sagas), and carrying out
+// each step that saga_steps.h plans: stage its events (folding them into the state), write them
+// ahead (write_ahead.h) before any bank call, before parking and before ending, make the call,
+// and stage what the answer means. Each append carries the expected stream version, so a
+// duplicate driver loses the race instead of applying a step twice, and any driver can resume
+// from the stream.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "banks/bank_network.h"
+#include "common/async.h"
 #include "common/clock.h"
 #include "common/scheme.h"
 #include "common/timer.h"
@@ -23,6 +25,8 @@
 #include "ledger/event_store.h"
 #include "psp/registry.h"
 #include "sagas/payment_state.h"
+#include "sagas/saga_steps.h"
+#include "sagas/write_ahead.h"
 
 namespace upi::sagas {
 
@@ -73,54 +77,29 @@ class PaymentSagaEngine {
   std::size_t parked() const { return parked_.size(); }
   // Called once per payment that reaches a terminal status on this node.
   void on_terminal(std::function<void(const PaymentState&)> listener) { on_terminal_ = listener; }
-  // Stops the sweeper; running sagas end at their next wait.
+  // Stops the sweeper; running sagas end at their next step (what they staged is written).
   void stop();
+  // Returns once no saga coroutine and no sweeper is running (after stop()).
+  asio::awaitable<void> join();
 
  private:
-  struct FirstAppend;
-  // Events folded into the state but not yet appended, and the version the stream has.
-  struct Unsaved {
-    std::vector<ledger::NewEvent> events;
-    std::int64_t saved_version = 0;
-    std::shared_ptr<FirstAppend> first_append;  // begin() waits on it
-  };
-
   void spawn(const std::string& payment_id, asio::awaitable<void> saga);
   asio::awaitable<void> load_and_run(std::string payment_id,
                                      std::optional<std::string> resumed_from);
   asio::awaitable<void> run(PaymentState state, std::optional<std::string> resumed_from);
   void park(const std::string& payment_id);
+  // Carries out the next step that saga_steps plans.
   asio::awaitable<StepResult> step(PaymentState& state);
-  // Folds events into the state and keeps them to append with the next flush.
-  StepResult stage(PaymentState& state, std::vector<ledger::NewEvent> events);
+  asio::awaitable<StepResult> call_bank(PaymentState& state, const BankCall& call);
+  // Folds events into the state and keeps them for the next flush; metadata names the
+  // version they followed.
+  void stage(PaymentState& state, const std::vector<ledger::events::PaymentEvent>& events);
   // Appends every staged event in one append (kStop on a version conflict, or when nothing of
   // the payment is in the ledger yet; kPark on other errors).
   asio::awaitable<StepResult> flush(PaymentState& state);
-  asio::awaitable<StepResult> commit(PaymentState& state, std::vector<ledger::NewEvent> events);
-  ledger::NewEvent event(const PaymentState& state, std::string_view type, json::object data) const;
-
-  asio::awaitable<StepResult> resolve(PaymentState& state);
-  asio::awaitable<StepResult> select_rail(PaymentState& state);
-  asio::awaitable<StepResult> debit(PaymentState& state);
-  asio::awaitable<StepResult> check_debit(PaymentState& state);
-  asio::awaitable<StepResult> credit(PaymentState& state);
-  // Asks the bank for the status of the leg whose outcome is unknown, after a backoff.
-  asio::awaitable<StepResult> check_status(PaymentState& state, std::string bank,
-                                           std::string leg_id);
-  asio::awaitable<StepResult> check_credit(PaymentState& state);
-  asio::awaitable<StepResult> request_reversal(PaymentState& state, std::string_view cause);
-  asio::awaitable<StepResult> reverse(PaymentState& state);
   asio::awaitable<void> backoff(int attempt);
   asio::awaitable<void> sweep();
-  json::object settlement(const PaymentState& state) const;
-  // The events that follow a bank's answer to the debit or credit leg.
-  std::vector<ledger::NewEvent> debit_answered(const PaymentState& state,
-                                               const banks::LegAnswer& answer) const;
-  std::vector<ledger::NewEvent> credit_answered(const PaymentState& state,
-                                                const banks::LegAnswer& answer) const;
-  // The events that follow a status query's answer for the leg whose outcome is unknown.
-  std::vector<ledger::NewEvent> status_outcome(const PaymentState& state, json::object checked,
-                                               const banks::StatusAnswer& status) const;
+  StepContext context() const;
   banks::Deadline leg_deadline() const;
 
   asio::io_context& io_;
@@ -132,15 +111,14 @@ class PaymentSagaEngine {
   SagaConfig config_;
   std::set<std::string> active_;
   std::map<std::string, Deadline> parked_;
-  std::map<std::string, Unsaved> unsaved_;
+  WriteAheadBuffer unsaved_;
   Waiters<std::string> terminal_waiters_;
   std::function<void(const PaymentState&)> on_terminal_;
   std::function<bool()> may_drive_;
-  Timer sweep_timer_;
+  TaskGroup sagas_;       // one coroutine per payment being driven; ended by stop_ at a step
+  TaskGroup background_;  // the sweeper; cancelled by stop()
+  PeriodicTask sweeper_;
   bool stopped_ = false;
 };
-
-// "2026-11-28T12": the hourly UTC settlement window that a completion falls in.
-std::string settlement_window(std::int64_t unix_ms);
 
 }  // namespace upi::sagas

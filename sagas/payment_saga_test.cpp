@@ -186,16 +186,16 @@ TEST(PaymentSaga, ResumesAfterACrashBetweenRequestAndOutcome) {
           .append_now(
               ev::payment_stream(id), ledger::kNoStream,
               {payment_requested_event(id, request, "dead"),
-               {"PayerResolved",
-                {{"vpa", "alice@okaxis"}, {"bank", "HDFC"}, {"account", "50100012345678"}},
-                {}},
-               {"PayeeResolved",
-                {{"vpa", "bob@ybl"}, {"bank", "ICICI"}, {"account", "000401234567"}},
-                {}},
-               {"RailSelected", {{"rail", "IMPS"}}, {}},
-               {"DebitRequested",
-                {{"leg_id", banks::make_leg_id(id, banks::LegKind::kDebit, 1)}, {"bank", "HDFC"}},
-                {}}})
+               ev::to_new_event(ev::PayerResolved{{{"alice@okaxis", "Alice", "HDFC",
+                                                    "50100012345678", "okaxis"}}},
+                                {}),
+               ev::to_new_event(
+                   ev::PayeeResolved{{{"bob@ybl", "Bob", "ICICI", "000401234567", "ybl"}}}, {}),
+               ev::to_new_event(ev::RailSelected{"IMPS"}, {}),
+               ev::to_new_event(
+                   ev::DebitRequested{{banks::make_leg_id(id, banks::LegKind::kDebit, 1), "HDFC",
+                                       "50100012345678", 250'00}},
+                   {})})
           .has_value());
   h.banks->mock("HDFC")->debit(banks::make_leg_id(id, banks::LegKind::kDebit, 1), "50100012345678",
                                250'00);

@@ -10,16 +10,6 @@ namespace upi::sagas {
 namespace ev = ledger::events;
 namespace {
 
-Party party_from(const json::object& data) {
-  return Party{string_or_empty(data, "vpa"), string_or_empty(data, "name"),
-               string_or_empty(data, "bank"), string_or_empty(data, "account")};
-}
-
-Reason reason_from(const json::object& data) {
-  return Reason{string_or_empty(data, "code"), string_or_empty(data, "upi_code"),
-                string_or_empty(data, "message")};
-}
-
 void finish(PaymentState& s, std::string status, std::optional<Reason> reason) {
   assert(s.phase != Phase::kTerminal && "a payment ends once");
   s.phase = Phase::kTerminal;
@@ -35,75 +25,105 @@ std::string request_hash(const PaymentRequest& r) {
 
 ledger::NewEvent payment_requested_event(const std::string& payment_id, const PaymentRequest& r,
                                          const std::string& node_id) {
-  json::object data{
-      {"payment_id", payment_id},         {"payer_vpa", r.payer_vpa}, {"payee_vpa", r.payee_vpa},
-      {"amount", format_money(r.amount)}, {"currency", "INR"},        {"note", r.note},
-      {"request_hash", request_hash(r)}};
-  ledger::Metadata meta{payment_id, "", r.idempotency_key, node_id};
-  return ledger::NewEvent{std::string(ev::kPaymentRequested), std::move(data), std::move(meta)};
+  ev::PaymentRequested requested;
+  requested.payment_id = payment_id;
+  requested.payer_vpa = r.payer_vpa;
+  requested.payee_vpa = r.payee_vpa;
+  requested.amount = r.amount;
+  requested.note = r.note;
+  requested.request_hash = request_hash(r);
+  return ev::to_new_event(requested, ledger::Metadata{payment_id, "", r.idempotency_key, node_id});
 }
 
-void apply(PaymentState& s, std::string_view type, const json::object& data) {
+namespace {
+
+// One overload per event that changes the state; the rest (ResolutionFailed, DebitFailed,
+// DebitOutcomeUnknown, CreditOutcomeUnknown, ReversalSucceeded, SagaResumed) are facts for the
+// history: the phase they imply is set by the event written with them, or stays.
+template <class Event>
+void fold_into(PaymentState&, const Event&) {}
+
+void fold_into(PaymentState& s, const ev::PaymentRequested& e) {
+  assert(s.version == 1);
+  s.id = e.payment_id;
+  s.payer_vpa = e.payer_vpa;
+  s.payee_vpa = e.payee_vpa;
+  s.note = e.note;
+  s.request_hash = e.request_hash;
+  s.amount = e.amount;
+  assert(s.amount > 0);
+}
+void fold_into(PaymentState& s, const ev::PayerResolved& e) {
+  s.payer = e.party;
+}
+void fold_into(PaymentState& s, const ev::PayeeResolved& e) {
+  s.payee = e.party;
+  if (s.payer) s.phase = Phase::kResolved;
+}
+void fold_into(PaymentState& s, const ev::RailSelected& e) {
+  s.rail = e.rail;
+  s.phase = Phase::kRailSelected;
+}
+void fold_into(PaymentState& s, const ev::DebitRequested& e) {
+  s.debit_leg_id = e.leg_id;
+  s.phase = Phase::kDebitPending;
+  s.status_checks = 0;
+}
+void fold_into(PaymentState& s, const ev::DebitSucceeded& e) {
+  s.debit_reference = e.bank_reference;
+  s.phase = Phase::kDebitSucceeded;
+}
+void fold_into(PaymentState& s, const ev::CreditRequested& e) {
+  s.credit_leg_id = e.leg_id;
+  s.phase = Phase::kCreditPending;
+  s.status_checks = 0;
+}
+void fold_into(PaymentState& s, const ev::CreditSucceeded& e) {
+  s.credit_reference = e.bank_reference;
+}
+void fold_into(PaymentState& s, const ev::CreditFailed& e) {
+  s.refund_reason = e.reason;
+  s.phase = Phase::kReversalDue;
+}
+void fold_into(PaymentState& s, const ev::StatusChecked&) {
+  ++s.status_checks;
+}
+void fold_into(PaymentState& s, const ev::ReversalRequested& e) {
+  ++s.reversal_attempts;
+  s.debit_outcome_unknown = e.cause == "DEBIT_OUTCOME_UNKNOWN";
+  if (s.debit_outcome_unknown && !s.refund_reason) s.refund_reason = e.reason;
+  s.phase = Phase::kReversalPending;
+}
+void fold_into(PaymentState& s, const ev::ReversalFailed&) {
+  s.phase = Phase::kReversalDue;
+}
+void fold_into(PaymentState& s, const ev::PaymentCompleted&) {
+  finish(s, "COMPLETED", std::nullopt);
+}
+void fold_into(PaymentState& s, const ev::PaymentFailed& e) {
+  finish(s, "FAILED", e.reason);
+}
+void fold_into(PaymentState& s, const ev::PaymentReversed& e) {
+  finish(s, "REVERSED", e.reason);
+}
+
+}  // namespace
+
+void fold_event(PaymentState& s, const PaymentEvent& event) {
   ++s.version;
-  if (type == ev::kPaymentRequested) {
-    assert(s.version == 1);
-    s.id = string_or_empty(data, "payment_id");
-    s.payer_vpa = string_or_empty(data, "payer_vpa");
-    s.payee_vpa = string_or_empty(data, "payee_vpa");
-    s.note = string_or_empty(data, "note");
-    s.request_hash = string_or_empty(data, "request_hash");
-    s.amount = parse_money(string_or_empty(data, "amount")).value_or(0);
-    assert(s.amount > 0);
-  } else if (type == ev::kPayerResolved) {
-    s.payer = party_from(data);
-  } else if (type == ev::kPayeeResolved) {
-    s.payee = party_from(data);
-    if (s.payer) s.phase = Phase::kResolved;
-  } else if (type == ev::kRailSelected) {
-    s.rail = string_or_empty(data, "rail");
-    s.phase = Phase::kRailSelected;
-  } else if (type == ev::kDebitRequested) {
-    s.debit_leg_id = string_or_empty(data, "leg_id");
-    s.phase = Phase::kDebitPending;
-    s.status_checks = 0;
-  } else if (type == ev::kDebitSucceeded) {
-    s.debit_reference = string_or_empty(data, "bank_reference");
-    s.phase = Phase::kDebitSucceeded;
-  } else if (type == ev::kCreditRequested) {
-    s.credit_leg_id = string_or_empty(data, "leg_id");
-    s.phase = Phase::kCreditPending;
-    s.status_checks = 0;
-  } else if (type == ev::kCreditSucceeded) {
-    s.credit_reference = string_or_empty(data, "bank_reference");
-  } else if (type == ev::kCreditFailed) {
-    s.refund_reason = reason_from(data);
-    s.phase = Phase::kReversalDue;
-  } else if (type == ev::kStatusChecked) {
-    ++s.status_checks;
-  } else if (type == ev::kReversalRequested) {
-    ++s.reversal_attempts;
-    s.debit_outcome_unknown = string_or_empty(data, "cause") == "DEBIT_OUTCOME_UNKNOWN";
-    if (s.debit_outcome_unknown && !s.refund_reason) s.refund_reason = reason_from(data);
-    s.phase = Phase::kReversalPending;
-  } else if (type == ev::kReversalFailed) {
-    s.phase = Phase::kReversalDue;
-  } else if (type == ev::kPaymentCompleted) {
-    finish(s, "COMPLETED", std::nullopt);
-  } else if (type == ev::kPaymentFailed) {
-    finish(s, "FAILED", reason_from(data));
-  } else if (type == ev::kPaymentReversed) {
-    finish(s, "REVERSED", reason_from(data));
-  }
-  // ResolutionFailed, DebitFailed, DebitOutcomeUnknown, CreditOutcomeUnknown,
-  // and ReversalSucceeded are facts for the history; the phase they imply is
-  // set by the event written with them (or stays, for the outcome-unknown ones).
+  std::visit([&s](const auto& e) { fold_into(s, e); }, event);
 }
 
 PaymentState fold(const std::vector<ledger::RecordedEvent>& stream) {
   PaymentState s;
   for (const auto& e : stream) {
     assert(e.version == s.version + 1);
-    apply(s, e.type, e.data);
+    auto decoded = ev::decode(e);
+    assert(decoded.has_value() && "the switch reads every event it writes");
+    if (decoded)
+      fold_event(s, *decoded);
+    else
+      ++s.version;
     if (s.version == 1) s.created_at_ms = e.recorded_at_ms;
     s.updated_at_ms = e.recorded_at_ms;
     s.position = e.position;

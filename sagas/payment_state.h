@@ -15,13 +15,8 @@
 namespace upi::sagas {
 
 using ledger::Reason;
-
-struct Party {
-  std::string vpa;
-  std::string name;
-  std::string bank;
-  std::string account;
-};
+using ledger::events::Party;
+using ledger::events::PaymentEvent;
 
 enum class Phase {
   kRequested,        // resolve payer and payee next
@@ -86,8 +81,8 @@ std::string request_hash(const PaymentRequest& request);
 ledger::NewEvent payment_requested_event(const std::string& payment_id,
                                          const PaymentRequest& request, const std::string& node_id);
 
-// Folds one event (type and data) into the state; version moves by one.
-void apply(PaymentState& state, std::string_view type, const json::object& data);
+// Folds one event into the state; version moves by one. The only way the state changes.
+void fold_event(PaymentState& state, const PaymentEvent& event);
 // Folds a whole stream, also taking positions and times.
 PaymentState fold(const std::vector<ledger::RecordedEvent>& stream);
 // The next step for a state.

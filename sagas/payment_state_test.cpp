@@ -11,39 +11,43 @@ namespace ev = ledger::events;
 PaymentState requested() {
   PaymentState s;
   PaymentRequest request{"alice@okaxis", "bob@ybl", 100'00, "", "k"};
-  apply(s, ev::kPaymentRequested, payment_requested_event("pay_1", request, "n").data);
+  const auto first = payment_requested_event("pay_1", request, "n");
+  fold_event(s, ev::decode(first.type, first.data).value());
   return s;
 }
 
 TEST(PaymentState, DecidesEachStepFromTheFold) {
   PaymentState s = requested();
   EXPECT_EQ(decide(s), Step::kResolve);
-  apply(s, ev::kPayerResolved, {{"bank", "HDFC"}});
+  fold_event(s, ev::PayerResolved{{{"alice@okaxis", "Alice", "HDFC", "1001", "okaxis"}}});
   EXPECT_EQ(decide(s), Step::kResolve);
-  apply(s, ev::kPayeeResolved, {{"bank", "ICICI"}});
+  fold_event(s, ev::PayeeResolved{{{"bob@ybl", "Bob", "ICICI", "2001", "ybl"}}});
   EXPECT_EQ(decide(s), Step::kSelectRail);
-  apply(s, ev::kRailSelected, {{"rail", "IMPS"}});
+  fold_event(s, ev::RailSelected{"IMPS"});
   EXPECT_EQ(decide(s), Step::kDebit);
-  apply(s, ev::kDebitRequested, {{"leg_id", "pay_1:debit:1"}});
+  fold_event(s, ev::DebitRequested{{"pay_1:debit:1", "HDFC", "1001", 100'00}});
   EXPECT_EQ(decide(s), Step::kCheckDebit);  // after a crash: ask the bank
-  apply(s, ev::kDebitOutcomeUnknown, {});
+  fold_event(s, ev::DebitOutcomeUnknown{{"pay_1:debit:1", "no answer"}});
   EXPECT_EQ(decide(s), Step::kCheckDebit);
-  apply(s, ev::kStatusChecked, {{"result", "APPLIED"}});
-  apply(s, ev::kDebitSucceeded, {});
+  fold_event(s, ev::StatusChecked{"pay_1:debit:1", 1, "APPLIED", ""});
+  fold_event(s, ev::DebitSucceeded{{"pay_1:debit:1", "ref-1"}});
   EXPECT_EQ(decide(s), Step::kCredit);
-  apply(s, ev::kCreditRequested, {{"leg_id", "pay_1:credit:1"}});
+  fold_event(s, ev::CreditRequested{{"pay_1:credit:1", "ICICI", "2001", 100'00}});
   EXPECT_EQ(decide(s), Step::kCheckCredit);
   EXPECT_EQ(s.status_checks, 0);
-  apply(s, ev::kCreditFailed, {{"code", "CREDIT_DECLINED"}});
+  const Reason declined{"CREDIT_DECLINED", "U31", "no"};
+  fold_event(s, ev::CreditFailed{{"pay_1:credit:1", declined}});
   EXPECT_EQ(decide(s), Step::kRequestReversal);
-  apply(s, ev::kReversalRequested, {{"cause", "CREDIT_FAILED"}});
+  fold_event(s, ev::ReversalRequested{"pay_1:reversal:1", "pay_1:debit:1", "HDFC", 1,
+                                      "CREDIT_FAILED", declined});
   EXPECT_EQ(decide(s), Step::kReverse);
-  apply(s, ev::kReversalFailed, {});
+  fold_event(s, ev::ReversalFailed{"pay_1:reversal:1", "REVERSAL_DECLINED", "later"});
   EXPECT_EQ(decide(s), Step::kRequestReversal);
-  apply(s, ev::kReversalRequested, {{"cause", "CREDIT_FAILED"}});
+  fold_event(s, ev::ReversalRequested{"pay_1:reversal:2", "pay_1:debit:1", "HDFC", 2,
+                                      "CREDIT_FAILED", declined});
   EXPECT_EQ(s.reversal_attempts, 2);
-  apply(s, ev::kReversalSucceeded, {});
-  apply(s, ev::kPaymentReversed, {{"code", "CREDIT_DECLINED"}});
+  fold_event(s, ev::ReversalSucceeded{"pay_1:reversal:2", "ref-2", true});
+  fold_event(s, ev::PaymentReversed{{declined}});
   EXPECT_EQ(decide(s), Step::kNone);
   EXPECT_EQ(s.status, "REVERSED");
   EXPECT_EQ(s.reason->code, "CREDIT_DECLINED");

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include "common/ids.h"
@@ -60,6 +62,23 @@ struct Harness {
         banks(banks::BankNetwork::create(world, seed).value()),
         engine(io, store, registry, *banks, scheme, clock, config) {
     engine.start();
+  }
+
+  // Stops the engine and runs the loop until every saga coroutine has ended, so none outlives
+  // the objects it uses.
+  ~Harness() {
+    engine.stop();
+    bool joined = false;
+    asio::co_spawn(
+        io,
+        [](PaymentSagaEngine& e, bool& done) -> asio::awaitable<void> {
+          co_await e.join();
+          done = true;
+        }(engine, joined),
+        asio::detached);
+    const auto deadline = MonotonicClock::now() + std::chrono::seconds(30);
+    while (!joined && MonotonicClock::now() < deadline) step();
+    EXPECT_TRUE(joined) << "saga coroutines still running 30 s after stop()";
   }
 
   std::string pay(const std::string& payer, const std::string& payee, Paise amount) {

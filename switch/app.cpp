@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cassert>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -238,8 +240,11 @@ asio::awaitable<Response> SwitchApp::handle(const Request& request) {
 
 void SwitchApp::remember_key(const ledger::RecordedEvent& e) {
   if (e.type != ledger::events::kPaymentRequested || e.metadata.idempotency_key.empty()) return;
-  idempotency_.remember(e.metadata.idempotency_key, string_or_empty(e.data, "request_hash"),
-                        string_or_empty(e.data, "payment_id"));
+  auto decoded = ledger::events::decode(e);
+  assert(decoded.has_value() && "the switch reads every event it writes");
+  if (!decoded) return;
+  const auto& requested = std::get<ledger::events::PaymentRequested>(*decoded);
+  idempotency_.remember(e.metadata.idempotency_key, requested.request_hash, requested.payment_id);
 }
 
 void SwitchApp::log_outcome(const sagas::PaymentState& s) {

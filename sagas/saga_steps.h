@@ -1,0 +1,70 @@
+// The payment saga's steps as pure functions: from a payment's state, and what the switch knows
+// of its banks and the time, to the events to record and the bank call to make. No I/O, no
+// clock reads, no state changes: the runner (payment_saga.h) stages the events (folding them
+// into the state), writes them ahead, makes the call, and hands the answer back here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "banks/bank_gateway.h"
+#include "common/scheme.h"
+#include "ledger/payment_events.h"
+#include "psp/registry.h"
+#include "sagas/payment_state.h"
+
+namespace upi::sagas {
+
+// What a step may know besides the payment's state.
+struct StepContext {
+  const psp::Registry& registry;
+  const Scheme& scheme;
+  std::function<const BankSpec*(const std::string& bank)> bank_spec;  // null: not on the network
+  std::function<bool(const std::string& bank)> bank_available;        // circuit closed
+  int status_checks_max = 6;
+  std::int64_t now_ms = 0;  // for the settlement window of a completion
+};
+
+enum class CallKind { kDebit, kCredit, kReverse, kStatus };
+
+// One bank call, made only after the plan's events are in the ledger (written ahead).
+struct BankCall {
+  CallKind kind = CallKind::kDebit;
+  std::string bank, leg_id;
+  std::string account;       // debit, credit
+  Paise amount = 0;          // debit, credit
+  std::string debit_leg_id;  // reverse
+};
+
+// The next step of a saga.
+struct Plan {
+  int backoff_attempt = 0;                           // wait first (status checks, reversal retries)
+  std::vector<ledger::events::PaymentEvent> events;  // to stage
+  std::optional<BankCall> call;                      // then, once written, this call
+  bool park = false;                                 // then wait for the sweeper (a bank is away)
+};
+
+// The next step for a non-terminal payment.
+Plan plan_step(const PaymentState& state, const StepContext& context);
+// The events that follow a debit or credit call's result (answered or not).
+std::vector<ledger::events::PaymentEvent> leg_answered(const PaymentState& state,
+                                                       const BankCall& call,
+                                                       const banks::LegCall& result,
+                                                       const StepContext& context);
+// The events that follow a reversal call's result.
+std::vector<ledger::events::PaymentEvent> reversal_answered(const PaymentState& state,
+                                                            const BankCall& call,
+                                                            const banks::LegCall& result);
+// The events that follow a status query for the leg whose outcome is unknown.
+std::vector<ledger::events::PaymentEvent> status_answered(const PaymentState& state,
+                                                          const BankCall& call,
+                                                          const banks::StatusCall& result,
+                                                          const StepContext& context);
+
+// "2026-11-28T12": the hourly UTC settlement window that a completion falls in.
+std::string settlement_window(std::int64_t unix_ms);
+
+}  // namespace upi::sagas
