@@ -18,6 +18,15 @@ namespace asio = boost::asio;
 using Params = std::map<std::string, std::string>;
 using RouteHandler = std::function<asio::awaitable<Response>(const Request&, const Params&)>;
 
+// A handler that calls a member function of self (which must outlive the router).
+template <typename T>
+RouteHandler member_handler(T* self,
+                            asio::awaitable<Response> (T::*method)(const Request&, const Params&)) {
+  return [self, method](const Request& req, const Params& params) {
+    return (self->*method)(req, params);
+  };
+}
+
 struct Route {
   std::string method;   // "GET", "POST", ...
   std::string pattern;  // "/v1/payments/{id}"

@@ -40,12 +40,14 @@ NodeLease::NodeLease(asio::io_context& io, pg::Pool& pool, std::string node_id, 
       node_id_(std::move(node_id)),
       lease_ms_(lease_ms),
       epoch_(new_epoch()),
-      timer_(io) {
+      timer_(io),
+      renewals_("lease renewals", std::chrono::milliseconds(lease_ms / 3),
+                [this] { return renew_once(); }) {
   assert(lease_ms_ >= kLeaseMsMin && lease_ms_ <= kLeaseMsMax);
 }
 
 asio::awaitable<Result<bool>> NodeLease::extend(std::string sql) {
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = MonotonicClock::now();
   std::vector<pg::Param> params{node_id_, epoch_, std::to_string(lease_ms_)};
   auto rows = co_await pool_.query(std::move(sql), std::move(params));
   if (!rows) co_return std::unexpected(unavailable(rows.error()));
@@ -70,13 +72,13 @@ asio::awaitable<Result<void>> NodeLease::acquire() {
       co_await (*conn)->execute(std::string("BEGIN;") + kLeaseTable + ";COMMIT;", pool_.deadline());
   pool_.release(std::move(*conn));
   if (!created) co_return std::unexpected(unavailable(created.error()));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(2 * lease_ms_);
+  const auto deadline = deadline_after_ms(2 * lease_ms_);
   bool announced = false;
   for (;;) {
     auto taken = co_await try_take();
     if (!taken) co_return std::unexpected(taken.error());
     if (*taken) co_return Result<void>{};
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (MonotonicClock::now() >= deadline) {
       co_return fail(ErrorKind::kConflict, "NODE_ID_IN_USE",
                      "another running process holds the lease of " + node_id_);
     }
@@ -95,36 +97,25 @@ asio::awaitable<Result<bool>> NodeLease::renew() {
       "WHERE node_id = $1 AND epoch = $2 RETURNING 1");
 }
 
-void NodeLease::start() {
-  asio::co_spawn(io_, renew_loop(), asio::detached);
-}
-
-void NodeLease::stop() {
-  stopped_ = true;
-  timer_.cancel();
+void NodeLease::start(TaskGroup& group) {
+  renewals_.start(group);
 }
 
 bool NodeLease::held() const {
-  return std::chrono::steady_clock::now() <
-         renewed_at_ + std::chrono::milliseconds(lease_ms_ * 3 / 4);
+  return MonotonicClock::now() < renewed_at_ + std::chrono::milliseconds(lease_ms_ * 3 / 4);
 }
 
-asio::awaitable<void> NodeLease::renew_loop() {
-  while (!stopped_) {
-    timer_.expires_after(std::chrono::milliseconds(lease_ms_ / 3));
-    co_await timer_.async_wait(kTuple);
-    if (stopped_) break;
-    const bool was_held = held();
-    auto renewed = co_await renew();
-    if (renewed && !*renewed) renewed = co_await try_take();  // another process took our id
-    if (!renewed) {
-      spdlog::warn("cannot renew the lease of {}: {}", node_id_, renewed.error().message);
-    } else if (!*renewed) {
-      spdlog::warn("the lease of {} is held by another process", node_id_);
-    }
-    if (was_held && !held()) spdlog::error("lost the lease of {}: sagas stop here", node_id_);
-    if (!was_held && held()) spdlog::info("took the lease of {} again", node_id_);
+asio::awaitable<void> NodeLease::renew_once() {
+  const bool was_held = held();
+  auto renewed = co_await renew();
+  if (renewed && !*renewed) renewed = co_await try_take();  // another process took our id
+  if (!renewed) {
+    spdlog::warn("cannot renew the lease of {}: {}", node_id_, renewed.error().message);
+  } else if (!*renewed) {
+    spdlog::warn("the lease of {} is held by another process", node_id_);
   }
+  if (was_held && !held()) spdlog::error("lost the lease of {}: sagas stop here", node_id_);
+  if (!was_held && held()) spdlog::info("took the lease of {} again", node_id_);
 }
 
 asio::awaitable<Result<std::set<std::string>>> NodeLease::live_nodes() {

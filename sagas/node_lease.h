@@ -7,13 +7,14 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <chrono>
 #include <set>
 #include <string>
 
+#include "common/async.h"
 #include "common/error.h"
 #include "common/pg.h"
+#include "common/timer.h"
+#include "sagas/lease.h"
 
 namespace upi::sagas {
 
@@ -22,23 +23,23 @@ namespace asio = boost::asio;
 inline constexpr int kLeaseMsMin = 300;
 inline constexpr int kLeaseMsMax = 60'000;
 
-class NodeLease {
+class NodeLease final : public Lease {
  public:
   NodeLease(asio::io_context& io, pg::Pool& pool, std::string node_id, int lease_ms);
 
   // Creates the lease table if missing and takes this node's lease, waiting (up to two lease
   // periods) for an earlier process with the same node id to lapse. Error codes:
   // NODE_ID_IN_USE, STORE_UNAVAILABLE.
-  asio::awaitable<Result<void>> acquire();
-  // Renews the lease until stop(); after a lapse it takes the lease again when it can.
-  void start();
-  void stop();
+  asio::awaitable<Result<void>> acquire() override;
+  // Renews the lease every lease_ms / 3 until the group stops; after a lapse it takes the
+  // lease again when it can.
+  void start(TaskGroup& group) override;
   // True while the lease is surely valid (renewed less than lease_ms * 3/4 ago).
-  bool held() const;
+  bool held() const override;
   // The nodes whose leases have not lapsed, by the database's clock.
-  asio::awaitable<Result<std::set<std::string>>> live_nodes();
-  const std::string& node_id() const { return node_id_; }
-  int lease_ms() const { return lease_ms_; }
+  asio::awaitable<Result<std::set<std::string>>> live_nodes() override;
+  const std::string& node_id() const override { return node_id_; }
+  int lease_ms() const override { return lease_ms_; }
 
  private:
   // Runs a statement on ($1 node id, $2 epoch, $3 lease ms) that returns a row when it took
@@ -47,16 +48,16 @@ class NodeLease {
   // One INSERT ... ON CONFLICT that takes a lapsed (or our own) lease; true when taken.
   asio::awaitable<Result<bool>> try_take();
   asio::awaitable<Result<bool>> renew();
-  asio::awaitable<void> renew_loop();
+  asio::awaitable<void> renew_once();
 
   asio::io_context& io_;
   pg::Pool& pool_;
   std::string node_id_;
   int lease_ms_;
   std::string epoch_;  // this process's token: a renewal never extends someone else's lease
-  std::chrono::steady_clock::time_point renewed_at_{};
-  asio::steady_timer timer_;
-  bool stopped_ = false;
+  Deadline renewed_at_{};
+  Timer timer_;  // acquire()'s waits
+  PeriodicTask renewals_;
 };
 
 }  // namespace upi::sagas

@@ -29,7 +29,8 @@ TEST(NodeLease, OneLiveHolderPerNodeIdAndTheLeaseLapsesWhenRenewalsStop) {
   constexpr int kLeaseMs = 1500;
   NodeLease first(io, pool, "node-1", kLeaseMs);
   ASSERT_TRUE(run_on(io, first.acquire()).has_value());
-  first.start();
+  TaskGroup renewals(io.get_executor());
+  first.start(renewals);
   EXPECT_TRUE(first.held());
 
   // A second process with the same node id waits two lease periods, then gives up, because
@@ -48,7 +49,8 @@ TEST(NodeLease, OneLiveHolderPerNodeIdAndTheLeaseLapsesWhenRenewalsStop) {
 
   // The first stops renewing (as a crashed or paused process would): it no longer holds its
   // lease by its own clock, the database lets it lapse, and a restart takes it.
-  first.stop();
+  renewals.stop();
+  run_on(io, renewals.join());
   NodeLease restarted(io, pool, "node-1", kLeaseMs);
   ASSERT_TRUE(run_on(io, restarted.acquire()).has_value());
   EXPECT_FALSE(first.held());

@@ -5,7 +5,7 @@
 
 #include "common/timer.h"
 #include "psp/registry.h"
-#include "switch/app.h"
+#include "switch/api_directory.h"
 #include "switch/query.h"
 
 namespace upi::api {
@@ -27,7 +27,25 @@ json::array rail_names(const std::vector<Rail>& rails) {
 
 }  // namespace
 
-asio::awaitable<Response> SwitchApp::resolve_vpa(const Request&, const Params& params) {
+DirectoryApi::DirectoryApi(const World& world, const psp::Registry& registry,
+                           banks::BankNetwork& banks, ledger::ViewStore& views,
+                           ledger::Projector& projector)
+    : world_(world), registry_(registry), banks_(banks), views_(views), projector_(projector) {}
+
+void DirectoryApi::add_routes(http::Router& router) {
+  auto on = [&](const char* method, const char* pattern, auto handler) {
+    router.add(method, pattern, http::member_handler(this, handler));
+  };
+  on("GET", "/v1/vpas/{vpa}", &DirectoryApi::resolve_vpa);
+  on("GET", "/v1/vpas/{vpa}/balance", &DirectoryApi::vpa_balance);
+  on("GET", "/v1/banks", &DirectoryApi::list_banks);
+  on("GET", "/v1/banks/{code}/positions", &DirectoryApi::bank_positions);
+  on("GET", "/v1/admin/banks/{code}/faults", &DirectoryApi::get_faults);
+  on("PUT", "/v1/admin/banks/{code}/faults", &DirectoryApi::put_faults);
+  on("DELETE", "/v1/admin/banks/{code}/faults", &DirectoryApi::delete_faults);
+}
+
+asio::awaitable<Response> DirectoryApi::resolve_vpa(const Request&, const Params& params) {
   auto vpa = parse_vpa(params.at("vpa"));
   if (!vpa) co_return http::problem(vpa.error());
   auto found = registry_.resolve(*vpa);
@@ -46,12 +64,12 @@ asio::awaitable<Response> SwitchApp::resolve_vpa(const Request&, const Params& p
                                              {"psp", std::move(psp)}});
 }
 
-asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& params) {
+asio::awaitable<Response> DirectoryApi::vpa_balance(const Request&, const Params& params) {
   auto vpa = parse_vpa(params.at("vpa"));
   if (!vpa) co_return http::problem(vpa.error());
   auto found = registry_.resolve(*vpa);
   if (!found) co_return http::problem(found.error());
-  auto balance = co_await banks_->gateway(found->bank)
+  auto balance = co_await banks_.gateway(found->bank)
                      ->balance(found->account, MonotonicClock::now() + kBankCallTimeout);
   if (!balance) {
     co_return http::problem(
@@ -63,16 +81,16 @@ asio::awaitable<Response> SwitchApp::vpa_balance(const Request&, const Params& p
                                                          {"currency", "INR"}});
 }
 
-asio::awaitable<Response> SwitchApp::list_banks(const Request&, const Params&) {
+asio::awaitable<Response> DirectoryApi::list_banks(const Request&, const Params&) {
   json::array list;
   for (const auto& bank : world_.banks) {
     json::object entry{{"code", bank.code},
                        {"name", bank.name},
                        {"rails", rail_names(bank.rails)},
                        {"mode", bank.endpoint.empty() ? "in-process" : "remote"}};
-    const banks::HttpBankGateway* remote = banks_->remote(bank.code);
+    const banks::HttpBankGateway* remote = banks_.remote(bank.code);
     if (remote == nullptr) {
-      entry["books"] = banks_->durable() ? "postgres" : "memory";
+      entry["books"] = banks_.durable() ? "postgres" : "memory";
       entry["health"] = "UP";
     } else {
       const auto& health = remote->health();
@@ -86,17 +104,17 @@ asio::awaitable<Response> SwitchApp::list_banks(const Request&, const Params&) {
   co_return http::json_response(Status::ok, json::object{{"banks", std::move(list)}});
 }
 
-asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::bank_positions(const Request& req, const Params& params) {
   const std::string& code = params.at("code");
   if (!world_.find_bank(code)) co_return bank_not_found(code);
   auto target = parse_target(req.target());
   if (!target) co_return http::problem(target.error());
   if (auto ok = only_known(target->query, {"min_position"}); !ok)
     co_return http::problem(ok.error());
-  auto fresh = co_await views_at_least(target->query);
+  auto fresh = co_await views_at_least(projector_, target->query);
   if (!fresh) co_return http::problem(fresh.error());
   const std::int64_t view_position = projector_.checkpoint();
-  auto positions = co_await views_->positions(code);
+  auto positions = co_await views_.positions(code);
   if (!positions) co_return http::problem(positions.error());
   json::array rows;
   Paise net = 0;
@@ -114,8 +132,9 @@ asio::awaitable<Response> SwitchApp::bank_positions(const Request& req, const Pa
                                                          {"view_position", view_position}});
 }
 
-asio::awaitable<Response> SwitchApp::forward_faults(const Request& req, const std::string& code) {
-  banks::HttpBankGateway* remote = banks_->remote(code);
+asio::awaitable<Response> DirectoryApi::forward_faults(const Request& req,
+                                                       const std::string& code) {
+  banks::HttpBankGateway* remote = banks_.remote(code);
   assert(remote != nullptr);
   http::ClientRequest forwarded{std::string(req.method_string()),
                                 "/v1/faults",
@@ -134,18 +153,18 @@ asio::awaitable<Response> SwitchApp::forward_faults(const Request& req, const st
   co_return res;
 }
 
-asio::awaitable<Response> SwitchApp::get_faults(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::get_faults(const Request& req, const Params& params) {
   const std::string& code = params.at("code");
-  if (banks_->remote(code) != nullptr) co_return co_await forward_faults(req, code);
-  banks::FaultPlan* faults = banks_->faults(code);
+  if (banks_.remote(code) != nullptr) co_return co_await forward_faults(req, code);
+  banks::FaultPlan* faults = banks_.faults(code);
   if (faults == nullptr) co_return bank_not_found(code);
   co_return http::json_response(Status::ok, banks::fault_rules_to_json(faults->rules()));
 }
 
-asio::awaitable<Response> SwitchApp::put_faults(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::put_faults(const Request& req, const Params& params) {
   const std::string& code = params.at("code");
-  if (banks_->remote(code) != nullptr) co_return co_await forward_faults(req, code);
-  banks::FaultPlan* faults = banks_->faults(code);
+  if (banks_.remote(code) != nullptr) co_return co_await forward_faults(req, code);
+  banks::FaultPlan* faults = banks_.faults(code);
   if (faults == nullptr) co_return bank_not_found(code);
   auto body = parse_json_object(req.body(), 8);
   if (!body) co_return http::problem(body.error());
@@ -156,10 +175,10 @@ asio::awaitable<Response> SwitchApp::put_faults(const Request& req, const Params
   co_return http::json_response(Status::ok, banks::fault_rules_to_json(*rules));
 }
 
-asio::awaitable<Response> SwitchApp::delete_faults(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::delete_faults(const Request& req, const Params& params) {
   const std::string& code = params.at("code");
-  if (banks_->remote(code) != nullptr) co_return co_await forward_faults(req, code);
-  banks::FaultPlan* faults = banks_->faults(code);
+  if (banks_.remote(code) != nullptr) co_return co_await forward_faults(req, code);
+  banks::FaultPlan* faults = banks_.faults(code);
   if (faults == nullptr) co_return bank_not_found(code);
   faults->set({});
   spdlog::info("fault rules for {} cleared", code);

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "common/timer.h"
-#include "switch/app.h"
+#include "switch/api_ledger.h"
 #include "switch/query.h"
 
 namespace upi::api {
@@ -31,7 +31,18 @@ std::string serialised(Response response) {
 
 }  // namespace
 
-asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Params&) {
+LedgerApi::LedgerApi(ledger::EventStore& store, const bool& ready, int stream_keepalive_ms)
+    : store_(store), ready_(ready), stream_keepalive_ms_(stream_keepalive_ms) {}
+
+void LedgerApi::add_routes(http::Router& router, http::Server& server) {
+  router.add("GET", "/v1/ledger/events", http::member_handler(this, &LedgerApi::ledger_events));
+  router.add("GET", "/v1/ledger/verify", http::member_handler(this, &LedgerApi::ledger_verify));
+  server.add_stream_route("/v1/ledger/stream", [this](const Request& req, http::StreamWriter& out) {
+    return ledger_stream(req, out);
+  });
+}
+
+asio::awaitable<Response> LedgerApi::ledger_events(const Request& req, const Params&) {
   auto target = parse_target(req.target());
   if (!target) co_return http::problem(target.error());
   if (auto ok = only_known(target->query, {"after", "limit"}); !ok)
@@ -48,7 +59,7 @@ asio::awaitable<Response> SwitchApp::ledger_events(const Request& req, const Par
                                 json::object{{"events", std::move(events)}, {"next_after", next}});
 }
 
-asio::awaitable<Result<std::int64_t>> SwitchApp::stream_start(const Request& req) {
+asio::awaitable<Result<std::int64_t>> LedgerApi::stream_start(const Request& req) {
   auto target = parse_target(req.target());
   if (!target) co_return std::unexpected(target.error());
   if (auto ok = only_known(target->query, {"after"}); !ok) co_return std::unexpected(ok.error());
@@ -63,7 +74,7 @@ asio::awaitable<Result<std::int64_t>> SwitchApp::stream_start(const Request& req
   co_return after;
 }
 
-asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamWriter& out) {
+asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamWriter& out) {
   auto after = co_await stream_start(req);
   if (after && !ready_) after = std::unexpected(not_ready("the switch is starting or stopping"));
   if (after && streams_open_ >= kLedgerStreamsMax)
@@ -97,8 +108,7 @@ asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamW
       position = e.position;
     }
     if (!page->empty()) continue;
-    const auto deadline =
-        MonotonicClock::now() + std::chrono::milliseconds(options_.stream_keepalive_ms);
+    const auto deadline = MonotonicClock::now() + std::chrono::milliseconds(stream_keepalive_ms_);
     co_await log_advanced_.wait(0, deadline);
     if (MonotonicClock::now() >= deadline) {
       alive = co_await out.write(": keep-alive\n\n");
@@ -108,7 +118,7 @@ asio::awaitable<void> SwitchApp::ledger_stream(const Request& req, http::StreamW
     spdlog::info("ledger stream client dropped at position {}: gone or too slow to read", position);
 }
 
-asio::awaitable<Response> SwitchApp::ledger_verify(const Request&, const Params&) {
+asio::awaitable<Response> LedgerApi::ledger_verify(const Request&, const Params&) {
   ledger::ChainVerifier verifier;
   for (std::int64_t after = 0;;) {
     auto page = co_await store_.read_all(after, ledger::kReadLimitMax);

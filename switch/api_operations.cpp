@@ -1,34 +1,46 @@
 // Liveness, readiness and metrics.
-#include "switch/app.h"
+#include "switch/api_operations.h"
 #include "switch/query.h"
 
 namespace upi::api {
 using http::Status;
 
-asio::awaitable<Response> SwitchApp::healthz(const Request&, const Params&) {
+OperationsApi::OperationsApi(const bool& ready, Backend& backend, ledger::Projector& projector,
+                             const HttpMetrics& http_metrics, const World& world,
+                             const sagas::PaymentSagaEngine& engine)
+    : ready_(ready),
+      backend_(backend),
+      projector_(projector),
+      http_metrics_(http_metrics),
+      world_(world),
+      engine_(engine) {}
+
+void OperationsApi::add_routes(http::Router& router) {
+  router.add("GET", "/healthz", http::member_handler(this, &OperationsApi::healthz));
+  router.add("GET", "/readyz", http::member_handler(this, &OperationsApi::readyz));
+  router.add("GET", "/metrics", http::member_handler(this, &OperationsApi::metrics));
+}
+
+asio::awaitable<Response> OperationsApi::healthz(const Request&, const Params&) {
   co_return http::json_response(Status::ok, json::object{{"status", "ok"}});
 }
 
-asio::awaitable<Response> SwitchApp::readyz(const Request&, const Params&) {
+asio::awaitable<Response> OperationsApi::readyz(const Request&, const Params&) {
   if (!ready_) {
     co_return http::problem(not_ready("the switch is starting or stopping"));
   }
-  if (pool_) {
-    // Durable mode takes payments only while its database answers.
-    auto alive = co_await pool_->query("SELECT 1", {});
-    if (!alive) {
-      co_return http::problem(not_ready("the database does not answer: " + alive.error().message));
-    }
-  }
+  // Payments are taken only while the store answers (durable: the database).
+  auto alive = co_await backend_.probe();
+  if (!alive) co_return http::problem(not_ready(alive.error().message));
   co_return http::json_response(Status::ok,
                                 json::object{{"status", "ready"},
-                                             {"store", pool_ ? "postgres" : "memory"},
+                                             {"store", backend_.store_kind},
                                              {"view_position", projector_.checkpoint()}});
 }
 
-asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
+asio::awaitable<Response> OperationsApi::metrics(const Request&, const Params&) {
   const std::int64_t view_position = projector_.checkpoint();
-  auto stats = co_await views_->rail_stats();
+  auto stats = co_await backend_.views->rail_stats();
   if (!stats) co_return http::problem(stats.error());
   std::string text = http_metrics_.render();
   text +=
@@ -52,14 +64,14 @@ asio::awaitable<Response> SwitchApp::metrics(const Request&, const Params&) {
       "# TYPE upi_bank_up gauge\n";
   for (const auto& bank : world_.banks) {
     text += "upi_bank_up{bank=\"" + bank.code + "\"} " +
-            (banks_->available(bank.code) ? "1" : "0") + "\n";
+            (backend_.banks->available(bank.code) ? "1" : "0") + "\n";
   }
   text +=
       "# HELP upi_bank_call_failures_total Calls and heartbeats to a remote bank that got no "
       "answer.\n"
       "# TYPE upi_bank_call_failures_total counter\n";
   for (const auto& bank : world_.banks) {
-    if (const auto* remote = banks_->remote(bank.code)) {
+    if (const auto* remote = backend_.banks->remote(bank.code)) {
       text += "upi_bank_call_failures_total{bank=\"" + bank.code + "\"} " +
               std::to_string(remote->health().failures()) + "\n";
     }

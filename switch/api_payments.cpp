@@ -1,10 +1,11 @@
 // Payments endpoints.
 #include <boost/asio/steady_timer.hpp>
+#include <cassert>
 #include <charconv>
 
 #include "common/timer.h"
 #include "ledger/payment_events.h"
-#include "switch/app.h"
+#include "switch/api_payments.h"
 #include "switch/payment_request.h"
 #include "switch/query.h"
 
@@ -14,7 +15,6 @@ using http::Status;
 
 namespace {
 
-constexpr auto kFreshnessWaitMax = std::chrono::seconds(5);
 // A wait for a terminal status re-reads at least this often, so a missed wake-up costs little.
 constexpr auto kWaitSlice = std::chrono::milliseconds(250);
 
@@ -49,7 +49,38 @@ Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q
 
 }  // namespace
 
-asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Params&) {
+PaymentsApi::PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store,
+                         ledger::ViewStore& views, ledger::Projector& projector,
+                         const Scheme& scheme, const Clock& clock, std::string node_id,
+                         int node_number)
+    : engine_(engine),
+      store_(store),
+      views_(views),
+      projector_(projector),
+      scheme_(scheme),
+      node_id_(std::move(node_id)),
+      ids_(clock, node_number) {}
+
+void PaymentsApi::add_routes(http::Router& router) {
+  auto on = [&](const char* method, const char* pattern, auto handler) {
+    router.add(method, pattern, http::member_handler(this, handler));
+  };
+  on("POST", "/v1/payments", &PaymentsApi::create_payment);
+  on("GET", "/v1/payments", &PaymentsApi::list_payments);
+  on("GET", "/v1/payments/{id}", &PaymentsApi::get_payment);
+  on("GET", "/v1/payments/{id}/events", &PaymentsApi::payment_events);
+}
+
+void PaymentsApi::remember_key(const ledger::RecordedEvent& e) {
+  if (e.type != ledger::events::kPaymentRequested || e.metadata.idempotency_key.empty()) return;
+  auto decoded = ledger::events::decode(e);
+  assert(decoded.has_value() && "the switch reads every event it writes");
+  if (!decoded) return;
+  const auto& requested = std::get<ledger::events::PaymentRequested>(*decoded);
+  idempotency_.remember(e.metadata.idempotency_key, requested.request_hash, requested.payment_id);
+}
+
+asio::awaitable<Response> PaymentsApi::create_payment(const Request& req, const Params&) {
   const auto key_header = req.find("Idempotency-Key");
   auto key = check_idempotency_key(key_header == req.end() ? "" : key_header->value(),
                                    key_header != req.end());
@@ -83,7 +114,7 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
     co_return busy;
   }
   const std::string id = ids_.next();
-  auto requested = sagas::payment_requested_event(id, *request, node_name(options_));
+  auto requested = sagas::payment_requested_event(id, *request, node_id_);
   auto begun = co_await engine_.begin(id, std::move(requested));
   if (!begun) {
     idempotency_.release(*key);
@@ -93,9 +124,9 @@ asio::awaitable<Response> SwitchApp::create_payment(const Request& req, const Pa
   co_return co_await payment_response(id, Status::created, wait, false);
 }
 
-asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Status status,
-                                                      std::optional<int> wait_seconds,
-                                                      bool replayed) {
+asio::awaitable<Response> PaymentsApi::payment_response(const std::string& id, Status status,
+                                                        std::optional<int> wait_seconds,
+                                                        bool replayed) {
   const auto deadline = MonotonicClock::now() + std::chrono::seconds(wait_seconds.value_or(0));
   sagas::PaymentState state;
   for (;;) {
@@ -112,7 +143,7 @@ asio::awaitable<Response> SwitchApp::payment_response(const std::string& id, Sta
   co_return res;
 }
 
-asio::awaitable<Response> SwitchApp::get_payment(const Request&, const Params& params) {
+asio::awaitable<Response> PaymentsApi::get_payment(const Request&, const Params& params) {
   const std::string& id = params.at("id");
   if (!is_payment_id(id)) {
     co_return http::problem(payment_not_found(id));
@@ -124,29 +155,15 @@ asio::awaitable<Response> SwitchApp::get_payment(const Request&, const Params& p
   co_return co_await payment_response(id, Status::ok, std::nullopt, false);
 }
 
-asio::awaitable<Result<void>> SwitchApp::views_at_least(
-    const std::map<std::string, std::string>& query) {
-  auto min_position = query_int(query, "min_position", 0, 0, INT64_MAX);
-  if (!min_position) co_return std::unexpected(min_position.error());
-  if (*min_position == 0) co_return Result<void>{};
-  const bool fresh = co_await projector_.wait_for(*min_position, kFreshnessWaitMax);
-  if (!fresh) {
-    co_return fail(
-        ErrorKind::kInvalid, "VIEW_NOT_CAUGHT_UP",
-        "the read views did not reach position " + std::to_string(*min_position) + " within 5 s");
-  }
-  co_return Result<void>{};
-}
-
-asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Params&) {
+asio::awaitable<Response> PaymentsApi::list_payments(const Request& req, const Params&) {
   auto target = parse_target(req.target());
   if (!target) co_return http::problem(target.error());
   auto query = list_query(target->query);
   if (!query) co_return http::problem(query.error());
-  auto fresh = co_await views_at_least(target->query);
+  auto fresh = co_await views_at_least(projector_, target->query);
   if (!fresh) co_return http::problem(fresh.error());
   const std::int64_t view_position = projector_.checkpoint();
-  auto page = co_await views_->list_payments(*query);
+  auto page = co_await views_.list_payments(*query);
   if (!page) co_return http::problem(page.error());
   json::array items;
   for (const auto& p : page->items) items.push_back(ledger::summary_to_json(p));
@@ -156,7 +173,7 @@ asio::awaitable<Response> SwitchApp::list_payments(const Request& req, const Par
   co_return http::json_response(Status::ok, body);
 }
 
-asio::awaitable<Response> SwitchApp::payment_events(const Request&, const Params& params) {
+asio::awaitable<Response> PaymentsApi::payment_events(const Request&, const Params& params) {
   const std::string& id = params.at("id");
   auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
   if (!stream) co_return http::problem(stream.error());

@@ -2,7 +2,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -16,6 +20,8 @@ namespace {
 struct EventLoop : boost::asio::io_context {
   using boost::asio::io_context::shutdown;
 };
+
+constexpr auto kDrainTimeout = std::chrono::seconds(5);
 
 int run(const upi::api::Options& options) {
   EventLoop io;
@@ -56,11 +62,25 @@ int run(const upi::api::Options& options) {
          "'{\"payer_vpa\":\"alice@okaxis\",\"payee_vpa\":\"bob@ybl\",\"amount\":\"1500.00\"}'\n"
       << std::flush;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  boost::asio::steady_timer drain_deadline(io);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     (*app)->stop();
-    io.stop();
+    // Sagas end at their next step; those inside a bank call or an append get a bounded while.
+    boost::asio::co_spawn(
+        io,
+        [](upi::api::SwitchApp& a, EventLoop& loop) -> boost::asio::awaitable<void> {
+          co_await a.join();
+          loop.stop();
+        }(**app, io),
+        boost::asio::detached);
+    drain_deadline.expires_after(kDrainTimeout);
+    drain_deadline.async_wait([&](const boost::system::error_code& timer_ec) {
+      if (timer_ec) return;
+      spdlog::warn("stopping with work still in flight; recovery will finish it");
+      io.stop();
+    });
   });
   io.run();
   io.shutdown();  // destroys pending coroutine frames while the app still exists

@@ -40,4 +40,19 @@ Error not_ready(std::string why) {
   return Error{ErrorKind::kUnavailable, "NOT_READY", std::move(why)};
 }
 
+boost::asio::awaitable<Result<void>> views_at_least(
+    ledger::Projector& projector, const std::map<std::string, std::string>& query) {
+  constexpr auto kFreshnessWaitMax = std::chrono::seconds(5);
+  auto min_position = query_int(query, "min_position", 0, 0, INT64_MAX);
+  if (!min_position) co_return std::unexpected(min_position.error());
+  if (*min_position == 0) co_return Result<void>{};
+  const bool fresh = co_await projector.wait_for(*min_position, kFreshnessWaitMax);
+  if (!fresh) {
+    co_return fail(
+        ErrorKind::kInvalid, "VIEW_NOT_CAUGHT_UP",
+        "the read views did not reach position " + std::to_string(*min_position) + " within 5 s");
+  }
+  co_return Result<void>{};
+}
+
 }  // namespace upi::api

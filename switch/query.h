@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "common/problem.h"
+#include "ledger/projector.h"
 
 namespace upi::api {
 
@@ -20,6 +21,11 @@ Result<std::int64_t> query_int(const std::map<std::string, std::string>& query,
 // INVALID_QUERY for the first parameter not in known.
 Result<void> only_known(const std::map<std::string, std::string>& query,
                         std::initializer_list<std::string_view> known);
+
+// Waits up to 5 s until the read views include the query's min_position (read-your-writes).
+// Error codes: INVALID_QUERY, VIEW_NOT_CAUGHT_UP.
+boost::asio::awaitable<Result<void>> views_at_least(
+    ledger::Projector& projector, const std::map<std::string, std::string>& query);
 
 // PAYMENT_NOT_FOUND (404) for id.
 Error payment_not_found(const std::string& id);

@@ -1,0 +1,38 @@
+// Operations: liveness, readiness and Prometheus metrics.
+#pragma once
+
+#include "switch/handler.h"
+
+#include <functional>
+
+#include "banks/bank_network.h"
+#include "common/world.h"
+#include "ledger/projector.h"
+#include "ledger/view_store.h"
+#include "sagas/payment_saga.h"
+#include "switch/backend.h"
+#include "switch/metrics.h"
+
+namespace upi::api {
+
+class OperationsApi {
+ public:
+  OperationsApi(const bool& ready, Backend& backend, ledger::Projector& projector,
+                const HttpMetrics& http_metrics, const World& world,
+                const sagas::PaymentSagaEngine& engine);
+  void add_routes(http::Router& router);
+
+ private:
+  asio::awaitable<Response> healthz(const Request& req, const Params& params);
+  asio::awaitable<Response> readyz(const Request& req, const Params& params);
+  asio::awaitable<Response> metrics(const Request& req, const Params& params);
+
+  const bool& ready_;
+  Backend& backend_;
+  ledger::Projector& projector_;
+  const HttpMetrics& http_metrics_;
+  const World& world_;
+  const sagas::PaymentSagaEngine& engine_;
+};
+
+}  // namespace upi::api

@@ -1,0 +1,46 @@
+// Payments: create (idempotent by key), read (optionally waiting for a terminal status), list
+// from the read views, and a payment's ledger events.
+#pragma once
+
+#include "switch/handler.h"
+
+#include "common/clock.h"
+#include "common/ids.h"
+#include "common/scheme.h"
+#include "ledger/event_store.h"
+#include "ledger/projector.h"
+#include "ledger/view_store.h"
+#include "sagas/payment_saga.h"
+#include "switch/idempotency.h"
+
+namespace upi::api {
+
+class PaymentsApi {
+ public:
+  PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store, ledger::ViewStore& views,
+              ledger::Projector& projector, const Scheme& scheme, const Clock& clock,
+              std::string node_id, int node_number);
+  void add_routes(http::Router& router);
+  // Learns a PaymentRequested's idempotency key (the projector hands over every event).
+  void remember_key(const ledger::RecordedEvent& event);
+
+ private:
+  asio::awaitable<Response> create_payment(const Request& req, const Params& params);
+  asio::awaitable<Response> get_payment(const Request& req, const Params& params);
+  asio::awaitable<Response> list_payments(const Request& req, const Params& params);
+  asio::awaitable<Response> payment_events(const Request& req, const Params& params);
+  // The payment as a response, after waiting up to wait_seconds for a terminal status.
+  asio::awaitable<Response> payment_response(const std::string& id, http::Status status,
+                                             std::optional<int> wait_seconds, bool replayed);
+
+  sagas::PaymentSagaEngine& engine_;
+  ledger::EventStore& store_;
+  ledger::ViewStore& views_;
+  ledger::Projector& projector_;
+  const Scheme& scheme_;
+  std::string node_id_;
+  PaymentIdGenerator ids_;
+  IdempotencyIndex idempotency_;
+};
+
+}  // namespace upi::api
