@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/timer.h"
+
 namespace upi::banks {
 
 enum class Circuit { kClosed, kOpen, kHalfOpen };
@@ -24,7 +26,7 @@ struct HealthConfig {
 
 class BankHealth {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = MonotonicClock;
   explicit BankHealth(HealthConfig config = {}) : config_(config) {}
 
   // True when calls may go to the bank (the circuit is closed).

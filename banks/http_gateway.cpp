@@ -94,7 +94,7 @@ asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::call(http::Client
   if (answered) {
     health_.on_success();
   } else {
-    health_.on_failure(std::chrono::steady_clock::now());
+    health_.on_failure(MonotonicClock::now());
   }
   co_return response;
 }
@@ -183,7 +183,7 @@ asio::awaitable<void> HttpBankGateway::heartbeat_loop() {
     heartbeat_timer_.expires_after(std::chrono::milliseconds(config.heartbeat_ms));
     co_await heartbeat_timer_.async_wait(kTuple);
     if (stopped_) break;
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = MonotonicClock::now();
     if (health_.circuit() == Circuit::kOpen && !health_.probe_due(now)) continue;
     const bool probe = health_.circuit() == Circuit::kHalfOpen;
     http::ClientRequest request{"GET", "/v1/heartbeat", "", {}};
@@ -193,7 +193,7 @@ asio::awaitable<void> HttpBankGateway::heartbeat_loop() {
     if (response && response->status == 200) {
       health_.on_success();
     } else {
-      health_.on_failure(std::chrono::steady_clock::now());
+      health_.on_failure(MonotonicClock::now());
     }
     if (health_.circuit() != before || probe) {
       spdlog::info("bank {}: circuit {}", code_, circuit_name(health_.circuit()));

@@ -3,8 +3,6 @@
 namespace upi::banks {
 namespace {
 
-constexpr std::int64_t kBanksLockId = 7'424'243;  // pg_advisory_xact_lock key
-
 // Every function returns a bank_legs row; a new row starts from bank_new_leg's defaults.
 constexpr char kSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS bank_accounts (
@@ -153,14 +151,11 @@ Error unavailable(const pg::PgError& e) {
 
 }  // namespace
 
+std::vector<pg::Migration> postgres_bank_migrations() {
+  return {{"banks/1", kSchema}};
+}
+
 asio::awaitable<Result<void>> prepare_postgres_banks(pg::Pool& pool, const World& world) {
-  auto conn = co_await pool.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
-  const std::string ddl =
-      "BEGIN; SET LOCAL client_min_messages = warning; "
-      "SELECT pg_advisory_xact_lock(" +
-      std::to_string(kBanksLockId) + ");" + kSchema + "COMMIT;";
-  auto created = co_await (*conn)->execute(ddl, pool.deadline());
   std::vector<std::string> banks, accounts, balances;
   for (const auto& a : world.accounts) {
     banks.push_back(a.bank);
@@ -169,24 +164,17 @@ asio::awaitable<Result<void>> prepare_postgres_banks(pg::Pool& pool, const World
   }
   std::vector<pg::Param> seed{pg::text_array(banks), pg::text_array(accounts),
                               pg::text_array(balances)};
-  pg::PgResult<pg::Rows> seeded = std::unexpected(created ? pg::PgError{} : created.error());
-  if (created) {
-    seeded = co_await (*conn)->query(
-        "INSERT INTO bank_accounts (bank, account, balance) "
-        "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING",
-        std::move(seed), pool.deadline());
-  }
-  pool.release(std::move(*conn));
+  auto seeded = co_await pool.query(
+      "INSERT INTO bank_accounts (bank, account, balance) "
+      "SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING",
+      std::move(seed));
   if (!seeded) co_return std::unexpected(unavailable(seeded.error()));
   co_return Result<void>{};
 }
 
 asio::awaitable<Result<pg::Rows>> PostgresBankCore::call(std::string sql,
                                                          std::vector<pg::Param> params) {
-  auto conn = co_await pool_.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
-  auto rows = co_await (*conn)->query(std::move(sql), std::move(params), pool_.deadline());
-  pool_.release(std::move(*conn));
+  auto rows = co_await pool_.query(std::move(sql), std::move(params));
   if (!rows) co_return std::unexpected(unavailable(rows.error()));
   co_return std::move(*rows);
 }

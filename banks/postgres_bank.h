@@ -9,9 +9,12 @@
 
 namespace upi::banks {
 
-// Creates the tables and functions (idempotently, under an advisory lock, so several nodes
-// may start at once) and seeds the world's accounts that the database does not have yet:
-// starting again with the same world never resets a balance. Error code: BANKS_UNAVAILABLE.
+// The books' tables and leg functions: migration "banks/1" (applied by pg::migrate).
+std::vector<pg::Migration> postgres_bank_migrations();
+
+// Seeds the world's accounts that the database does not have yet (the migrations must have
+// run): starting again with the same world never resets a balance. Error code:
+// BANKS_UNAVAILABLE.
 asio::awaitable<Result<void>> prepare_postgres_banks(pg::Pool& pool, const World& world);
 
 class PostgresBankCore final : public BankCore {

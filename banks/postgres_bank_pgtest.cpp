@@ -31,7 +31,8 @@ struct PostgresBankFixture : BankCoreFixture {
     auto made = run_on(io_context, [&]() -> asio::awaitable<Result<void>> {
       auto conn = co_await pg::Connection::connect(database_url(), pool->deadline());
       if (!conn) co_return fail(ErrorKind::kUnavailable, "PG", conn.error().message);
-      auto created = co_await (*conn)->execute("CREATE SCHEMA " + schema, pool->deadline());
+      auto created =
+          co_await pg::migrate(**conn, schema, postgres_bank_migrations(), "", pool->deadline());
       if (!created) co_return fail(ErrorKind::kUnavailable, "PG", created.error().message);
       co_return co_await prepare_postgres_banks(*pool, world);
     }());

@@ -1,10 +1,11 @@
 #include "common/pg.h"
 
+#include <set>
+
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cassert>
 
@@ -26,7 +27,7 @@ std::string trimmed(const char* text) {
 asio::awaitable<bool> ready_before(asio::posix::stream_descriptor& socket, bool write,
                                    Deadline deadline) {
   using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer timer(socket.get_executor(), deadline);
+  Timer timer(socket.get_executor(), deadline);
   auto first = co_await (socket.async_wait(write ? asio::posix::stream_descriptor::wait_write
                                                  : asio::posix::stream_descriptor::wait_read,
                                            kTuple) ||
@@ -187,24 +188,46 @@ asio::awaitable<PgResult<std::unique_ptr<Connection>>> Pool::connect() {
   co_return std::move(*conn);
 }
 
-asio::awaitable<PgResult<std::unique_ptr<Connection>>> Pool::acquire() {
+PooledConnection::~PooledConnection() {
+  if (conn_) pool_->release(std::move(conn_));
+}
+
+asio::awaitable<PgResult<Transaction>> Transaction::begin(Connection& conn, Deadline deadline,
+                                                          std::string begin_sql) {
+  Transaction tx(conn);  // abandons the connection unless committed, even if BEGIN fails
+  auto begun = co_await conn.execute(std::move(begin_sql), deadline);
+  if (!begun) co_return std::unexpected(begun.error());
+  co_return std::move(tx);
+}
+
+asio::awaitable<PgResult<void>> Transaction::commit(Deadline deadline) {
+  assert(conn_ != nullptr && "a transaction commits once");
+  auto committed = co_await conn_->execute("COMMIT", deadline);
+  if (committed) conn_ = nullptr;  // ended cleanly: the connection may be reused
+  co_return committed;
+}
+
+asio::awaitable<PgResult<PooledConnection>> Pool::acquire() {
   const Deadline until = deadline();
   for (;;) {
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
-      co_return conn;
+      co_return PooledConnection(*this, std::move(conn));
     }
     if (open_ < size_max_) {
       ++open_;
       auto fresh = co_await connect();
-      if (!fresh) --open_;
-      co_return std::move(fresh);
+      if (!fresh) {
+        --open_;
+        co_return std::unexpected(fresh.error());
+      }
+      co_return PooledConnection(*this, std::move(*fresh));
     }
-    if (std::chrono::steady_clock::now() >= until) {
+    if (MonotonicClock::now() >= until) {
       co_return std::unexpected(PgError{"PG_BUSY", "", "every pooled connection is in use"});
     }
-    asio::steady_timer timer(co_await asio::this_coro::executor, until);
+    Timer timer(co_await asio::this_coro::executor, until);
     auto it = waiting_.emplace(until, &timer);
     co_await timer.async_wait(kTuple);
     waiting_.erase(it);
@@ -223,9 +246,45 @@ void Pool::release(std::unique_ptr<Connection> conn) {
 asio::awaitable<PgResult<Rows>> Pool::query(std::string sql, std::vector<Param> params) {
   auto conn = co_await acquire();
   if (!conn) co_return std::unexpected(conn.error());
-  auto rows = co_await (*conn)->query(std::move(sql), std::move(params), deadline());
-  release(std::move(*conn));
-  co_return rows;
+  co_return co_await (*conn)->query(std::move(sql), std::move(params), deadline());
+}
+
+namespace {
+constexpr std::int64_t kMigrationLockId = 7'424'242;  // pg_advisory_xact_lock key
+}  // namespace
+
+asio::awaitable<PgResult<void>> migrate(Connection& conn, const std::string& schema,
+                                        const std::vector<Migration>& migrations,
+                                        const std::string& after_sql, Deadline deadline) {
+  const std::string quoted = quote_identifier(schema);
+  // Databases made before the registry kept the ledger's numbered versions in
+  // schema_migrations: those count as ledger/<n>.
+  auto tx = co_await Transaction::begin(
+      conn, deadline,
+      "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockId) +
+          "); SET LOCAL client_min_messages = warning; CREATE SCHEMA IF NOT EXISTS " + quoted +
+          "; SET LOCAL search_path TO " + quoted +
+          "; CREATE TABLE IF NOT EXISTS migrations (id text PRIMARY KEY, "
+          "applied_at timestamptz NOT NULL DEFAULT now()); "
+          "DO $$ BEGIN IF to_regclass('schema_migrations') IS NOT NULL THEN "
+          "INSERT INTO migrations (id) SELECT 'ledger/' || version FROM schema_migrations "
+          "ON CONFLICT DO NOTHING; END IF; END $$");
+  if (!tx) co_return std::unexpected(tx.error());
+  auto applied = co_await (*tx)->query("SELECT id FROM migrations", {}, deadline);
+  if (!applied) co_return std::unexpected(applied.error());
+  std::set<std::string> done;
+  for (int i = 0; i < applied->size(); ++i) done.insert(applied->text(i, 0));
+  std::string sql;
+  for (const auto& m : migrations) {
+    if (done.contains(m.id)) continue;
+    sql += m.sql + ";\nINSERT INTO migrations (id) VALUES ('" + m.id + "');\n";
+  }
+  sql += after_sql;
+  if (!sql.empty()) {
+    auto ran = co_await (*tx)->execute(sql, deadline);
+    if (!ran) co_return std::unexpected(ran.error());
+  }
+  co_return co_await tx->commit(deadline);
 }
 
 std::string text_array(const std::vector<std::string>& items) {

@@ -6,21 +6,22 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/error.h"
+#include "common/timer.h"
 
 namespace upi::pg {
 
 namespace asio = boost::asio;
-using Deadline = std::chrono::steady_clock::time_point;
+using Deadline = upi::Deadline;            // MonotonicClock, like every deadline in the switch
 using Param = std::optional<std::string>;  // nullopt is SQL NULL
 
 // Error codes: PG_UNAVAILABLE (connect failed, connection lost), PG_TIMEOUT (deadline passed:
@@ -70,8 +71,11 @@ class Connection {
   // Waits until the server sends something (a notification), or the deadline passes.
   // Returns the channels notified, empty on the deadline.
   asio::awaitable<PgResult<std::vector<std::string>>> wait_notifications(Deadline deadline);
-  // True once the connection is unusable (lost, or abandoned mid-statement at a deadline).
+  // True once the connection is unusable (lost, abandoned mid-statement at a deadline, or left
+  // inside a transaction that was never committed).
   bool broken() const { return broken_; }
+  // Marks the connection unusable, so its owner closes it (the server then rolls back).
+  void abandon() { broken_ = true; }
 
  private:
   Connection(asio::any_io_executor executor, PGconn* conn);
@@ -91,6 +95,49 @@ class Connection {
 // client between statements, so only a frozen or dead client ever reaches it.
 inline constexpr int kIdleInTransactionTimeoutMs = 2'000;
 
+class Pool;
+
+// A connection lent by a pool: given back when this goes out of scope, or closed (freeing its
+// place) if it broke. Nobody releases a pooled connection by hand.
+class PooledConnection {
+ public:
+  PooledConnection(Pool& pool, std::unique_ptr<Connection> conn)
+      : pool_(&pool), conn_(std::move(conn)) {}
+  PooledConnection(PooledConnection&& other) noexcept = default;
+  PooledConnection& operator=(PooledConnection&&) = delete;
+  ~PooledConnection();
+  Connection* operator->() const { return conn_.get(); }
+  Connection& operator*() const { return *conn_; }
+
+ private:
+  Pool* pool_;
+  std::unique_ptr<Connection> conn_;
+};
+
+// BEGIN ... COMMIT on one connection. A transaction that ends without a successful commit()
+// abandons its connection (closed when given back; the server rolls back), so no error path
+// needs a ROLLBACK of its own, and a half-done transaction can never be reused.
+class Transaction {
+ public:
+  // Sends begin_sql ("BEGIN", or BEGIN with SET LOCALs and locks) on conn.
+  static asio::awaitable<PgResult<Transaction>> begin(Connection& conn, Deadline deadline,
+                                                      std::string begin_sql = "BEGIN");
+  Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction() {
+    if (conn_ != nullptr) conn_->abandon();
+  }
+  Connection* operator->() const { return conn_; }
+  Connection& operator*() const { return *conn_; }
+  // Commits; afterwards the connection is free for reuse. On failure the outcome is unknown
+  // (a lost COMMIT may have applied): callers must re-read before going on.
+  asio::awaitable<PgResult<void>> commit(Deadline deadline);
+
+ private:
+  explicit Transaction(Connection& conn) : conn_(&conn) {}
+  Connection* conn_;  // null once committed or moved from
+};
+
 class Pool {
  public:
   Pool(std::string conninfo, std::string schema, std::size_t size_max, int timeout_ms)
@@ -101,27 +148,41 @@ class Pool {
 
   // An idle connection, a new one while fewer than size_max are open, or the first one given
   // back before the timeout. Error codes: PG_UNAVAILABLE, PG_TIMEOUT, PG_BUSY.
-  asio::awaitable<PgResult<std::unique_ptr<Connection>>> acquire();
-  // Gives a connection back; a broken one is closed and frees its place.
-  void release(std::unique_ptr<Connection> conn);
+  asio::awaitable<PgResult<PooledConnection>> acquire();
   // Runs one statement on a pooled connection (acquired, then given back).
   asio::awaitable<PgResult<Rows>> query(std::string sql, std::vector<Param> params);
   // A new connection outside the pool, with the schema on its search path and
   // kIdleInTransactionTimeoutMs in force.
   asio::awaitable<PgResult<std::unique_ptr<Connection>>> connect();
-  Deadline deadline() const {
-    return std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
-  }
+  Deadline deadline() const { return deadline_after_ms(timeout_ms_); }
 
  private:
+  friend class PooledConnection;
+  // Takes a connection back; a broken one is closed and frees its place.
+  void release(std::unique_ptr<Connection> conn);
+
   std::string conninfo_;
   std::string schema_;
   std::size_t size_max_;
   int timeout_ms_;
   std::vector<std::unique_ptr<Connection>> idle_;
   std::size_t open_ = 0;  // idle and in use
-  std::multimap<Deadline, asio::steady_timer*> waiting_;
+  std::multimap<Deadline, Timer*> waiting_;
 };
+
+// One change to a schema, named by the module that owns the tables and a sequence number
+// ("ledger/1", "banks/1"). The list of every module's migrations is switch/migrations.h.
+struct Migration {
+  std::string id;
+  std::string sql;
+};
+
+// Creates schema if missing and applies, in list order, every migration it has not seen,
+// then after_sql, all in one transaction under an advisory lock (nodes that start at once take
+// turns); each applied id is recorded in the schema's migrations table.
+asio::awaitable<PgResult<void>> migrate(Connection& conn, const std::string& schema,
+                                        const std::vector<Migration>& migrations,
+                                        const std::string& after_sql, Deadline deadline);
 
 // Array literals for text parameters: {"a","b\"c"} and {1,2,3}.
 std::string text_array(const std::vector<std::string>& items);

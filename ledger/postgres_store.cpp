@@ -17,7 +17,7 @@ namespace upi::ledger {
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::int64_t kMigrationLockId = 7'424'242;  // pg_advisory_xact_lock key
+constexpr std::int64_t kMigrationLockId = 7'424'242;  // as pg::migrate's: partitions take turns
 constexpr char kColumns[] =
     "position, stream_id, version, type, data, metadata, recorded_at_ms, prev_hash, hash";
 
@@ -66,8 +66,8 @@ Error store_unavailable(const pg::PgError& e) {
   return pg::to_error(e, "STORE_UNAVAILABLE", "PostgreSQL");
 }
 
-std::vector<std::string> postgres_migrations() {
-  return {R"sql(
+std::vector<pg::Migration> postgres_migrations() {
+  return {{"ledger/1", R"sql(
 CREATE TABLE ledger_head (id int PRIMARY KEY CHECK (id = 1), position bigint NOT NULL, hash text NOT NULL);
 INSERT INTO ledger_head VALUES (1, 0, repeat('0', 64));
 CREATE TABLE streams (stream_id text PRIMARY KEY, version bigint NOT NULL CHECK (version >= 0));
@@ -102,8 +102,8 @@ CREATE TRIGGER event_index_append_only BEFORE UPDATE OR DELETE ON event_index
   FOR EACH ROW EXECUTE FUNCTION reject_ledger_change();
 CREATE TRIGGER event_index_no_truncate BEFORE TRUNCATE ON event_index
   FOR EACH STATEMENT EXECUTE FUNCTION reject_ledger_change();
-)sql",
-          postgres_views_migration()};
+)sql"},
+          {"ledger/2", postgres_views_migration()}};
 }
 
 struct PostgresStore::Pending {
@@ -111,7 +111,7 @@ struct PostgresStore::Pending {
   std::int64_t expected_version;
   std::vector<NewEvent> events;
   std::optional<Result<AppendResult>> result;
-  asio::steady_timer done;
+  Timer done;
 };
 
 PostgresStore::PostgresStore(asio::io_context& io, const Clock& clock, PostgresConfig config)
@@ -128,7 +128,7 @@ PostgresStore::~PostgresStore() {
 }
 
 pg::Deadline PostgresStore::deadline() const {
-  return std::chrono::steady_clock::now() + std::chrono::milliseconds(config_.statement_timeout_ms);
+  return deadline_after_ms(config_.statement_timeout_ms);
 }
 
 asio::awaitable<pg::PgResult<std::unique_ptr<pg::Connection>>> PostgresStore::connect() {
@@ -149,28 +149,9 @@ asio::awaitable<Result<std::unique_ptr<PostgresStore>>> PostgresStore::open(asio
 }
 
 asio::awaitable<Result<void>> PostgresStore::migrate(pg::Connection& conn) {
-  const std::string schema = pg::quote_identifier(config_.schema);
-  const std::string prologue =
-      "BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLockId) +
-      "); SET LOCAL client_min_messages = warning; CREATE SCHEMA IF NOT EXISTS " + schema +
-      "; SET LOCAL search_path TO " + schema +
-      "; CREATE TABLE IF NOT EXISTS schema_migrations "
-      "(version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());";
-  if (auto ok = co_await conn.execute(prologue, deadline()); !ok)
-    co_return std::unexpected(store_unavailable(ok.error()));
-  const std::vector<pg::Param> no_params;
-  auto applied = co_await conn.query("SELECT coalesce(max(version), 0) FROM schema_migrations",
-                                     no_params, deadline());
-  if (!applied) co_return std::unexpected(store_unavailable(applied.error()));
-  const auto migrations = postgres_migrations();
-  std::string sql;
-  for (auto v = applied->int64(0, 0); v < static_cast<std::int64_t>(migrations.size()); ++v) {
-    sql += migrations[static_cast<std::size_t>(v)] +
-           "INSERT INTO schema_migrations (version) VALUES (" + std::to_string(v + 1) + ");\n";
-  }
-  sql += partition_sql(clock_.now_ms()) + "COMMIT;";
-  if (auto ok = co_await conn.execute(sql, deadline()); !ok)
-    co_return std::unexpected(store_unavailable(ok.error()));
+  auto ok = co_await pg::migrate(conn, config_.schema, config_.migrations,
+                                 partition_sql(clock_.now_ms()), deadline());
+  if (!ok) co_return std::unexpected(store_unavailable(ok.error()));
   co_return Result<void>{};
 }
 
@@ -184,7 +165,7 @@ asio::awaitable<Result<AppendResult>> PostgresStore::append(std::string stream,
     co_return fail(ErrorKind::kBusy, "STORE_BUSY", "too many appends are waiting for the database");
   }
   Pending pending{std::move(stream), expected_version, std::move(events), std::nullopt,
-                  asio::steady_timer(io_, asio::steady_timer::time_point::max())};
+                  Timer(io_, Timer::time_point::max())};
   queue_.push_back(&pending);
   writer_wake_.cancel();
   while (!pending.result) co_await pending.done.async_wait(kTuple);
@@ -197,7 +178,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
   int retry_ms = 50;
   while (!closed_) {
     if (queue_.empty()) {
-      writer_wake_.expires_at(asio::steady_timer::time_point::max());
+      writer_wake_.expires_at(Timer::time_point::max());
       co_await writer_wake_.async_wait(kTuple);
       continue;
     }
@@ -233,7 +214,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
     }
     if (error && (!conn || conn->broken())) {
       spdlog::warn("event store: {}; retrying in {} ms", error->message, retry_ms);
-      asio::steady_timer pause(io_, std::chrono::milliseconds(retry_ms));
+      Timer pause(io_, std::chrono::milliseconds(retry_ms));
       co_await pause.async_wait(kTuple);
       retry_ms = std::min(retry_ms * 2, 2'000);
     }
@@ -387,14 +368,14 @@ asio::awaitable<void> PostgresStore::listen_loop() {
       retry_ms = 50;
       wake_subscribers(0);  // anything committed while not listening is re-read now
       while (!closed_ && !(*conn)->broken()) {
-        auto notified = co_await (*conn)->wait_notifications(std::chrono::steady_clock::now() +
+        auto notified = co_await (*conn)->wait_notifications(MonotonicClock::now() +
                                                              std::chrono::milliseconds(500));
         if (!notified) break;
         if (!notified->empty()) wake_subscribers(0);
       }
     }
     if (closed_) break;
-    asio::steady_timer pause(io_, std::chrono::milliseconds(retry_ms));
+    Timer pause(io_, std::chrono::milliseconds(retry_ms));
     co_await pause.async_wait(kTuple);
     retry_ms = std::min(retry_ms * 2, 2'000);
   }
@@ -406,7 +387,6 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read(
   auto conn = co_await readers_.acquire();
   if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   auto rows = co_await (*conn)->query(std::move(sql), std::move(params), deadline());
-  readers_.release(std::move(*conn));
   if (!rows) co_return std::unexpected(store_unavailable(rows.error()));
   std::vector<RecordedEvent> events;
   for (int i = 0; i < rows->size(); ++i) {
@@ -444,13 +424,13 @@ asio::awaitable<Result<void>> PostgresStore::ensure_partitions() {
   auto conn = co_await readers_.acquire();
   if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   // Under the migration lock, so that nodes creating the same partition take turns.
-  auto created = co_await (*conn)->execute("BEGIN; SELECT pg_advisory_xact_lock(" +
-                                               std::to_string(kMigrationLockId) +
-                                               "); SET LOCAL client_min_messages = warning;\n" +
-                                               partition_sql(clock_.now_ms()) + "COMMIT;",
-                                           deadline());
-  if (!created && !(*conn)->broken()) co_await (*conn)->execute("ROLLBACK", deadline());
-  readers_.release(std::move(*conn));
+  auto tx = co_await pg::Transaction::begin(**conn, deadline(),
+                                            "BEGIN; SELECT pg_advisory_xact_lock(" +
+                                                std::to_string(kMigrationLockId) +
+                                                "); SET LOCAL client_min_messages = warning");
+  if (!tx) co_return std::unexpected(store_unavailable(tx.error()));
+  auto created = co_await (*tx)->execute(partition_sql(clock_.now_ms()), deadline());
+  if (created) created = co_await tx->commit(deadline());
   if (!created) co_return std::unexpected(store_unavailable(created.error()));
   co_return Result<void>{};
 }

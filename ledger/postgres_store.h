@@ -12,7 +12,6 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <memory>
 
@@ -21,6 +20,9 @@
 #include "ledger/event_store.h"
 
 namespace upi::ledger {
+
+// The ledger's own migrations (the event log, then the read views): "ledger/1", "ledger/2".
+std::vector<pg::Migration> postgres_migrations();
 
 struct PostgresConfig {
   std::string conninfo;
@@ -31,6 +33,8 @@ struct PostgresConfig {
   std::size_t batch_appends_max = 256;  // appends per group commit
   // How often monthly partitions are created ahead (last month to three months ahead).
   int partition_check_interval_ms = 3'600'000;
+  // Applied at open: the ledger's own, or the whole switch's (switch/migrations.h).
+  std::vector<pg::Migration> migrations = postgres_migrations();
 };
 
 class PostgresStore final : public EventStore {
@@ -83,8 +87,8 @@ class PostgresStore final : public EventStore {
   const Clock& clock_;
   PostgresConfig config_;
   std::deque<Pending*> queue_;
-  asio::steady_timer writer_wake_;
-  asio::steady_timer maintenance_timer_;
+  Timer writer_wake_;
+  Timer maintenance_timer_;
   pg::Pool readers_;
   std::vector<std::function<void(std::int64_t)>> wakers_;
   bool closed_ = false;
@@ -95,8 +99,5 @@ class PostgresStore final : public EventStore {
 
 // A database error as the store reports it (code STORE_UNAVAILABLE, SQLSTATE in the message).
 Error store_unavailable(const pg::PgError& e);
-
-// The SQL of migration N (1-based), for tests that look at the schema.
-std::vector<std::string> postgres_migrations();
 
 }  // namespace upi::ledger

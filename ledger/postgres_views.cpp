@@ -144,10 +144,9 @@ asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
   co_return last;
 }
 
+// Inside tx: locks the checkpoint row and returns the position the views hold.
 asio::awaitable<pg::PgResult<std::int64_t>> lock_checkpoint(pg::Connection& conn,
                                                             pg::Deadline deadline) {
-  if (auto begun = co_await conn.execute("BEGIN", deadline); !begun)
-    co_return std::unexpected(begun.error());
   auto rows = co_await conn.query(
       "SELECT position FROM view_checkpoint WHERE name = 'payments' FOR UPDATE", {}, deadline);
   if (!rows) co_return std::unexpected(rows.error());
@@ -195,20 +194,19 @@ asio::awaitable<Result<void>> PostgresViews::apply(const std::vector<RecordedEve
   auto conn = co_await pool_.acquire();
   if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   const auto deadline = pool_.deadline();
-  auto folded = co_await lock_checkpoint(**conn, deadline);
+  auto tx = co_await pg::Transaction::begin(**conn, deadline);
+  if (!tx) co_return std::unexpected(store_unavailable(tx.error()));
+  auto folded = co_await lock_checkpoint(**tx, deadline);
   if (folded && *folded + 1 < batch.front().position) {
     folded = std::unexpected(
         pg::PgError{"VIEWS_BEHIND", "",
                     "the views stop at " + std::to_string(*folded) + ", before this batch begins"});
   }
-  if (folded) folded = co_await fold_locked(**conn, *folded, batch, deadline);
+  if (folded) folded = co_await fold_locked(**tx, *folded, batch, deadline);
   if (folded) {
-    auto committed = co_await (*conn)->execute("COMMIT", deadline);
+    auto committed = co_await tx->commit(deadline);
     if (!committed) folded = std::unexpected(committed.error());
-  } else if (!(*conn)->broken()) {
-    co_await (*conn)->execute("ROLLBACK", deadline);
   }
-  pool_.release(std::move(*conn));
   if (!folded) co_return std::unexpected(store_unavailable(folded.error()));
   known_checkpoint_ = std::max(known_checkpoint_, *folded);
   co_return Result<void>{};
@@ -218,9 +216,11 @@ asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) 
   auto conn = co_await pool_.acquire();
   if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   const auto deadline = [&] { return pool_.deadline(); };
-  auto folded = co_await lock_checkpoint(**conn, deadline());
+  auto tx = co_await pg::Transaction::begin(**conn, deadline());
+  if (!tx) co_return std::unexpected(store_unavailable(tx.error()));
+  auto folded = co_await lock_checkpoint(**tx, deadline());
   if (folded) {
-    auto emptied = co_await (*conn)->execute(
+    auto emptied = co_await (*tx)->execute(
         "DELETE FROM view_payments; DELETE FROM view_positions; "
         "UPDATE view_checkpoint SET position = 0 WHERE name = 'payments'",
         deadline());
@@ -233,16 +233,13 @@ asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) 
       read_error = batch.error();
       break;
     }
-    folded = co_await fold_locked(**conn, *folded, *batch, deadline());
+    folded = co_await fold_locked(**tx, *folded, *batch, deadline());
     if (batch->size() < kRebuildBatch) break;
   }
   if (folded && !read_error) {
-    auto committed = co_await (*conn)->execute("COMMIT", deadline());
+    auto committed = co_await tx->commit(deadline());
     if (!committed) folded = std::unexpected(committed.error());
-  } else if (!(*conn)->broken()) {
-    co_await (*conn)->execute("ROLLBACK", deadline());
   }
-  pool_.release(std::move(*conn));
   if (read_error) co_return std::unexpected(*read_error);
   if (!folded) co_return std::unexpected(store_unavailable(folded.error()));
   known_checkpoint_ = *folded;

@@ -89,7 +89,7 @@ asio::awaitable<bool> append_all(
   for (std::size_t round = 0; round < 4; ++round) {
     auto failures = std::make_shared<std::atomic<int>>(0);
     auto left = std::make_shared<int>(0);
-    asio::steady_timer done(executor, asio::steady_timer::time_point::max());
+    Timer done(executor, Timer::time_point::max());
     for (const auto& [id, events] : all) {
       if (round >= events.size()) continue;
       ++*left;

@@ -16,7 +16,6 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 constexpr char kLeaseTable[] = R"sql(
-SET LOCAL client_min_messages = warning;
 CREATE TABLE IF NOT EXISTS switch_nodes (
   node_id text PRIMARY KEY,
   epoch text NOT NULL,
@@ -33,6 +32,10 @@ std::string new_epoch() {
 }
 
 }  // namespace
+
+std::vector<pg::Migration> node_lease_migrations() {
+  return {{"sagas/1", kLeaseTable}};
+}
 
 NodeLease::NodeLease(asio::io_context& io, pg::Pool& pool, std::string node_id, int lease_ms)
     : io_(io),
@@ -66,12 +69,6 @@ asio::awaitable<Result<bool>> NodeLease::try_take() {
 }
 
 asio::awaitable<Result<void>> NodeLease::acquire() {
-  auto conn = co_await pool_.acquire();
-  if (!conn) co_return std::unexpected(unavailable(conn.error()));
-  auto created =
-      co_await (*conn)->execute(std::string("BEGIN;") + kLeaseTable + ";COMMIT;", pool_.deadline());
-  pool_.release(std::move(*conn));
-  if (!created) co_return std::unexpected(unavailable(created.error()));
   const auto deadline = deadline_after_ms(2 * lease_ms_);
   bool announced = false;
   for (;;) {

@@ -23,13 +23,16 @@ namespace asio = boost::asio;
 inline constexpr int kLeaseMsMin = 300;
 inline constexpr int kLeaseMsMax = 60'000;
 
+// The lease table: migration "sagas/1" (applied by pg::migrate).
+std::vector<pg::Migration> node_lease_migrations();
+
 class NodeLease final : public Lease {
  public:
   NodeLease(asio::io_context& io, pg::Pool& pool, std::string node_id, int lease_ms);
 
-  // Creates the lease table if missing and takes this node's lease, waiting (up to two lease
-  // periods) for an earlier process with the same node id to lapse. Error codes:
-  // NODE_ID_IN_USE, STORE_UNAVAILABLE.
+  // Takes this node's lease, waiting (up to two lease periods) for an earlier process with the
+  // same node id to lapse (the migrations must have run). Error codes: NODE_ID_IN_USE,
+  // STORE_UNAVAILABLE.
   asio::awaitable<Result<void>> acquire() override;
   // Renews the lease every lease_ms / 3 until the group stops; after a lapse it takes the
   // lease again when it can.

@@ -22,7 +22,7 @@ TEST(NodeLease, OneLiveHolderPerNodeIdAndTheLeaseLapsesWhenRenewalsStop) {
   ASSERT_TRUE(run_on(io, [&]() -> asio::awaitable<bool> {
     auto conn = co_await pool.connect();
     if (!conn) co_return false;
-    auto made = co_await (*conn)->execute("CREATE SCHEMA IF NOT EXISTS " + schema, pool.deadline());
+    auto made = co_await pg::migrate(**conn, schema, node_lease_migrations(), "", pool.deadline());
     co_return made.has_value();
   }()));
   // Generous: renewals (every third of it) must keep up on a loaded 2-core machine under ASan.

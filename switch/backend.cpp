@@ -6,6 +6,7 @@
 #include "ledger/postgres_store.h"
 #include "ledger/postgres_views.h"
 #include "sagas/node_lease.h"
+#include "switch/migrations.h"
 
 namespace upi::api {
 namespace {
@@ -30,7 +31,8 @@ Result<Backend> memory_backend(asio::io_context& io, const Options& options, con
 Result<Backend> durable_backend(asio::io_context& io, const Options& options, const World& world,
                                 const Clock& wall_clock) {
   ledger::PostgresConfig config{.conninfo = options.database_url,
-                                .schema = options.database_schema};
+                                .schema = options.database_schema,
+                                .migrations = switch_migrations()};
   auto store = run_on(io, ledger::PostgresStore::open(io, wall_clock, config));
   if (!store) return std::unexpected(store.error());
   Backend b;
