@@ -1,5 +1,7 @@
 #include "ledger/postgres_store.h"
 
+#include "common/pg_table.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -18,8 +20,6 @@ namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::int64_t kMigrationLockId = 7'424'242;  // as pg::migrate's: partitions take turns
-constexpr char kColumns[] =
-    "position, stream_id, version, type, data, metadata, recorded_at_ms, prev_hash, hash";
 
 // Monthly partitions from last month to three months ahead.
 std::string partition_sql(std::int64_t now_ms) {
@@ -41,24 +41,50 @@ std::string partition_sql(std::int64_t now_ms) {
   return sql;
 }
 
-Result<RecordedEvent> row_to_event(const pg::Rows& rows, int i) {
-  RecordedEvent e;
-  e.position = rows.int64(i, 0);
-  e.stream = rows.text(i, 1);
-  e.version = rows.int64(i, 2);
-  e.type = rows.text(i, 3);
-  auto data = parse_json_object(rows.text(i, 4), 64);
-  auto meta = parse_json_object(rows.text(i, 5), 4);
-  if (!data || !meta)
-    return fail(ErrorKind::kInternal, "STORE_CORRUPT",
-                "event " + std::to_string(e.position) + " is not valid JSON");
-  e.data = std::move(*data);
-  e.metadata = metadata_from_json(*meta);
-  e.recorded_at_ms = rows.int64(i, 6);
-  e.prev_hash = rows.text(i, 7);
-  e.hash = rows.text(i, 8);
-  return e;
+bool read_data(RecordedEvent& e, const std::string& text) {
+  auto data = parse_json_object(text, 64);
+  if (data) e.data = std::move(*data);
+  return data.has_value();
 }
+
+bool read_metadata(RecordedEvent& e, const std::string& text) {
+  auto meta = parse_json_object(text, 4);
+  if (meta) e.metadata = metadata_from_json(*meta);
+  return meta.has_value();
+}
+
+// The events table (migration ledger/1), described once: what a RecordedEvent writes and reads.
+const pg::Column<RecordedEvent> kEventColumns[] = {
+    pg::int_column<&RecordedEvent::position>("position"),
+    pg::text_column<&RecordedEvent::stream>("stream_id"),
+    pg::int_column<&RecordedEvent::version>("version"),
+    pg::text_column<&RecordedEvent::type>("type"),
+    {"data", "text", [](const RecordedEvent& e) { return to_json(e.data); }, read_data},
+    {"metadata", "text",
+     [](const RecordedEvent& e) { return to_json(metadata_to_json(e.metadata)); }, read_metadata},
+    pg::int_column<&RecordedEvent::recorded_at_ms>("recorded_at_ms"),
+    {"recorded_at", "timestamptz",
+     [](const RecordedEvent& e) { return format_timestamp(e.recorded_at_ms); }, nullptr},
+    pg::text_column<&RecordedEvent::prev_hash>("prev_hash"),
+    pg::text_column<&RecordedEvent::hash>("hash"),
+};
+const pg::Table<RecordedEvent> kEvents("events", kEventColumns);
+
+}  // namespace
+
+// A stream's version after a commit (the streams table).
+struct StreamHead {
+  std::string stream_id;
+  std::int64_t version = 0;
+};
+
+namespace {
+
+const pg::Column<StreamHead> kStreamColumns[] = {
+    pg::text_column<&StreamHead::stream_id>("stream_id"),
+    pg::int_column<&StreamHead::version>("version"),
+};
+const pg::Table<StreamHead> kStreams("streams", kStreamColumns);
 
 }  // namespace
 
@@ -200,8 +226,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
     if (!error) {
       auto ok = co_await commit_batch(*conn, batch);
       if (!ok) {
-        error = store_unavailable(ok.error());
-        if (!conn->broken()) co_await conn->execute("ROLLBACK", deadline());
+        error = store_unavailable(ok.error());  // the transaction closed its connection
         // 23514: no partition holds the row (the clock passed the partitions made ahead).
         if (ok.error().sqlstate == "23514") {
           asio::co_spawn(io_, ensure_partitions(), asio::detached);
@@ -229,13 +254,42 @@ asio::awaitable<void> PostgresStore::write_loop() {
 
 asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& conn,
                                                                 std::vector<Pending*>& batch) {
+  auto tx = co_await pg::Transaction::begin(conn, deadline());
+  if (!tx) co_return std::unexpected(tx.error());
+  auto heads = co_await lock_streams(**tx, batch);
+  if (!heads) co_return std::unexpected(heads.error());
+  const std::vector<Pending*> accepted = accept(batch, *heads);
+  if (accepted.empty()) co_return co_await tx->commit(deadline());
+  // The ledger head is locked last, so concurrent writers queue only for the shortest time.
+  auto head = co_await (*tx)->query(
+      "SELECT position, hash FROM ledger_head WHERE id = 1 FOR UPDATE", {}, deadline());
+  if (!head) co_return std::unexpected(head.error());
+  RecordedEvent last;
+  last.position = head->int64(0, 0);
+  last.hash = head->text(0, 1);
+  std::vector<RecordedEvent> recorded = record(accepted, *heads, last);
+  std::vector<StreamHead> moved;
+  for (const auto& [stream, version] : *heads) moved.push_back({stream, version});
+  auto written = co_await write_batch(**tx, recorded, moved, recorded.back());
+  if (written) written = co_await tx->commit(deadline());
+  if (!written) {
+    // The outcome of a lost COMMIT is unknown: callers re-read their stream before going on.
+    for (Pending* p : accepted) p->result.reset();
+    co_return std::unexpected(written.error());
+  }
+  ++commits_;
+  appends_committed_ += accepted.size();
+  wake_subscribers(recorded.back().position);
+  co_return pg::PgResult<void>{};
+}
+
+asio::awaitable<pg::PgResult<std::map<std::string, std::int64_t>>> PostgresStore::lock_streams(
+    pg::Connection& conn, const std::vector<Pending*>& batch) {
   std::vector<std::string> streams;
   for (Pending* p : batch) streams.push_back(p->stream);
   std::sort(streams.begin(), streams.end());  // one lock order for every node: no deadlocks
   streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
   const std::vector<pg::Param> stream_array{pg::text_array(streams)};
-  if (auto ok = co_await conn.execute("BEGIN", deadline()); !ok)
-    co_return std::unexpected(ok.error());
   auto created = co_await conn.query(
       "INSERT INTO streams (stream_id, version) SELECT s, 0 FROM unnest($1::text[]) AS s "
       "ON CONFLICT (stream_id) DO NOTHING",
@@ -248,7 +302,12 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
   if (!heads) co_return std::unexpected(heads.error());
   std::map<std::string, std::int64_t> versions;
   for (int i = 0; i < heads->size(); ++i) versions[heads->text(i, 0)] = heads->int64(i, 1);
+  co_return versions;
+}
 
+std::vector<PostgresStore::Pending*> PostgresStore::accept(
+    const std::vector<Pending*>& batch, const std::map<std::string, std::int64_t>& locked) {
+  std::map<std::string, std::int64_t> versions = locked;  // as earlier appends leave them
   std::vector<Pending*> accepted;
   for (Pending* p : batch) {
     const std::int64_t current = versions[p->stream];
@@ -261,21 +320,15 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
     versions[p->stream] = current + static_cast<std::int64_t>(p->events.size());
     accepted.push_back(p);
   }
-  if (accepted.empty()) co_return co_await conn.execute("COMMIT", deadline());
+  return accepted;
+}
 
-  // The ledger head is locked last, so concurrent writers queue only for the shortest time.
-  const std::vector<pg::Param> no_params;
-  auto head = co_await conn.query("SELECT position, hash FROM ledger_head WHERE id = 1 FOR UPDATE",
-                                  no_params, deadline());
-  if (!head) co_return std::unexpected(head.error());
-  std::int64_t position = head->int64(0, 0);
-  std::string prev_hash = head->text(0, 1);
-  std::vector<std::int64_t> positions, stream_versions, recorded_ms, head_versions;
-  std::vector<std::string> stream_ids, types, datas, metas, recorded_at, prevs, hashes,
-      head_streams;
-  // Recompute each stream's starting version from the locked heads, in batch order.
-  std::map<std::string, std::int64_t> running;
-  for (int i = 0; i < heads->size(); ++i) running[heads->text(i, 0)] = heads->int64(i, 1);
+std::vector<RecordedEvent> PostgresStore::record(const std::vector<Pending*>& accepted,
+                                                 std::map<std::string, std::int64_t>& heads,
+                                                 const RecordedEvent& last) {
+  std::vector<RecordedEvent> recorded;
+  std::int64_t position = last.position;
+  std::string prev_hash = last.hash;
   const std::int64_t now_ms = clock_.now_ms();
   for (Pending* p : accepted) {
     AppendResult result;
@@ -284,7 +337,7 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
       RecordedEvent r;
       r.position = ++position;
       r.stream = p->stream;
-      r.version = ++running[p->stream];
+      r.version = ++heads[p->stream];
       r.type = e.type;
       r.data = e.data;
       r.metadata = e.metadata;
@@ -292,59 +345,44 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
       r.prev_hash = prev_hash;
       r.hash = compute_hash(r);
       prev_hash = r.hash;
-      positions.push_back(r.position);
-      stream_ids.push_back(r.stream);
-      stream_versions.push_back(r.version);
-      types.push_back(r.type);
-      datas.push_back(to_json(r.data));
-      metas.push_back(to_json(metadata_to_json(r.metadata)));
-      recorded_ms.push_back(now_ms);
-      recorded_at.push_back(format_timestamp(now_ms));
-      prevs.push_back(r.prev_hash);
-      hashes.push_back(r.hash);
+      recorded.push_back(std::move(r));
     }
     result.last_position = position;
-    result.stream_version = running[p->stream];
+    result.stream_version = heads[p->stream];
     p->result = result;
   }
-  for (const auto& [stream, v] : running) {
-    head_streams.push_back(stream);
-    head_versions.push_back(v);
-  }
-  const std::vector<pg::Param> columns{pg::int_array(positions),       pg::text_array(stream_ids),
-                                       pg::int_array(stream_versions), pg::text_array(recorded_at),
-                                       pg::text_array(types),          pg::text_array(datas),
-                                       pg::text_array(metas),          pg::int_array(recorded_ms),
-                                       pg::text_array(prevs),          pg::text_array(hashes),
-                                       pg::text_array(head_streams),   pg::int_array(head_versions),
-                                       std::to_string(position),       prev_hash};
+  return recorded;
+}
+
+asio::awaitable<pg::PgResult<void>> PostgresStore::write_batch(
+    pg::Connection& conn, const std::vector<RecordedEvent>& recorded,
+    const std::vector<StreamHead>& heads, const RecordedEvent& last) {
+  std::vector<pg::Param> params = kEvents.arrays(recorded);
+  const int streams_from = static_cast<int>(params.size()) + 1;
+  for (auto& array : kStreams.arrays(heads)) params.push_back(std::move(array));
+  const std::string head_position = "$" + std::to_string(params.size() + 1);
+  const std::string head_hash = "$" + std::to_string(params.size() + 2);
+  params.emplace_back(std::to_string(last.position));
+  params.emplace_back(last.hash);
+  const std::string columns = kEvents.write_list();
   auto written = co_await conn.query(
-      "WITH ix AS (INSERT INTO event_index (position, stream_id, version, recorded_at) "
-      "  SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::timestamptz[])), "
-      "ev AS (INSERT INTO events (position, stream_id, version, type, data, metadata, "
-      "recorded_at_ms, "
-      "  recorded_at, prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::text[], "
-      "$3::bigint[], "
-      "  $5::text[], $6::text[], $7::text[], $8::bigint[], $4::timestamptz[], $9::text[], "
-      "$10::text[])), "
-      "st AS (UPDATE streams SET version = u.version FROM unnest($11::text[], $12::bigint[]) "
-      "  AS u(stream_id, version) WHERE streams.stream_id = u.stream_id), "
-      "hd AS (UPDATE ledger_head SET position = $13, hash = $14 WHERE id = 1) "
-      "SELECT pg_notify('upi_commits', $13::text)",
-      columns, deadline());
-  if (!written) {
-    for (Pending* p : accepted) p->result.reset();
-    co_return std::unexpected(written.error());
-  }
-  auto committed = co_await conn.execute("COMMIT", deadline());
-  if (!committed) {
-    // The outcome of a lost COMMIT is unknown: callers re-read their stream before going on.
-    for (Pending* p : accepted) p->result.reset();
-    co_return std::unexpected(committed.error());
-  }
-  ++commits_;
-  appends_committed_ += accepted.size();
-  wake_subscribers(position);
+      "WITH r AS (SELECT * FROM " + kEvents.unnest(1) +
+          "), "
+          "ix AS (INSERT INTO event_index (position, stream_id, version, recorded_at) "
+          "  SELECT position, stream_id, version, recorded_at FROM r), "
+          "ev AS (INSERT INTO events (" +
+          columns + ") SELECT " + columns +
+          " FROM r), "
+          "st AS (UPDATE streams SET version = u.version FROM " +
+          kStreams.unnest(streams_from, "u") +
+          " WHERE streams.stream_id = u.stream_id), "
+          "hd AS (UPDATE ledger_head SET position = " +
+          head_position + ", hash = " + head_hash +
+          " WHERE id = 1) "
+          "SELECT pg_notify('upi_commits', " +
+          head_position + "::text)",
+      std::move(params), deadline());
+  if (!written) co_return std::unexpected(written.error());
   co_return pg::PgResult<void>{};
 }
 
@@ -390,8 +428,11 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read(
   if (!rows) co_return std::unexpected(store_unavailable(rows.error()));
   std::vector<RecordedEvent> events;
   for (int i = 0; i < rows->size(); ++i) {
-    auto e = row_to_event(*rows, i);
-    if (!e) co_return std::unexpected(e.error());
+    auto e = kEvents.row(*rows, i);
+    if (!e) {
+      co_return fail(ErrorKind::kInternal, "STORE_CORRUPT",
+                     "event row " + rows->text(i, 0) + " does not read back (JSON or numbers)");
+    }
     events.push_back(std::move(*e));
   }
   co_return events;
@@ -402,9 +443,8 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read_stream(
   limit = std::min(limit, kReadLimitMax);
   std::vector<pg::Param> params{stream, std::to_string(from_version), std::to_string(limit)};
   co_return co_await read(
-      std::string("SELECT ") +
-          "e.position, e.stream_id, e.version, e.type, e.data, e.metadata, "
-          "e.recorded_at_ms, e.prev_hash, e.hash FROM event_index i JOIN events e "
+      "SELECT " + kEvents.read_list("e.") +
+          " FROM event_index i JOIN events e "
           "ON e.position = i.position AND e.recorded_at = i.recorded_at "
           "WHERE i.stream_id = $1 AND i.version >= $2 ORDER BY i.version LIMIT $3",
       std::move(params));
@@ -415,7 +455,7 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read_all(
   if (after_position < 0) co_return fail(ErrorKind::kInvalid, "INVALID_READ", "after must be >= 0");
   limit = std::min(limit, kReadLimitMax);
   std::vector<pg::Param> params{std::to_string(after_position), std::to_string(limit)};
-  co_return co_await read(std::string("SELECT ") + kColumns +
+  co_return co_await read("SELECT " + kEvents.read_list() +
                               " FROM events WHERE position > $1 ORDER BY position LIMIT $2",
                           std::move(params));
 }

@@ -1,5 +1,7 @@
 #include "ledger/postgres_views.h"
 
+#include "common/pg_table.h"
+
 #include <array>
 #include <cassert>
 #include <tuple>
@@ -11,87 +13,89 @@ namespace upi::ledger {
 namespace {
 
 constexpr std::size_t kRebuildBatch = 1000;
-constexpr char kSummaryColumns[] =
-    "id, status, payer_vpa, payee_vpa, note, rail, amount_paise, reason_code, reason_upi_code, "
-    "reason_message, created_at_ms, updated_at_ms, position, first_position, owner_node";
+bool ends_with_reason(const PaymentSummary& p) {
+  return p.status == "FAILED" || p.status == "REVERSED";
+}
+
+// The reason columns: empty text for a payment without one; read only where the status has one.
+template <std::string Reason::*Field>
+pg::Column<PaymentSummary> reason_column(std::string_view name) {
+  return {name, "text",
+          [](const PaymentSummary& p) { return p.reason ? (*p.reason).*Field : std::string(); },
+          [](PaymentSummary& p, const std::string& text) {
+            if (!ends_with_reason(p)) return true;
+            if (!p.reason) p.reason.emplace();
+            (*p.reason).*Field = text;
+            return true;
+          }};
+}
+
+// view_payments (migration ledger/2), described once; status comes before the reason columns,
+// which read it.
+const pg::Column<PaymentSummary> kSummaryColumns[] = {
+    pg::text_column<&PaymentSummary::id>("id"),
+    pg::text_column<&PaymentSummary::status>("status"),
+    pg::text_column<&PaymentSummary::payer_vpa>("payer_vpa"),
+    pg::text_column<&PaymentSummary::payee_vpa>("payee_vpa"),
+    pg::text_column<&PaymentSummary::note>("note"),
+    pg::text_column<&PaymentSummary::rail>("rail"),
+    pg::int_column<&PaymentSummary::amount>("amount_paise"),
+    reason_column<&Reason::code>("reason_code"),
+    reason_column<&Reason::upi_code>("reason_upi_code"),
+    reason_column<&Reason::message>("reason_message"),
+    pg::int_column<&PaymentSummary::created_at_ms>("created_at_ms"),
+    pg::int_column<&PaymentSummary::updated_at_ms>("updated_at_ms"),
+    pg::int_column<&PaymentSummary::position>("position"),
+    pg::int_column<&PaymentSummary::first_position>("first_position"),
+    pg::text_column<&PaymentSummary::owner_node>("owner_node"),
+};
+const pg::Table<PaymentSummary> kSummaries("view_payments", kSummaryColumns);
 
 PaymentSummary summary_from(const pg::Rows& rows, int i) {
-  PaymentSummary p;
-  p.id = rows.text(i, 0);
-  p.status = rows.text(i, 1);
-  p.payer_vpa = rows.text(i, 2);
-  p.payee_vpa = rows.text(i, 3);
-  p.note = rows.text(i, 4);
-  p.rail = rows.text(i, 5);
-  p.amount = rows.int64(i, 6);
-  if (p.status == "FAILED" || p.status == "REVERSED") {
-    p.reason = Reason{rows.text(i, 7), rows.text(i, 8), rows.text(i, 9)};
-  }
-  p.created_at_ms = rows.int64(i, 10);
-  p.updated_at_ms = rows.int64(i, 11);
-  p.position = rows.int64(i, 12);
-  p.first_position = rows.int64(i, 13);
-  p.owner_node = rows.text(i, 14);
-  assert(p.amount > 0 && p.position >= p.first_position && "a view row read back is sane");
-  return p;
+  auto p = kSummaries.row(rows, i);
+  assert(p && p->amount > 0 && p->position >= p->first_position && "a view row reads back sane");
+  return p.value_or(PaymentSummary{});
 }
 
-// The parameters of one multi-row upsert: a column-wise array per field, for unnest().
-std::vector<pg::Param> summary_params(const std::map<std::string, PaymentSummary>& rows) {
-  constexpr std::size_t kTexts = 10;
-  std::array<std::vector<std::string>, kTexts> text;
-  std::array<std::vector<std::int64_t>, 5> numbers;
-  for (const auto& [id, p] : rows) {
-    const Reason reason = p.reason.value_or(Reason{});
-    const std::array<const std::string*, kTexts> texts{
-        &p.id,   &p.status,    &p.payer_vpa,     &p.payee_vpa,    &p.note,
-        &p.rail, &reason.code, &reason.upi_code, &reason.message, &p.owner_node};
-    for (std::size_t c = 0; c < kTexts; ++c) text[c].push_back(*texts[c]);
-    const std::array<std::int64_t, 5> values{p.amount, p.created_at_ms, p.updated_at_ms, p.position,
-                                             p.first_position};
-    for (std::size_t c = 0; c < values.size(); ++c) numbers[c].push_back(values[c]);
-  }
-  return {pg::text_array(text[0]),   pg::text_array(text[1]),   pg::text_array(text[2]),
-          pg::text_array(text[3]),   pg::text_array(text[4]),   pg::text_array(text[5]),
-          pg::int_array(numbers[0]), pg::text_array(text[6]),   pg::text_array(text[7]),
-          pg::text_array(text[8]),   pg::int_array(numbers[1]), pg::int_array(numbers[2]),
-          pg::int_array(numbers[3]), pg::int_array(numbers[4]), pg::text_array(text[9])};
+const std::string& upsert_summaries() {
+  static const std::string sql =
+      "INSERT INTO view_payments (" + kSummaries.write_list() + ") SELECT * FROM " +
+      kSummaries.unnest(1) +
+      " ON CONFLICT (id) DO UPDATE SET status = excluded.status, rail = excluded.rail, "
+      "reason_code = excluded.reason_code, reason_upi_code = excluded.reason_upi_code, "
+      "reason_message = excluded.reason_message, updated_at_ms = excluded.updated_at_ms, "
+      "position = excluded.position, owner_node = excluded.owner_node";
+  return sql;
 }
 
-constexpr char kUpsertSummaries[] = R"sql(
-INSERT INTO view_payments (id, status, payer_vpa, payee_vpa, note, rail, amount_paise,
-  reason_code, reason_upi_code, reason_message, created_at_ms, updated_at_ms, position,
-  first_position, owner_node)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-  $7::bigint[], $8::text[], $9::text[], $10::text[], $11::bigint[], $12::bigint[], $13::bigint[],
-  $14::bigint[], $15::text[])
-ON CONFLICT (id) DO UPDATE SET status = excluded.status, rail = excluded.rail,
-  reason_code = excluded.reason_code, reason_upi_code = excluded.reason_upi_code,
-  reason_message = excluded.reason_message, updated_at_ms = excluded.updated_at_ms,
-  position = excluded.position, owner_node = excluded.owner_node)sql";
+// view_positions: what a fold adds (PositionDelta) and what a bank's positions read back.
+const pg::Column<PositionDelta> kDeltaColumns[] = {
+    pg::text_column<&PositionDelta::bank>("bank"),
+    pg::text_column<&PositionDelta::rail>("rail"),
+    pg::text_column<&PositionDelta::window>("settlement_window"),
+    pg::int_column<&PositionDelta::debits>("debits_paise"),
+    pg::int_column<&PositionDelta::credits>("credits_paise"),
+};
+const pg::Table<PositionDelta> kDeltas("view_positions", kDeltaColumns);
+const pg::Column<PositionRow> kPositionColumns[] = {
+    pg::text_column<&PositionRow::rail>("rail"),
+    pg::text_column<&PositionRow::window>("settlement_window"),
+    pg::int_column<&PositionRow::debits>("debits_paise"),
+    pg::int_column<&PositionRow::credits>("credits_paise"),
+};
+const pg::Table<PositionRow> kPositions("view_positions", kPositionColumns);
 
-constexpr char kUpsertPositions[] = R"sql(
-INSERT INTO view_positions (bank, rail, settlement_window, debits_paise, credits_paise)
-SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
-ON CONFLICT (bank, rail, settlement_window) DO UPDATE SET
-  debits_paise = view_positions.debits_paise + excluded.debits_paise,
-  credits_paise = view_positions.credits_paise + excluded.credits_paise)sql";
+const std::string& upsert_positions() {
+  static const std::string sql =
+      "INSERT INTO view_positions (" + kDeltas.write_list() + ") SELECT * FROM " +
+      kDeltas.unnest(1) +
+      " ON CONFLICT (bank, rail, settlement_window) DO UPDATE SET "
+      "debits_paise = view_positions.debits_paise + excluded.debits_paise, "
+      "credits_paise = view_positions.credits_paise + excluded.credits_paise";
+  return sql;
+}
 
 using PositionKey = std::tuple<std::string, std::string, std::string>;
-
-std::vector<pg::Param> position_params(const std::map<PositionKey, PositionDelta>& deltas) {
-  std::vector<std::string> banks, rails, windows;
-  std::vector<std::int64_t> debits, credits;
-  for (const auto& [key, d] : deltas) {
-    banks.push_back(d.bank);
-    rails.push_back(d.rail);
-    windows.push_back(d.window);
-    debits.push_back(d.debits);
-    credits.push_back(d.credits);
-  }
-  return {pg::text_array(banks), pg::text_array(rails), pg::text_array(windows),
-          pg::int_array(debits), pg::int_array(credits)};
-}
 
 // Folds the events after checkpoint into the views, inside the caller's transaction, which
 // holds the checkpoint row's lock. Returns the new checkpoint.
@@ -110,7 +114,7 @@ asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
   if (fresh.empty()) co_return checkpoint;
   std::vector<pg::Param> id_param{pg::text_array(ids)};
   auto loaded = co_await conn.query(
-      std::string("SELECT ") + kSummaryColumns + " FROM view_payments WHERE id = ANY($1::text[])",
+      "SELECT " + kSummaries.read_list() + " FROM view_payments WHERE id = ANY($1::text[])",
       std::move(id_param), deadline);
   if (!loaded) co_return std::unexpected(loaded.error());
   std::map<std::string, PaymentSummary> touched;
@@ -128,11 +132,11 @@ asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
     }
   }
   if (!touched.empty()) {
-    auto upserted = co_await conn.query(kUpsertSummaries, summary_params(touched), deadline);
+    auto upserted = co_await conn.query(upsert_summaries(), kSummaries.arrays(touched), deadline);
     if (!upserted) co_return std::unexpected(upserted.error());
   }
   if (!deltas.empty()) {
-    auto booked = co_await conn.query(kUpsertPositions, position_params(deltas), deadline);
+    auto booked = co_await conn.query(upsert_positions(), kDeltas.arrays(deltas), deadline);
     if (!booked) co_return std::unexpected(booked.error());
   }
   const std::int64_t last = fresh.back()->position;
@@ -257,7 +261,7 @@ asio::awaitable<Result<PaymentPage>> PostgresViews::list_payments(ListQuery quer
   assert(query.limit >= 1 && query.limit <= kListLimitMax);
   std::vector<pg::Param> params{query.vpa, query.status, query.cursor,
                                 std::to_string(query.limit + 1)};
-  auto rows = co_await read(std::string("SELECT ") + kSummaryColumns +
+  auto rows = co_await read("SELECT " + kSummaries.read_list() +
                                 " FROM view_payments"
                                 " WHERE ($1 = '' OR payer_vpa = $1 OR payee_vpa = $1)"
                                 " AND ($2 = '' OR status = $2) AND ($3 = '' OR id < $3)"
@@ -277,15 +281,16 @@ asio::awaitable<Result<PaymentPage>> PostgresViews::list_payments(ListQuery quer
 
 asio::awaitable<Result<std::vector<PositionRow>>> PostgresViews::positions(std::string bank) {
   std::vector<pg::Param> params{bank};
-  auto rows = co_await read(
-      "SELECT rail, settlement_window, debits_paise, credits_paise FROM view_positions "
-      "WHERE bank = $1 ORDER BY rail, settlement_window",
-      std::move(params));
+  auto rows =
+      co_await read("SELECT " + kPositions.read_list() +
+                        " FROM view_positions WHERE bank = $1 ORDER BY rail, settlement_window",
+                    std::move(params));
   if (!rows) co_return std::unexpected(rows.error());
   std::vector<PositionRow> out;
   for (int i = 0; i < rows->size(); ++i) {
-    out.push_back(
-        PositionRow{rows->text(i, 0), rows->text(i, 1), rows->int64(i, 2), rows->int64(i, 3)});
+    auto row = kPositions.row(*rows, i);
+    assert(row && "a position row reads back");
+    out.push_back(row.value_or(PositionRow{}));
   }
   co_return out;
 }
@@ -326,8 +331,8 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
       co_await read("SELECT position FROM view_checkpoint WHERE name = 'payments'", {});
   if (!checkpoint) co_return std::unexpected(checkpoint.error());
   out["checkpoint"] = checkpoint->int64(0, 0);
-  auto rows = co_await read(
-      std::string("SELECT ") + kSummaryColumns + " FROM view_payments ORDER BY id", {});
+  auto rows =
+      co_await read("SELECT " + kSummaries.read_list() + " FROM view_payments ORDER BY id", {});
   if (!rows) co_return std::unexpected(rows.error());
   json::array payments;
   for (int i = 0; i < rows->size(); ++i) {
