@@ -116,6 +116,12 @@ void BankNetwork::stop() {
   }
 }
 
+asio::awaitable<void> BankNetwork::join() {
+  for (auto& [code, entry] : banks_) {
+    if (entry.remote != nullptr) co_await entry.remote->join();
+  }
+}
+
 std::vector<std::string> BankNetwork::codes() const {
   std::vector<std::string> out;
   for (const auto& [code, entry] : banks_) out.push_back(code);

@@ -38,6 +38,8 @@ class BankNetwork {
   // Starts and stops the heartbeats of remote banks.
   void start();
   void stop();
+  // Returns once every remote bank's heartbeats have ended (after stop()).
+  asio::awaitable<void> join();
   bool durable() const { return durable_; }
   std::vector<std::string> codes() const;
 

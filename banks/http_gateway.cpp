@@ -54,7 +54,9 @@ HttpBankGateway::HttpBankGateway(asio::io_context& io, std::string code, std::st
       host_(std::move(host)),
       port_(port),
       health_(health),
-      heartbeat_timer_(io) {}
+      tasks_(io.get_executor()),
+      heartbeats_("heartbeats of " + code_, std::chrono::milliseconds(health.heartbeat_ms),
+                  [this] { return heartbeat(); }) {}
 
 asio::awaitable<bool> HttpBankGateway::take_slot(Deadline deadline) {
   while (in_flight_ >= kCallsInFlightMax) {
@@ -169,35 +171,33 @@ asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::forward(http::Cli
 }
 
 void HttpBankGateway::start() {
-  asio::co_spawn(io_, heartbeat_loop(), asio::detached);
+  heartbeats_.start(tasks_);
 }
 
 void HttpBankGateway::stop() {
-  stopped_ = true;
-  heartbeat_timer_.cancel();
+  tasks_.stop();
 }
 
-asio::awaitable<void> HttpBankGateway::heartbeat_loop() {
+asio::awaitable<void> HttpBankGateway::join() {
+  co_await tasks_.join();
+}
+
+asio::awaitable<void> HttpBankGateway::heartbeat() {
   const HealthConfig& config = health_.config();
-  while (!stopped_) {
-    heartbeat_timer_.expires_after(std::chrono::milliseconds(config.heartbeat_ms));
-    co_await heartbeat_timer_.async_wait(kTuple);
-    if (stopped_) break;
-    const auto now = MonotonicClock::now();
-    if (health_.circuit() == Circuit::kOpen && !health_.probe_due(now)) continue;
-    const bool probe = health_.circuit() == Circuit::kHalfOpen;
-    http::ClientRequest request{"GET", "/v1/heartbeat", "", {}};
-    auto response =
-        co_await http::async_fetch(host_, port_, std::move(request), config.heartbeat_timeout_ms);
-    const Circuit before = health_.circuit();
-    if (response && response->status == 200) {
-      health_.on_success();
-    } else {
-      health_.on_failure(MonotonicClock::now());
-    }
-    if (health_.circuit() != before || probe) {
-      spdlog::info("bank {}: circuit {}", code_, circuit_name(health_.circuit()));
-    }
+  const auto now = MonotonicClock::now();
+  if (health_.circuit() == Circuit::kOpen && !health_.probe_due(now)) co_return;
+  const bool probe = health_.circuit() == Circuit::kHalfOpen;
+  http::ClientRequest request{"GET", "/v1/heartbeat", "", {}};
+  auto response =
+      co_await http::async_fetch(host_, port_, std::move(request), config.heartbeat_timeout_ms);
+  const Circuit before = health_.circuit();
+  if (response && response->status == 200) {
+    health_.on_success();
+  } else {
+    health_.on_failure(MonotonicClock::now());
+  }
+  if (health_.circuit() != before || probe) {
+    spdlog::info("bank {}: circuit {}", code_, circuit_name(health_.circuit()));
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "banks/bank_gateway.h"
 #include "banks/bank_health.h"
+#include "common/async.h"
 #include "common/http_client.h"
 #include "common/timer.h"
 
@@ -42,6 +43,8 @@ class HttpBankGateway final : public BankGateway {
   // Heartbeats until stop(), probing a half-open circuit.
   void start();
   void stop();
+  // Returns once the heartbeats have ended (after stop()).
+  asio::awaitable<void> join();
   const BankHealth& health() const { return health_; }
 
  private:
@@ -51,7 +54,7 @@ class HttpBankGateway final : public BankGateway {
   asio::awaitable<LegCall> leg(std::string path, json::object body, Deadline deadline);
   asio::awaitable<bool> take_slot(Deadline deadline);
   void give_slot();
-  asio::awaitable<void> heartbeat_loop();
+  asio::awaitable<void> heartbeat();
 
   asio::io_context& io_;
   std::string code_;
@@ -60,8 +63,8 @@ class HttpBankGateway final : public BankGateway {
   BankHealth health_;
   int in_flight_ = 0;
   std::deque<Timer*> slot_waiters_;
-  asio::steady_timer heartbeat_timer_;
-  bool stopped_ = false;
+  TaskGroup tasks_;
+  PeriodicTask heartbeats_;
 };
 
 }  // namespace upi::banks

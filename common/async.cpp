@@ -48,6 +48,10 @@ void TaskGroup::spawn(asio::awaitable<void> task, OnDone on_done) {
     } else if (error) {
       try {
         std::rethrow_exception(error);
+      } catch (const boost::system::system_error& e) {
+        // The cancellation stop() asked for surfaces as operation_aborted: not a failure.
+        if (!(stopped_ && e.code() == asio::error::operation_aborted))
+          spdlog::error("a background task failed: {}", e.what());
       } catch (const std::exception& e) {
         spdlog::error("a background task failed: {}", e.what());
       }

@@ -50,6 +50,12 @@ class EventStore {
   // Calls wake(last_position) after every commit: a hint to re-read from a checkpoint, not a
   // delivery. May be called on any thread.
   virtual void on_commit(std::function<void(std::int64_t)> wake) = 0;
+
+  // Stops the store's background work after what is in flight; later appends are refused
+  // (STORE_UNAVAILABLE). join() returns once that work has ended. A store without background
+  // work (memory) has nothing to do.
+  virtual void close() {}
+  virtual asio::awaitable<void> join() { co_return; }
 };
 
 // Checks an append's arguments (shared by every store). Error code: INVALID_APPEND.

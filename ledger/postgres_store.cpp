@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cassert>
@@ -146,8 +145,8 @@ PostgresStore::PostgresStore(asio::io_context& io, const Clock& clock, PostgresC
       config_(std::move(config)),
       writer_wake_(io),
       maintenance_timer_(io),
-      readers_(config_.conninfo, config_.schema, config_.readers_max,
-               config_.statement_timeout_ms) {}
+      readers_(config_.conninfo, config_.schema, config_.readers_max, config_.statement_timeout_ms),
+      tasks_(io.get_executor()) {}
 
 PostgresStore::~PostgresStore() {
   close();
@@ -168,9 +167,9 @@ asio::awaitable<Result<std::unique_ptr<PostgresStore>>> PostgresStore::open(asio
   auto conn = co_await pg::Connection::connect(store->config_.conninfo, store->deadline());
   if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   if (auto ok = co_await store->migrate(**conn); !ok) co_return std::unexpected(ok.error());
-  asio::co_spawn(io, store->write_loop(), asio::detached);
-  asio::co_spawn(io, store->listen_loop(), asio::detached);
-  asio::co_spawn(io, store->partition_loop(), asio::detached);
+  store->tasks_.spawn(store->write_loop());
+  store->tasks_.spawn(store->listen_loop());
+  store->tasks_.spawn(store->partition_loop());
   co_return store;
 }
 
@@ -199,7 +198,6 @@ asio::awaitable<Result<AppendResult>> PostgresStore::append(std::string stream,
 }
 
 asio::awaitable<void> PostgresStore::write_loop() {
-  ++loops_running_;
   std::unique_ptr<pg::Connection> conn;
   int retry_ms = 50;
   while (!closed_) {
@@ -229,7 +227,9 @@ asio::awaitable<void> PostgresStore::write_loop() {
         error = store_unavailable(ok.error());  // the transaction closed its connection
         // 23514: no partition holds the row (the clock passed the partitions made ahead).
         if (ok.error().sqlstate == "23514") {
-          asio::co_spawn(io_, ensure_partitions(), asio::detached);
+          tasks_.spawn([](PostgresStore& self) -> asio::awaitable<void> {
+            co_await self.ensure_partitions();
+          }(*this));
         }
       }
     }
@@ -249,7 +249,6 @@ asio::awaitable<void> PostgresStore::write_loop() {
     p->done.cancel();
   }
   queue_.clear();
-  --loops_running_;
 }
 
 asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& conn,
@@ -396,7 +395,6 @@ void PostgresStore::on_commit(std::function<void(std::int64_t)> wake) {
 }
 
 asio::awaitable<void> PostgresStore::listen_loop() {
-  ++loops_running_;
   int retry_ms = 50;
   while (!closed_) {
     auto conn = co_await connect();
@@ -417,7 +415,6 @@ asio::awaitable<void> PostgresStore::listen_loop() {
     co_await pause.async_wait(kTuple);
     retry_ms = std::min(retry_ms * 2, 2'000);
   }
-  --loops_running_;
 }
 
 asio::awaitable<Result<std::vector<RecordedEvent>>> PostgresStore::read(
@@ -476,7 +473,6 @@ asio::awaitable<Result<void>> PostgresStore::ensure_partitions() {
 }
 
 asio::awaitable<void> PostgresStore::partition_loop() {
-  ++loops_running_;
   while (!closed_) {
     maintenance_timer_.expires_after(
         std::chrono::milliseconds(config_.partition_check_interval_ms));
@@ -485,14 +481,17 @@ asio::awaitable<void> PostgresStore::partition_loop() {
     auto ensured = co_await ensure_partitions();
     if (!ensured) spdlog::warn("cannot create partitions ahead: {}", ensured.error().message);
   }
-  --loops_running_;
 }
 
 void PostgresStore::close() {
   if (closed_) return;
-  closed_ = true;
+  closed_ = true;  // the loops end at their next turn: the writer fails what is queued
   writer_wake_.cancel();
   maintenance_timer_.cancel();
+}
+
+asio::awaitable<void> PostgresStore::join() {
+  co_await tasks_.join();
 }
 
 }  // namespace upi::ledger

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 
+#include "common/async.h"
 #include "common/clock.h"
 #include "common/pg.h"
 #include "ledger/event_store.h"
@@ -61,7 +62,8 @@ class PostgresStore final : public EventStore {
 
   // Stops the writer and the listener and wakes no subscriber any more; queued appends fail
   // with STORE_UNAVAILABLE.
-  void close();
+  void close() override;
+  asio::awaitable<void> join() override;
   // Creates the monthly partitions from last month to three months ahead of the clock's now,
   // if missing (also run at open and every partition_check_interval_ms).
   // Error code: STORE_UNAVAILABLE.
@@ -112,7 +114,7 @@ class PostgresStore final : public EventStore {
   pg::Pool readers_;
   std::vector<std::function<void(std::int64_t)>> wakers_;
   bool closed_ = false;
-  int loops_running_ = 0;
+  TaskGroup tasks_;  // the writer, the listener, the partition keeper
   std::uint64_t commits_ = 0;
   std::uint64_t appends_committed_ = 0;
 };

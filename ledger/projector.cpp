@@ -4,10 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cassert>
 
@@ -19,7 +16,7 @@ constexpr int kRetryPauseMs = 500;
 }  // namespace
 
 Projector::Projector(asio::io_context& io, EventStore& store, ViewStore& views)
-    : io_(io), store_(store), views_(views) {}
+    : io_(io), store_(store), views_(views), tasks_(io.get_executor()) {}
 
 asio::awaitable<Result<void>> Projector::catch_up_now() {
   for (;;) {
@@ -48,8 +45,17 @@ void Projector::wake() {
     dirty_ = true;  // the running catch-up reads again before it stops
     return;
   }
+  if (tasks_.stopped()) return;
   running_ = true;
-  asio::co_spawn(io_, catch_up(), asio::detached);
+  tasks_.spawn(catch_up());
+}
+
+void Projector::stop() {
+  tasks_.stop();
+}
+
+asio::awaitable<void> Projector::join() {
+  co_await tasks_.join();
 }
 
 asio::awaitable<void> Projector::catch_up() {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 
+#include "common/async.h"
 #include "common/waiters.h"
 #include "ledger/event_store.h"
 #include "ledger/view_store.h"
@@ -21,6 +22,9 @@ class Projector {
   asio::awaitable<Result<void>> catch_up_now();
   // Subscribes to commits and catches up from the views' checkpoint.
   void start();
+  // Ends the catch-up in progress (at its next wait); join() returns once it has.
+  void stop();
+  asio::awaitable<void> join();
   // True once the views have folded in position (at once if they already have); false when
   // the timeout passes first.
   asio::awaitable<bool> wait_for(std::int64_t position, std::chrono::milliseconds timeout);
@@ -41,6 +45,7 @@ class Projector {
   bool dirty_ = false;
   Waiters<std::int64_t> waiters_;
   std::function<void(const RecordedEvent&)> listener_;
+  TaskGroup tasks_;
 };
 
 }  // namespace upi::ledger

@@ -110,12 +110,18 @@ void SwitchApp::stop() {
   engine_.stop();
   backend_.banks->stop();
   background_.stop();
+  projector_.stop();
   ledger_.stop();
 }
 
 asio::awaitable<void> SwitchApp::join() {
   co_await background_.join();
+  co_await projector_.join();
+  co_await backend_.banks->join();
   co_await engine_.join();
+  // Only once no saga can append any more: the store writes what is queued, then stops.
+  backend_.store->close();
+  co_await backend_.store->join();
 }
 
 std::vector<std::string> SwitchApp::routes() const {
