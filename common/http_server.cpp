@@ -37,7 +37,11 @@ std::optional<Response> answer_for_read_error(const beast::error_code& ec) {
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerLimits limits, Handler handler)
-    : io_(io), limits_(limits), handler_(std::move(handler)), acceptor_(io) {}
+    : io_(io),
+      limits_(limits),
+      handler_(std::move(handler)),
+      acceptor_(io),
+      tasks_(io.get_executor()) {}
 
 Server::~Server() {
   stop();
@@ -71,7 +75,11 @@ asio::awaitable<bool> StreamWriter::write(std::string bytes) {
 }
 
 void Server::start() {
-  asio::co_spawn(io_, accept_loop(), asio::detached);
+  tasks_.spawn(accept_loop());
+}
+
+asio::awaitable<void> Server::join() {
+  co_await tasks_.join();
 }
 
 void Server::stop() {
@@ -80,6 +88,7 @@ void Server::stop() {
   beast::error_code ec;
   acceptor_.close(ec);
   for (tcp::socket* socket : open_) socket->close(ec);
+  tasks_.stop();
 }
 
 asio::awaitable<void> Server::accept_loop() {
@@ -95,7 +104,7 @@ asio::awaitable<void> Server::accept_loop() {
       socket.close(ignored);  // over the bound: refuse rather than queue without limit
       continue;
     }
-    asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+    tasks_.spawn(serve(std::move(socket)));
   }
 }
 

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "common/async.h"
 #include "common/error.h"
 #include "common/problem.h"
 
@@ -58,9 +59,11 @@ class Server {
   void add_stream_route(std::string path, StreamHandler handler);
   // Starts accepting; call after listen().
   void start();
-  // Stops accepting and closes every open connection; in-flight handlers see their socket
-  // closed when they try to answer.
+  // Stops accepting, closes every open connection and cancels the handlers in flight (at
+  // their next wait).
   void stop();
+  // Returns once the accept loop and every connection's coroutine have ended (after stop()).
+  asio::awaitable<void> join();
 
  private:
   asio::awaitable<void> accept_loop();
@@ -73,6 +76,7 @@ class Server {
   std::map<std::string, StreamHandler> stream_routes_;
   std::set<asio::ip::tcp::socket*> open_;  // sockets of live connections, for stop()
   bool stopped_ = false;
+  TaskGroup tasks_;  // the accept loop and one coroutine per connection
 };
 
 // Splits "host:port"; port must be 0-65535. Error code: INVALID_LISTEN.

@@ -115,6 +115,7 @@ void SwitchApp::stop() {
 }
 
 asio::awaitable<void> SwitchApp::join() {
+  co_await server_.join();
   co_await background_.join();
   co_await projector_.join();
   co_await backend_.banks->join();
