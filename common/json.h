@@ -1,7 +1,10 @@
 // Boost.JSON helpers that turn malformed input into precise Errors.
 #pragma once
 
-#include <boost/json.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/string.hpp>
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>

@@ -1,6 +1,7 @@
 #include "common/problem.h"
 
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace upi::http {
 namespace {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <cstdlib>
 #include <regex>

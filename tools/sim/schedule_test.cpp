@@ -2,6 +2,7 @@
 #include "tools/sim/schedule.h"
 
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace upi::sim {
 namespace {

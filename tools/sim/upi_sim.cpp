@@ -4,6 +4,7 @@
 // twice. Prints a report and exits 1 when a check fails. See README "Chaos runs".
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <atomic>
