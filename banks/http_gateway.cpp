@@ -54,26 +54,10 @@ HttpBankGateway::HttpBankGateway(asio::io_context& io, std::string code, std::st
       host_(std::move(host)),
       port_(port),
       health_(health),
+      slots_(kCallsInFlightMax),
       tasks_(io.get_executor()),
       heartbeats_("heartbeats of " + code_, std::chrono::milliseconds(health.heartbeat_ms),
                   [this] { return heartbeat(); }) {}
-
-asio::awaitable<bool> HttpBankGateway::take_slot(Deadline deadline) {
-  while (in_flight_ >= kCallsInFlightMax) {
-    if (MonotonicClock::now() >= deadline) co_return false;
-    Timer wait(io_, deadline);
-    slot_waiters_.push_back(&wait);
-    co_await wait.async_wait(kTuple);
-    std::erase(slot_waiters_, &wait);
-  }
-  ++in_flight_;
-  co_return true;
-}
-
-void HttpBankGateway::give_slot() {
-  --in_flight_;
-  if (!slot_waiters_.empty()) slot_waiters_.front()->cancel();
-}
 
 asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::call(http::ClientRequest request,
                                                                     Deadline deadline) {
@@ -82,7 +66,7 @@ asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::call(http::Client
         ErrorKind::kUnavailable, "UNAVAILABLE",
         code_ + " is unavailable (circuit " + std::string(circuit_name(health_.circuit())) + ")");
   }
-  const bool slot = co_await take_slot(deadline);
+  const bool slot = co_await slots_.acquire(deadline);
   if (!slot) co_return fail(ErrorKind::kTimeout, "TIMEOUT", "too many calls in flight to " + code_);
   const int timeout_ms = ms_left(deadline);
   request.headers.emplace_back(kDeadlineHeader, std::to_string(std::max(timeout_ms, 1)));
@@ -91,7 +75,7 @@ asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::call(http::Client
   if (timeout_ms > 0) {
     response = co_await http::async_fetch(host_, port_, std::move(request), timeout_ms);
   }
-  give_slot();
+  slots_.release();
   const bool answered = response && response->status != 504 && response->status < 500;
   if (answered) {
     health_.on_success();

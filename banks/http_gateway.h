@@ -52,8 +52,6 @@ class HttpBankGateway final : public BankGateway {
   asio::awaitable<Result<http::ClientResponse>> call(http::ClientRequest request,
                                                      Deadline deadline);
   asio::awaitable<LegCall> leg(std::string path, json::object body, Deadline deadline);
-  asio::awaitable<bool> take_slot(Deadline deadline);
-  void give_slot();
   asio::awaitable<void> heartbeat();
 
   asio::io_context& io_;
@@ -61,8 +59,7 @@ class HttpBankGateway final : public BankGateway {
   std::string host_;
   std::uint16_t port_;
   BankHealth health_;
-  int in_flight_ = 0;
-  std::deque<Timer*> slot_waiters_;
+  Semaphore slots_;  // calls in flight
   TaskGroup tasks_;
   PeriodicTask heartbeats_;
 };

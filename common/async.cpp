@@ -21,13 +21,36 @@ void OneShotEvent::set() {
 }
 
 asio::awaitable<void> OneShotEvent::wait() {
-  // Read before the loop: GCC 12 miscompiles a co_await inside a condition.
-  const auto cancellation = co_await asio::this_coro::cancellation_state;
-  while (!set_) {
-    auto [ec] = co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
-    // Woken by set(), or by the waiter's own cancellation: either way, stop waiting.
-    if (ec && !set_ && cancellation.cancelled() != asio::cancellation_type::none) co_return;
+  while (!set_) co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+asio::awaitable<bool> Semaphore::acquire(Deadline deadline) {
+  if (available_ > 0 && waiting_.empty()) {
+    --available_;
+    co_return true;
   }
+  Timer timer(co_await asio::this_coro::executor, deadline);
+  auto place = waiting_.insert(waiting_.end(), &timer);
+  for (;;) {
+    // Our turn: first in line with a permit free (release() woke us).
+    if (available_ > 0 && waiting_.front() == &timer) break;
+    if (MonotonicClock::now() >= deadline) {
+      waiting_.erase(place);
+      if (available_ > 0 && !waiting_.empty()) waiting_.front()->cancel();  // pass the turn on
+      co_return false;
+    }
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    timer.expires_at(deadline);
+  }
+  waiting_.erase(place);
+  --available_;
+  if (available_ > 0 && !waiting_.empty()) waiting_.front()->cancel();
+  co_return true;
+}
+
+void Semaphore::release() {
+  ++available_;
+  if (!waiting_.empty()) waiting_.front()->cancel();
 }
 
 TaskGroup::TaskGroup(asio::any_io_executor executor) : executor_(std::move(executor)) {}

@@ -18,7 +18,8 @@ namespace upi {
 
 namespace asio = boost::asio;
 
-// Set once; wait() returns as soon as it is set (at once if it already was).
+// Set once; wait() returns as soon as it is set (at once if it already was). Waiting is not
+// interruptible: whoever may end the wait sets the event (a stopped writer fails what it holds).
 class OneShotEvent {
  public:
   explicit OneShotEvent(asio::any_io_executor executor);
@@ -29,6 +30,22 @@ class OneShotEvent {
  private:
   bool set_ = false;
   Timer timer_;  // never expires by itself; set() cancels it to wake the waiters
+};
+
+// A counting semaphore with a deadline: at most `permits` holders at once; waiters are served
+// first come, first served.
+class Semaphore {
+ public:
+  explicit Semaphore(std::size_t permits) : available_(permits) {}
+  // Takes a permit, waiting until one is free; false when the deadline passes first.
+  asio::awaitable<bool> acquire(Deadline deadline);
+  // Gives a permit back and wakes the longest waiter.
+  void release();
+  std::size_t available() const { return available_; }
+
+ private:
+  std::size_t available_;
+  std::list<Timer*> waiting_;  // in arrival order
 };
 
 // Coroutines that belong to an owner: stop() asks each of them to end (terminal cancellation

@@ -88,7 +88,6 @@ void Server::stop() {
   beast::error_code ec;
   acceptor_.close(ec);
   for (tcp::socket* socket : open_) socket->close(ec);
-  tasks_.stop();
 }
 
 asio::awaitable<void> Server::accept_loop() {

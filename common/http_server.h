@@ -59,8 +59,9 @@ class Server {
   void add_stream_route(std::string path, StreamHandler handler);
   // Starts accepting; call after listen().
   void start();
-  // Stops accepting, closes every open connection and cancels the handlers in flight (at
-  // their next wait).
+  // Stops accepting and closes every open connection; a handler in flight finishes (its
+  // answer then finds the socket closed). Handlers that wait for long end their waits when
+  // their owners stop.
   void stop();
   // Returns once the accept loop and every connection's coroutine have ended (after stop()).
   asio::awaitable<void> join();

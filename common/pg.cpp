@@ -208,39 +208,25 @@ asio::awaitable<PgResult<void>> Transaction::commit(Deadline deadline) {
 }
 
 asio::awaitable<PgResult<PooledConnection>> Pool::acquire() {
-  const Deadline until = deadline();
-  for (;;) {
-    if (!idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      co_return PooledConnection(*this, std::move(conn));
-    }
-    if (open_ < size_max_) {
-      ++open_;
-      auto fresh = co_await connect();
-      if (!fresh) {
-        --open_;
-        co_return std::unexpected(fresh.error());
-      }
-      co_return PooledConnection(*this, std::move(*fresh));
-    }
-    if (MonotonicClock::now() >= until) {
-      co_return std::unexpected(PgError{"PG_BUSY", "", "every pooled connection is in use"});
-    }
-    Timer timer(co_await asio::this_coro::executor, until);
-    auto it = waiting_.emplace(until, &timer);
-    co_await timer.async_wait(kTuple);
-    waiting_.erase(it);
+  const bool permitted = co_await permits_.acquire(deadline());
+  if (!permitted)
+    co_return std::unexpected(PgError{"PG_BUSY", "", "every pooled connection is in use"});
+  if (!idle_.empty()) {
+    auto conn = std::move(idle_.back());
+    idle_.pop_back();
+    co_return PooledConnection(*this, std::move(conn));
   }
+  auto fresh = co_await connect();
+  if (!fresh) {
+    permits_.release();
+    co_return std::unexpected(fresh.error());
+  }
+  co_return PooledConnection(*this, std::move(*fresh));
 }
 
 void Pool::release(std::unique_ptr<Connection> conn) {
-  if (conn->broken()) {
-    --open_;
-  } else {
-    idle_.push_back(std::move(conn));
-  }
-  if (!waiting_.empty()) waiting_.begin()->second->cancel();  // the longest waiter goes first
+  if (!conn->broken()) idle_.push_back(std::move(conn));  // a broken one is closed here
+  permits_.release();
 }
 
 asio::awaitable<PgResult<Rows>> Pool::query(std::string sql, std::vector<Param> params) {

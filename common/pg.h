@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/async.h"
 #include "common/error.h"
 #include "common/timer.h"
 
@@ -143,8 +144,8 @@ class Pool {
   Pool(std::string conninfo, std::string schema, std::size_t size_max, int timeout_ms)
       : conninfo_(std::move(conninfo)),
         schema_(std::move(schema)),
-        size_max_(size_max),
-        timeout_ms_(timeout_ms) {}
+        timeout_ms_(timeout_ms),
+        permits_(size_max) {}
 
   // An idle connection, a new one while fewer than size_max are open, or the first one given
   // back before the timeout. Error codes: PG_UNAVAILABLE, PG_TIMEOUT, PG_BUSY.
@@ -163,11 +164,9 @@ class Pool {
 
   std::string conninfo_;
   std::string schema_;
-  std::size_t size_max_;
   int timeout_ms_;
   std::vector<std::unique_ptr<Connection>> idle_;
-  std::size_t open_ = 0;  // idle and in use
-  std::multimap<Deadline, Timer*> waiting_;
+  Semaphore permits_;  // one per connection lent out or being opened
 };
 
 // One change to a schema, named by the module that owns the tables and a sequence number

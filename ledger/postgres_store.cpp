@@ -136,7 +136,7 @@ struct PostgresStore::Pending {
   std::int64_t expected_version;
   std::vector<NewEvent> events;
   std::optional<Result<AppendResult>> result;
-  Timer done;
+  OneShotEvent done;  // set once result is
 };
 
 PostgresStore::PostgresStore(asio::io_context& io, const Clock& clock, PostgresConfig config)
@@ -190,10 +190,11 @@ asio::awaitable<Result<AppendResult>> PostgresStore::append(std::string stream,
     co_return fail(ErrorKind::kBusy, "STORE_BUSY", "too many appends are waiting for the database");
   }
   Pending pending{std::move(stream), expected_version, std::move(events), std::nullopt,
-                  Timer(io_, Timer::time_point::max())};
+                  OneShotEvent(io_.get_executor())};
   queue_.push_back(&pending);
   writer_wake_.cancel();
-  while (!pending.result) co_await pending.done.async_wait(kTuple);
+  co_await pending.done.wait();
+  assert(pending.result.has_value() && "the writer answers every append it takes");
   co_return std::move(*pending.result);
 }
 
@@ -235,7 +236,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
     }
     for (Pending* p : batch) {
       if (!p->result) p->result = std::unexpected(*error);
-      p->done.cancel();
+      p->done.set();
     }
     if (error && (!conn || conn->broken())) {
       spdlog::warn("event store: {}; retrying in {} ms", error->message, retry_ms);
@@ -246,7 +247,7 @@ asio::awaitable<void> PostgresStore::write_loop() {
   }
   for (Pending* p : queue_) {
     p->result = fail(ErrorKind::kUnavailable, "STORE_UNAVAILABLE", "the store is closed");
-    p->done.cancel();
+    p->done.set();
   }
   queue_.clear();
 }

@@ -69,6 +69,7 @@ class PaymentSagaEngine {
   // Checked before every step: when it says no (the node lost its lease), sagas stop where
   // they are and are left to recovery.
   void set_gate(std::function<bool()> may_drive) { may_drive_ = std::move(may_drive); }
+  bool stopped() const { return stopped_; }
   // Returns when the payment is terminal here, or at the deadline.
   asio::awaitable<void> wait_terminal(const std::string& payment_id, Deadline deadline);
   // True when one more saga fits under active_sagas_max.

@@ -133,7 +133,7 @@ asio::awaitable<Response> PaymentsApi::payment_response(const std::string& id, S
     auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
     if (!stream) co_return http::problem(stream.error());
     state = sagas::fold(*stream);
-    if (state.terminal() || MonotonicClock::now() >= deadline) break;
+    if (state.terminal() || MonotonicClock::now() >= deadline || engine_.stopped()) break;
     co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
   }
   Response res = http::json_response(status, sagas::payment_to_json(state));
