@@ -24,6 +24,19 @@ bool run_until(asio::io_context& io, SimulatedTime& time, Done done) {
   return done();
 }
 
+// Joins group, running io until the join returns.
+bool joined(asio::io_context& io, SimulatedTime& time, TaskGroup& group) {
+  bool done = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await group.join();
+        done = true;
+      },
+      asio::detached);
+  return run_until(io, time, [&] { return done; });
+}
+
 asio::awaitable<void> sleep_for(MonotonicClock::duration d) {
   Timer timer(co_await asio::this_coro::executor, d);
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -85,19 +98,10 @@ TEST(Async, ATaskGroupStopsAndJoinsWhatItSpawned) {
   };
   group.spawn(task(5ms), [&](std::exception_ptr) { ++done_calls; });
   group.spawn(task(1h));  // only a stop ends it in time
-  bool joined = false;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        co_await group.join();
-        joined = true;
-      },
-      asio::detached);
   ASSERT_TRUE(run_until(io, time, [&] { return finished == 1; }));
-  EXPECT_FALSE(joined);
   EXPECT_EQ(group.size(), 1u);
   group.stop();
-  ASSERT_TRUE(run_until(io, time, [&] { return joined; }));
+  ASSERT_TRUE(joined(io, time, group));
   EXPECT_EQ(finished, 2);  // the cancelled sleep returned early
   EXPECT_EQ(done_calls, 1);
   group.spawn(task(1ms), [&](std::exception_ptr) { ++done_calls; });  // stopped: never runs
@@ -119,15 +123,7 @@ TEST(Async, APeriodicTaskTicksEveryPeriodUntilItsGroupStops) {
   ASSERT_TRUE(run_until(io, time, [&] { return ticks == 3; }));
   EXPECT_GE(MonotonicClock::now() - started, 30ms);
   group.stop();
-  bool joined = false;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        co_await group.join();
-        joined = true;
-      },
-      asio::detached);
-  ASSERT_TRUE(run_until(io, time, [&] { return joined; }));
+  ASSERT_TRUE(joined(io, time, group));
   const int at_stop = ticks;
   time.advance(100ms);
   io.poll();
