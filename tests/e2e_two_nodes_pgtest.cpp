@@ -29,13 +29,16 @@ void slow_banks(const SwitchProcess& sw) {
   }
 }
 
-// Sends to both nodes at once, so that both have sagas in flight.
-std::vector<Sent> send_to_both(const SwitchProcess& a, const SwitchProcess& b, int each,
-                               std::uint64_t seed) {
-  auto to_a = std::async(std::launch::async, [&] { return send_payments(a, each, seed); });
-  auto to_b = std::async(std::launch::async, [&] { return send_payments(b, each, seed + 1); });
-  std::vector<Sent> sent = to_a.get();
-  for (auto& s : to_b.get()) sent.push_back(std::move(s));
+// Sends to both nodes at once and kills `victim` the moment its own sends are answered, so it
+// dies with sagas in flight however much faster one sender is than the other (under load the
+// victim's last payments could otherwise finish while the other node is still being sent to).
+std::vector<Sent> send_to_both_and_kill(SwitchProcess& victim, const SwitchProcess& other, int each,
+                                        std::uint64_t seed) {
+  auto to_other =
+      std::async(std::launch::async, [&] { return send_payments(other, each, seed + 1); });
+  std::vector<Sent> sent = send_payments(victim, each, seed);
+  victim.kill_now();
+  for (auto& s : to_other.get()) sent.push_back(std::move(s));
   return sent;
 }
 
@@ -82,15 +85,14 @@ TEST(E2eTwoNodes, BothCrashInTurnAndTheOtherFinishesTheirPayments) {
     total_before = total_balance(node_1);
     slow_banks(node_1);
     slow_banks(*node_2);
-    sent = send_to_both(node_1, *node_2, 100, 21);
-    node_1.kill_now();
+    sent = send_to_both_and_kill(node_1, *node_2, 100, 21);
   }
   // node-2 takes over node-1's payments once node-1's lease lapses, and finishes them all.
   wait_all_terminal(*node_2, sent, std::chrono::seconds(60));
   SwitchProcess node_1(node_args(schema, 1));  // back, with the same node id
   slow_banks(node_1);
-  for (auto& s : send_to_both(node_1, *node_2, 100, 31)) sent.push_back(std::move(s));
-  node_2->kill_now();  // now node-1 takes over node-2's
+  for (auto& s : send_to_both_and_kill(*node_2, node_1, 100, 31))  // now node-1 takes over
+    sent.push_back(std::move(s));
   node_2.reset();
 
   const Settled settled = wait_all_terminal(node_1, sent, std::chrono::seconds(90));
