@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <chrono>
 
 namespace upi::http {
@@ -30,6 +32,40 @@ std::optional<Response> answer_for_read_error(const beast::error_code& ec) {
   if (ec.category() == beast_http::make_error_code(beast_http::error::end_of_stream).category()) {
     return problem(Error{ErrorKind::kMalformed, "MALFORMED_REQUEST",
                          "malformed HTTP request: " + ec.message()});
+  }
+  return std::nullopt;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// A request whose framing or headers could be read two ways is refused, and its connection
+// closed, so nothing after it on the connection is ever taken as another request (smuggling).
+std::optional<Error> framing_problem(const Request& request) {
+  constexpr std::string_view kSingletons[] = {"Host",         "Content-Length", "Transfer-Encoding",
+                                              "Content-Type", "Authorization",  "Idempotency-Key"};
+  for (std::string_view name : kSingletons) {
+    if (request.count(name) > 1) {
+      return Error{ErrorKind::kMalformed, "DUPLICATE_HEADER",
+                   std::string(name) + " appears more than once"};
+    }
+  }
+  if (auto te = request.find(beast_http::field::transfer_encoding); te != request.end()) {
+    if (!equals_ignoring_case(te->value(), "chunked")) {
+      return Error{ErrorKind::kMalformed, "BAD_TRANSFER_ENCODING",
+                   "Transfer-Encoding must be exactly chunked"};
+    }
+    if (request.count(beast_http::field::content_length) > 0) {
+      return Error{ErrorKind::kMalformed, "BAD_TRANSFER_ENCODING",
+                   "Transfer-Encoding and Content-Length together"};
+    }
+  }
+  if (request.version() >= 11 && request.count(beast_http::field::host) == 0) {
+    return Error{ErrorKind::kMalformed, "MISSING_HOST", "HTTP/1.1 requests need a Host header"};
   }
   return std::nullopt;
 }
@@ -107,6 +143,25 @@ asio::awaitable<void> Server::accept_loop() {
   }
 }
 
+asio::awaitable<beast::error_code> Server::read_request(
+    beast::tcp_stream& stream, beast::flat_buffer& buffer,
+    beast_http::request_parser<beast_http::string_body>& parser) {
+  auto [header_ec, header_bytes] =
+      co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+  if (header_ec) co_return header_ec;
+  // A client that asks first (curl does for bodies over 1 KiB) is told to go on.
+  if (auto expect = parser.get().find(beast_http::field::expect);
+      expect != parser.get().end() && equals_ignoring_case(expect->value(), "100-continue") &&
+      !parser.is_done()) {
+    beast_http::response<beast_http::empty_body> go_on{Status::continue_, 11};
+    auto [write_ec, written] = co_await beast_http::async_write(stream, go_on, kTuple);
+    if (write_ec) co_return write_ec;
+  }
+  if (parser.is_done()) co_return beast::error_code{};
+  auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+  co_return body_ec;
+}
+
 asio::awaitable<void> Server::serve(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   tcp::socket* raw = &stream.socket();
@@ -123,15 +178,19 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     parser.body_limit(limits_.body_bytes_max);
     parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes_max));
     stream.expires_after(std::chrono::milliseconds(limits_.read_timeout_ms));
-    auto [read_ec, read_bytes] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+    auto read_ec = co_await read_request(stream, buffer, parser);
     Response response;
     bool keep_alive = false;
+    bool head = false;
     if (read_ec) {
       auto answer = answer_for_read_error(read_ec);
       if (!answer) break;
       response = std::move(*answer);
+    } else if (auto refused = framing_problem(parser.get())) {
+      response = problem(*refused);  // and the connection closes
     } else {
       Request request = parser.release();
+      head = request.method() == beast_http::verb::head;
       const std::string_view target = request.target();
       auto streamed = stream_routes_.find(std::string(target.substr(0, target.find('?'))));
       if (streamed != stream_routes_.end() && request.method() == beast_http::verb::get) {
@@ -145,6 +204,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     if (stopped_) break;
     response.keep_alive(keep_alive);
     response.prepare_payload();
+    if (head) response.body().clear();  // Content-Length stays the GET's
     stream.expires_after(std::chrono::milliseconds(limits_.write_timeout_ms));
     auto [write_ec, write_bytes] = co_await beast_http::async_write(stream, response, kTuple);
     if (write_ec || !keep_alive) break;

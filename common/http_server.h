@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <cstdint>
 #include <functional>
@@ -69,6 +70,10 @@ class Server {
  private:
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  // Reads one request: the header, a 100 Continue when the client expects one, the body.
+  asio::awaitable<boost::beast::error_code> read_request(
+      boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+      beast_http::request_parser<beast_http::string_body>& parser);
 
   asio::io_context& io_;
   ServerLimits limits_;

@@ -1,7 +1,11 @@
 #include "common/json.h"
 
 #include <algorithm>
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/src.hpp>  // Boost.JSON compiled into this one file
+#include <optional>
+#include <set>
+#include <vector>
 
 namespace upi {
 namespace {
@@ -30,6 +34,73 @@ std::string kind_name(const json::value& v) {
   return "unknown";
 }
 
+// Finds a key written twice in one object. Keys are compared decoded, so "a" and "\u0061" are
+// the same key. Standard JSON leaves duplicates undefined and Boost.JSON keeps the last one,
+// so {"amount":"1.00","amount":"99999.00"} would mean what the last writer wanted: refused.
+class DuplicateKeyFinder {
+ public:
+  static constexpr std::size_t max_array_size = -1;
+  static constexpr std::size_t max_object_size = -1;
+  static constexpr std::size_t max_string_size = -1;
+  static constexpr std::size_t max_key_size = -1;
+  using error_code = boost::system::error_code;
+
+  const std::string& duplicate() const { return duplicate_; }
+
+  bool on_document_begin(error_code&) { return true; }
+  bool on_document_end(error_code&) { return true; }
+  bool on_array_begin(error_code&) { return true; }
+  bool on_array_end(std::size_t, error_code&) { return true; }
+  bool on_object_begin(error_code&) {
+    keys_.emplace_back();
+    return true;
+  }
+  bool on_object_end(std::size_t, error_code&) {
+    keys_.pop_back();
+    return true;
+  }
+  bool on_string_part(json::string_view, std::size_t, error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, error_code&) { return true; }
+  bool on_key_part(json::string_view part, std::size_t, error_code&) {
+    key_.append(part.data(), part.size());
+    return true;
+  }
+  bool on_key(json::string_view last, std::size_t, error_code& ec) {
+    key_.append(last.data(), last.size());
+    if (!keys_.back().insert(key_).second) {
+      duplicate_ = key_;
+      ec = boost::system::errc::make_error_code(boost::system::errc::invalid_argument);
+      return false;
+    }
+    key_.clear();
+    return true;
+  }
+  bool on_number_part(json::string_view, error_code&) { return true; }
+  bool on_int64(std::int64_t, json::string_view, error_code&) { return true; }
+  bool on_uint64(std::uint64_t, json::string_view, error_code&) { return true; }
+  bool on_double(double, json::string_view, error_code&) { return true; }
+  bool on_bool(bool, error_code&) { return true; }
+  bool on_null(error_code&) { return true; }
+  bool on_comment_part(json::string_view, error_code&) { return true; }
+  bool on_comment(json::string_view, error_code&) { return true; }
+
+ private:
+  std::vector<std::set<std::string>> keys_;  // of each object open now
+  std::string key_;
+  std::string duplicate_;
+};
+
+// The first key written twice in one object of text (valid JSON), or nullopt.
+std::optional<std::string> duplicate_key(std::string_view text,
+                                         const json::parse_options& options) {
+  json::basic_parser<DuplicateKeyFinder> parser(options);
+  boost::system::error_code ec;
+  parser.write_some(false, text.data(), text.size(), ec);
+  const std::string& duplicate = parser.handler().duplicate();
+  if (duplicate.empty()) return std::nullopt;
+  return duplicate;
+}
+
 }  // namespace
 
 Result<json::object> parse_json_object(std::string_view text, std::size_t depth_max) {
@@ -41,6 +112,10 @@ Result<json::object> parse_json_object(std::string_view text, std::size_t depth_
     return fail(ErrorKind::kMalformed, "INVALID_JSON", "body is not valid JSON: " + ec.message());
   if (!value.is_object())
     return fail(ErrorKind::kMalformed, "INVALID_JSON", "body must be a JSON object");
+  if (auto twice = duplicate_key(text, options)) {
+    return fail(ErrorKind::kMalformed, "INVALID_JSON",
+                "body has the key \"" + *twice + "\" twice in one object");
+  }
   return std::move(value.as_object());
 }
 

@@ -91,15 +91,20 @@ asio::awaitable<Response> Router::dispatch(const Request& request,
                                            std::string* matched_pattern) const {
   const std::string_view target = request.target();
   const std::string path(target.substr(0, target.find('?')));
+  // HEAD is GET without the body (the server drops it).
+  const std::string_view method = request.method() == beast_http::verb::head
+                                      ? std::string_view("GET")
+                                      : std::string_view(request.method_string());
   std::string allowed;
   for (const auto& route : routes_) {
     Params params;
     if (!match_path(route.pattern, path, params)) continue;
-    if (route.method == std::string_view(request.method_string())) {
+    if (route.method == method) {
       if (matched_pattern != nullptr) *matched_pattern = route.pattern;
       co_return co_await route.handler(request, params);
     }
     allowed += (allowed.empty() ? "" : ", ") + route.method;
+    if (route.method == "GET") allowed += ", HEAD";
   }
   if (allowed.empty()) {
     if (matched_pattern != nullptr) *matched_pattern = "unmatched";

@@ -1,5 +1,5 @@
-// A blocking reader of a server-sent event stream on a plain loopback socket, for tests; every
-// read gives up after 10 s.
+// Plain loopback sockets for tests that need the bytes themselves: raw requests (framing,
+// smuggling) and server-sent event streams; every read gives up after 10 s.
 #pragma once
 
 #include <arpa/inet.h>
@@ -15,12 +15,12 @@
 
 namespace upi::testing {
 
-// A blocking SSE reader on a plain socket; every read gives up after 10 s.
-class SseClient {
+// A client on a plain loopback socket that sends raw bytes and reads what comes back; every
+// read gives up after 10 s.
+class RawClient {
  public:
   // receive_buffer_bytes: when set, a small window, for a client that reads slowly.
-  SseClient(std::uint16_t port, const std::string& target, const std::string& extra_headers = "",
-            int receive_buffer_bytes = 0) {
+  explicit RawClient(std::uint16_t port, int receive_buffer_bytes = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     if (receive_buffer_bytes > 0)
       ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
@@ -31,24 +31,29 @@ class SseClient {
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    const std::string request =
-        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n";
-    EXPECT_EQ(::send(fd_, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
   }
-  ~SseClient() { ::close(fd_); }
+  ~RawClient() { ::close(fd_); }
+  RawClient(const RawClient&) = delete;
+  RawClient& operator=(const RawClient&) = delete;
 
+  void send(const std::string& bytes) {
+    EXPECT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()));
+  }
   // Reads until the text received contains `until`, or the peer closes, or a read times out.
   const std::string& read_until(const std::string& until) {
-    char buf[4096];
-    while (received_.find(until) == std::string::npos) {
-      const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n == 0) closed_ = true;
-      if (n <= 0) break;
-      received_.append(buf, static_cast<std::size_t>(n));
+    while (received_.find(until) == std::string::npos && read_more()) {
     }
     return received_;
   }
-  // True once the peer closed the stream.
+  // Reads until the peer closes (or a read times out).
+  const std::string& read_to_end() {
+    while (read_more()) {
+    }
+    return received_;
+  }
+  const std::string& received() const { return received_; }
+  // True once the peer closed the connection.
   bool closed() const { return closed_; }
   // Reads nothing for this long (the peer's writes stall once the buffers fill).
   void pause_reading_ms(int ms) {
@@ -56,21 +61,41 @@ class SseClient {
     ::poll(&none, 0, ms);
   }
 
+ private:
+  bool read_more() {
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n == 0) closed_ = true;
+    if (n <= 0) return false;
+    received_.append(buf, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_;
+  std::string received_;
+  bool closed_ = false;
+};
+
+// A blocking SSE reader: a RawClient that asks for a stream.
+class SseClient : public RawClient {
+ public:
+  SseClient(std::uint16_t port, const std::string& target, const std::string& extra_headers = "",
+            int receive_buffer_bytes = 0)
+      : RawClient(port, receive_buffer_bytes) {
+    send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n");
+  }
+
   // The ids of the complete events received so far, in order.
   std::vector<std::int64_t> ids() const {
     std::vector<std::int64_t> out;
     std::size_t at = 0;
-    while ((at = received_.find("\nid: ", at)) != std::string::npos) {
+    const std::string& text = received();
+    while ((at = text.find("\nid: ", at)) != std::string::npos) {
       at += 5;
-      out.push_back(std::stoll(received_.substr(at, received_.find('\n', at) - at)));
+      out.push_back(std::stoll(text.substr(at, text.find('\n', at) - at)));
     }
     return out;
   }
-
- private:
-  int fd_;
-  std::string received_;
-  bool closed_ = false;
 };
 
 }  // namespace upi::testing
