@@ -1,11 +1,14 @@
 #include "common/http_server.h"
 
+#include "common/timer.h"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
@@ -135,20 +138,40 @@ asio::awaitable<void> Server::accept_loop() {
       continue;
     }
     if (open_.size() >= limits_.connections_max) {
-      beast::error_code ignored;
-      socket.close(ignored);  // over the bound: refuse rather than queue without limit
+      tasks_.spawn(refuse(std::move(socket)));  // over the bound: say so, rather than queue
       continue;
     }
     tasks_.spawn(serve(std::move(socket)));
   }
 }
 
+asio::awaitable<void> Server::refuse(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  Response busy = problem(Error{ErrorKind::kBusy, "TOO_MANY_CONNECTIONS",
+                                "the server has as many connections as it takes; retry shortly"});
+  busy.set(beast_http::field::retry_after, "1");
+  busy.keep_alive(false);
+  busy.prepare_payload();
+  stream.expires_after(std::chrono::seconds(1));  // best effort: the client may not read
+  co_await beast_http::async_write(stream, busy, kTuple);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
 asio::awaitable<beast::error_code> Server::read_request(
     beast::tcp_stream& stream, beast::flat_buffer& buffer,
     beast_http::request_parser<beast_http::string_body>& parser) {
-  auto [header_ec, header_bytes] =
-      co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+  // The header deadline races the read on a timer of its own: the stream's own expiry would
+  // close the socket, and a slow client is owed its 408.
+  using namespace asio::experimental::awaitable_operators;
+  stream.expires_never();
+  Timer deadline(stream.get_executor(), std::chrono::milliseconds(limits_.header_timeout_ms));
+  auto first = co_await (beast_http::async_read_header(stream, buffer, parser, kTuple) ||
+                         deadline.async_wait(kTuple));
+  if (first.index() != 0) co_return beast::error::timeout;
+  auto [header_ec, header_bytes] = std::get<0>(first);
   if (header_ec) co_return header_ec;
+  stream.expires_after(std::chrono::milliseconds(limits_.read_timeout_ms));
   // A client that asks first (curl does for bodies over 1 KiB) is told to go on.
   if (auto expect = parser.get().find(beast_http::field::expect);
       expect != parser.get().end() && equals_ignoring_case(expect->value(), "100-continue") &&
@@ -177,12 +200,15 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     beast_http::request_parser<beast_http::string_body> parser;
     parser.body_limit(limits_.body_bytes_max);
     parser.header_limit(static_cast<std::uint32_t>(limits_.header_bytes_max));
-    stream.expires_after(std::chrono::milliseconds(limits_.read_timeout_ms));
     auto read_ec = co_await read_request(stream, buffer, parser);
     Response response;
     bool keep_alive = false;
     bool head = false;
-    if (read_ec) {
+    if (read_ec == beast::error::timeout && parser.got_some()) {
+      // Slow headers (one byte a second): said once, then the connection closes.
+      response =
+          problem(Status::request_timeout, "REQUEST_TIMEOUT", "the request did not arrive in time");
+    } else if (read_ec) {
       auto answer = answer_for_read_error(read_ec);
       if (!answer) break;
       response = std::move(*answer);

@@ -25,8 +25,9 @@ namespace asio = boost::asio;
 struct ServerLimits {
   std::size_t body_bytes_max = 64 * 1024;
   std::size_t header_bytes_max = 8 * 1024;
-  int read_timeout_ms = 30'000;   // idle keep-alive and slow senders
-  int write_timeout_ms = 30'000;  // slow readers
+  int header_timeout_ms = 10'000;  // a request's headers (and an idle keep-alive) must come in this
+  int read_timeout_ms = 30'000;    // a request's body
+  int write_timeout_ms = 30'000;   // slow readers
   std::size_t connections_max = 1024;
 };
 
@@ -70,7 +71,10 @@ class Server {
  private:
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
-  // Reads one request: the header, a 100 Continue when the client expects one, the body.
+  // Answers a connection over connections_max with 503 and closes it.
+  asio::awaitable<void> refuse(asio::ip::tcp::socket socket);
+  // Reads one request: the header (within header_timeout_ms), a 100 Continue when the client
+  // expects one, the body (within read_timeout_ms).
   asio::awaitable<boost::beast::error_code> read_request(
       boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
       beast_http::request_parser<beast_http::string_body>& parser);

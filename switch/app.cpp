@@ -37,6 +37,8 @@ namespace {
 http::ServerLimits server_limits(const Options& options) {
   http::ServerLimits limits;
   limits.write_timeout_ms = options.write_timeout_ms;
+  limits.header_timeout_ms = options.header_timeout_ms;
+  limits.connections_max = options.connections_max;
   return limits;
 }
 

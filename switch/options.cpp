@@ -48,6 +48,10 @@ constexpr NumberOption kNumberOptions[] = {
      [](Options& o, std::int64_t n) { o.write_timeout_ms = static_cast<int>(n); }},
     {"--stream-keepalive-ms", 100, 60'000,
      [](Options& o, std::int64_t n) { o.stream_keepalive_ms = static_cast<int>(n); }},
+    {"--header-timeout-ms", 100, 600'000,
+     [](Options& o, std::int64_t n) { o.header_timeout_ms = static_cast<int>(n); }},
+    {"--connections-max", 1, 100'000,
+     [](Options& o, std::int64_t n) { o.connections_max = static_cast<std::size_t>(n); }},
 };
 
 const NumberOption* find_number_option(std::string_view flag) {
@@ -83,6 +87,11 @@ std::string usage() {
          "                          often, 100-60000 (default 15000)\n"
          "  --write-timeout-ms N    a client that takes none of an answer (or of the ledger\n"
          "                          stream) for this long is dropped, 100-600000 (default 30000)\n"
+         "  --header-timeout-ms N   a request's headers (or the next request on an idle\n"
+         "                          connection) must arrive within this, else 408 and the\n"
+         "                          connection closes, 100-600000 (default 10000)\n"
+         "  --connections-max N     open connections at once, 1-100000 (default 1024); more\n"
+         "                          are answered 503 TOO_MANY_CONNECTIONS and closed\n"
          "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
          "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"

@@ -1,6 +1,7 @@
 // Command-line options of upi-switch.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -19,9 +20,11 @@ struct Options {
   std::string database_url;  // empty: the embedded memory store (DATABASE_URL is the fallback)
   std::string database_schema = "upi";
   int lease_ms = 3'000;
-  std::size_t sagas_max = 10'000;    // payments in flight before SWITCH_BUSY
-  int stream_keepalive_ms = 15'000;  // an idle ledger stream's keep-alive comment
-  int write_timeout_ms = 30'000;     // a client that takes no bytes for this long is dropped
+  std::size_t sagas_max = 10'000;       // payments in flight before SWITCH_BUSY
+  int stream_keepalive_ms = 15'000;     // an idle ledger stream's keep-alive comment
+  int write_timeout_ms = 30'000;        // a client that takes no bytes for this long is dropped
+  int header_timeout_ms = 10'000;       // a request's headers must arrive within this (else 408)
+  std::size_t connections_max = 1'024;  // more are answered 503 and closed
   bool print_routes = false;
   bool rebuild_views = false;
   bool help = false;

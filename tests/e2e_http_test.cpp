@@ -1,7 +1,7 @@
 // Raw HTTP against the switch: requests whose framing or headers could be read two ways are
 // refused and their connection closed (no request smuggling), a JSON body with a key twice is
-// refused, HEAD works wherever GET does, and Expect: 100-continue is answered. After every
-// refusal nothing changed.
+// refused, HEAD works wherever GET does, Expect: 100-continue is answered, slow headers get 408
+// and a connection over the cap gets 503. After every refusal nothing changed.
 #include "tests/e2e_helpers.h"
 #include "tests/sse_client.h"
 
@@ -129,6 +129,43 @@ TEST(E2eHttp, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
       << client.received();
   client.send(kPayment);
   EXPECT_NE(client.read_to_end().find("HTTP/1.1 201"), std::string::npos) << client.received();
+}
+
+TEST(E2eHttp, SlowHeadersGet408AndTheirConnectionClosesWhileOthersAreServed) {
+  SwitchProcess sw({"--header-timeout-ms", "300"});
+  RawClient slow(sw.port());
+  slow.send("GET /healthz HTTP/1.1\r\nHo");  // and then nothing more
+  RawClient idle(sw.port());                 // connects and never sends
+  EXPECT_EQ(sw.request("GET", "/healthz").status, 200) << "others are served meanwhile";
+  EXPECT_EQ(slow.read_to_end().rfind("HTTP/1.1 408", 0), 0u) << slow.received();
+  EXPECT_NE(slow.received().find("REQUEST_TIMEOUT"), std::string::npos);
+  EXPECT_TRUE(slow.closed());
+  EXPECT_EQ(idle.read_to_end(), "") << "an idle connection is closed without an answer";
+  EXPECT_TRUE(idle.closed());
+}
+
+TEST(E2eHttp, AConnectionOverTheCapGets503AndAFreedPlaceIsTakenAgain) {
+  SwitchProcess sw({"--connections-max", "3"});
+  const std::string healthz = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawClient>(sw.port()));
+    held.back()->send(healthz);  // answered, so the switch surely counts the connection
+    EXPECT_NE(held.back()->read_until("\"ok\"}").find("HTTP/1.1 200"), std::string::npos);
+  }
+  RawClient over(sw.port());
+  const std::string& refused = over.read_to_end();
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
+  EXPECT_NE(refused.find("TOO_MANY_CONNECTIONS"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos) << refused;
+  held.pop_back();  // one leaves: its place is free once the switch notices the close
+  EXPECT_TRUE(poll_until(
+      [&] {
+        RawClient again(sw.port());
+        again.send(healthz);
+        return again.read_until("\r\n\r\n").rfind("HTTP/1.1 200", 0) == 0;
+      },
+      std::chrono::seconds(10)));
 }
 
 }  // namespace
