@@ -138,7 +138,14 @@ asio::awaitable<void> Server::accept_loop() {
       continue;
     }
     if (open_.size() >= limits_.connections_max) {
-      tasks_.spawn(refuse(std::move(socket)));  // over the bound: say so, rather than queue
+      // Over the bound: say so rather than queue; while a flood keeps kRefusingMax answers
+      // in flight, further connections are just closed.
+      if (refusing_ < kRefusingMax) {
+        tasks_.spawn(refuse(std::move(socket)));
+      } else {
+        beast::error_code ignored;
+        socket.close(ignored);
+      }
       continue;
     }
     tasks_.spawn(serve(std::move(socket)));
@@ -146,6 +153,11 @@ asio::awaitable<void> Server::accept_loop() {
 }
 
 asio::awaitable<void> Server::refuse(tcp::socket socket) {
+  ++refusing_;
+  struct Done {
+    std::size_t& refusing;
+    ~Done() { --refusing; }
+  } done{refusing_};
   beast::tcp_stream stream(std::move(socket));
   Response busy = problem(Error{ErrorKind::kBusy, "TOO_MANY_CONNECTIONS",
                                 "the server has as many connections as it takes; retry shortly"});

@@ -86,6 +86,8 @@ class Server {
   std::map<std::string, StreamHandler> stream_routes_;
   std::set<asio::ip::tcp::socket*> open_;  // sockets of live connections, for stop()
   bool stopped_ = false;
+  static constexpr std::size_t kRefusingMax = 64;  // 503 answers to over-the-cap connections
+  std::size_t refusing_ = 0;
   TaskGroup tasks_;  // the accept loop and one coroutine per connection
 };
 
