@@ -19,6 +19,9 @@ http::ServerLimits bank_limits() {
   return limits;
 }
 
+// Every route of a bank is for the switch alone.
+const Access kSwitchOnly = Access::roles({Role::kAdmin});
+
 Response no_answer(const std::string& detail) {
   // The caller stopped waiting at its deadline; this answer only reaches a caller that did not.
   return http::problem(Error{ErrorKind::kTimeout, "NO_ANSWER", detail});
@@ -74,41 +77,48 @@ BankServer::BankServer(asio::io_context& io, MockBank& bank)
       core_(bank),
       gateway_(core_, bank.faults()),
       server_(io, bank_limits(),
-              [this](const http::Request& r) { return router_.dispatch(r, nullptr); }) {
-  router_.add("POST", "/v1/debit", [this](const http::Request& r, const http::Params&) {
-    return leg(r, LegKind::kDebit);
-  });
-  router_.add("POST", "/v1/credit", [this](const http::Request& r, const http::Params&) {
-    return leg(r, LegKind::kCredit);
-  });
-  router_.add("POST", "/v1/reversal", [this](const http::Request& r, const http::Params&) {
-    return leg(r, LegKind::kReversal);
-  });
+              [this](const http::Request& r) { return router_.dispatch(r, switch_caller_); }) {
+  router_.add("POST", "/v1/debit", kSwitchOnly,
+              [this](const http::Request& r, const http::Params&, const Principal&) {
+                return leg(r, LegKind::kDebit);
+              });
+  router_.add("POST", "/v1/credit", kSwitchOnly,
+              [this](const http::Request& r, const http::Params&, const Principal&) {
+                return leg(r, LegKind::kCredit);
+              });
+  router_.add("POST", "/v1/reversal", kSwitchOnly,
+              [this](const http::Request& r, const http::Params&, const Principal&) {
+                return leg(r, LegKind::kReversal);
+              });
   auto bind = [this](auto method) {
-    return [this, method](const http::Request& r, const http::Params& p) {
+    return [this, method](const http::Request& r, const http::Params& p, const Principal&) {
       return (this->*method)(r, p);
     };
   };
-  router_.add("GET", "/v1/legs/{leg_id}", bind(&BankServer::status));
-  router_.add("GET", "/v1/legs", bind(&BankServer::legs));
-  router_.add("GET", "/v1/accounts", bind(&BankServer::accounts));
-  router_.add("GET", "/v1/accounts/{account}/balance", bind(&BankServer::balance));
-  router_.add("GET", "/v1/faults", bind(&BankServer::faults));
-  router_.add("PUT", "/v1/faults", bind(&BankServer::faults));
-  router_.add("DELETE", "/v1/faults", bind(&BankServer::faults));
-  router_.add("GET", "/v1/activity", [this](const http::Request&, const http::Params&) {
-    BankActivity activity = bank_.activity();
-    activity["in_flight_max"] = in_flight_max_;
-    return [](std::string code, BankActivity activity) -> asio::awaitable<Response> {
-      co_return http::json_response(
-          Status::ok, json::object{{"bank", code}, {"activity", activity_to_json(activity)}});
-    }(bank_.spec().code, std::move(activity));
-  });
-  router_.add("GET", "/v1/heartbeat", [this](const http::Request&, const http::Params&) {
-    return [](std::string code) -> asio::awaitable<Response> {
-      co_return http::json_response(Status::ok, json::object{{"bank", code}, {"status", "UP"}});
-    }(bank_.spec().code);
-  });
+  router_.add("GET", "/v1/legs/{leg_id}", kSwitchOnly, bind(&BankServer::status));
+  router_.add("GET", "/v1/legs", kSwitchOnly, bind(&BankServer::legs));
+  router_.add("GET", "/v1/accounts", kSwitchOnly, bind(&BankServer::accounts));
+  router_.add("GET", "/v1/accounts/{account}/balance", kSwitchOnly, bind(&BankServer::balance));
+  router_.add("GET", "/v1/faults", kSwitchOnly, bind(&BankServer::faults));
+  router_.add("PUT", "/v1/faults", kSwitchOnly, bind(&BankServer::faults));
+  router_.add("DELETE", "/v1/faults", kSwitchOnly, bind(&BankServer::faults));
+  router_.add("GET", "/v1/activity", kSwitchOnly,
+              [this](const http::Request&, const http::Params&, const Principal&) {
+                BankActivity activity = bank_.activity();
+                activity["in_flight_max"] = in_flight_max_;
+                return [](std::string code, BankActivity activity) -> asio::awaitable<Response> {
+                  co_return http::json_response(
+                      Status::ok,
+                      json::object{{"bank", code}, {"activity", activity_to_json(activity)}});
+                }(bank_.spec().code, std::move(activity));
+              });
+  router_.add(
+      "GET", "/v1/heartbeat", kSwitchOnly,
+      [this](const http::Request&, const http::Params&, const Principal&) {
+        return [](std::string code) -> asio::awaitable<Response> {
+          co_return http::json_response(Status::ok, json::object{{"bank", code}, {"status", "UP"}});
+        }(bank_.spec().code);
+      });
 }
 
 Result<asio::ip::tcp::endpoint> BankServer::listen(const std::string& host, std::uint16_t port) {

@@ -43,6 +43,7 @@ class BankServer {
     BankServer& server;
   };
 
+  const Principal switch_caller_{"switch", Role::kAdmin, ""};
   MockBank& bank_;
   std::int64_t in_flight_ = 0;
   std::int64_t in_flight_max_ = 0;

@@ -18,6 +18,10 @@ std::string_view error_kind_name(ErrorKind kind) {
       return "conflict";
     case ErrorKind::kTooLarge:
       return "too_large";
+    case ErrorKind::kUnsupported:
+      return "unsupported";
+    case ErrorKind::kRateLimited:
+      return "rate_limited";
     case ErrorKind::kBusy:
       return "busy";
     case ErrorKind::kUnavailable:

@@ -21,6 +21,8 @@ enum class ErrorKind : std::uint8_t {
   kNotFound,         // 404: no such thing
   kConflict,         // 409: the state moved under the request (stream version, in progress)
   kTooLarge,         // 413: the input is over its bound
+  kUnsupported,      // 415: a body in a media type the route does not take
+  kRateLimited,      // 429: the caller is over its rate; retry after the time it is told
   kBusy,             // 503: a bound on work in flight is reached; retry shortly
   kUnavailable,      // 503: a dependency (store, bank, network) cannot be reached
   kBadUpstream,      // 502: a dependency answered, but not as its contract says

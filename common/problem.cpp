@@ -31,6 +31,10 @@ Status status_for(ErrorKind kind) {
       return Status::conflict;
     case ErrorKind::kTooLarge:
       return Status::payload_too_large;
+    case ErrorKind::kUnsupported:
+      return Status::unsupported_media_type;
+    case ErrorKind::kRateLimited:
+      return Status::too_many_requests;
     case ErrorKind::kBusy:
       return Status::service_unavailable;
     case ErrorKind::kUnavailable:

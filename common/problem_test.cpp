@@ -14,6 +14,8 @@ TEST(Problem, EveryErrorKindHasOneStatus) {
   EXPECT_EQ(status_for(ErrorKind::kNotFound), Status::not_found);
   EXPECT_EQ(status_for(ErrorKind::kConflict), Status::conflict);
   EXPECT_EQ(status_for(ErrorKind::kTooLarge), Status::payload_too_large);
+  EXPECT_EQ(status_for(ErrorKind::kUnsupported), Status::unsupported_media_type);
+  EXPECT_EQ(status_for(ErrorKind::kRateLimited), Status::too_many_requests);
   EXPECT_EQ(status_for(ErrorKind::kBusy), Status::service_unavailable);
   EXPECT_EQ(status_for(ErrorKind::kUnavailable), Status::service_unavailable);
   EXPECT_EQ(status_for(ErrorKind::kBadUpstream), Status::bad_gateway);

@@ -83,12 +83,11 @@ bool match_path(std::string_view pattern, std::string_view path, Params& params)
   return true;
 }
 
-void Router::add(std::string method, std::string pattern, RouteHandler handler) {
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(handler)});
+void Router::add(std::string method, std::string pattern, Access access, RouteHandler handler) {
+  routes_.push_back(Route{std::move(method), std::move(pattern), access, std::move(handler)});
 }
 
-asio::awaitable<Response> Router::dispatch(const Request& request,
-                                           std::string* matched_pattern) const {
+std::expected<RouteMatch, Response> Router::match(const Request& request) const {
   const std::string_view target = request.target();
   const std::string path(target.substr(0, target.find('?')));
   // HEAD is GET without the body (the server drops it).
@@ -99,24 +98,26 @@ asio::awaitable<Response> Router::dispatch(const Request& request,
   for (const auto& route : routes_) {
     Params params;
     if (!match_path(route.pattern, path, params)) continue;
-    if (route.method == method) {
-      if (matched_pattern != nullptr) *matched_pattern = route.pattern;
-      co_return co_await route.handler(request, params);
-    }
+    if (route.method == method) return RouteMatch{&route, std::move(params)};
     allowed += (allowed.empty() ? "" : ", ") + route.method;
     if (route.method == "GET") allowed += ", HEAD";
   }
   if (allowed.empty()) {
-    if (matched_pattern != nullptr) *matched_pattern = "unmatched";
-    co_return http::problem(Error{ErrorKind::kNotFound, "ROUTE_NOT_FOUND",
-                                  "no endpoint at " + path + " (see specs/openapi.yaml)"});
+    return std::unexpected(
+        http::problem(Error{ErrorKind::kNotFound, "ROUTE_NOT_FOUND",
+                            "no endpoint at " + path + " (see specs/openapi.yaml)"}));
   }
-  if (matched_pattern != nullptr) *matched_pattern = "unmatched";
   Response res = http::problem(http::Status::method_not_allowed, "METHOD_NOT_ALLOWED",
                                std::string(request.method_string()) + " is not allowed on " + path +
                                    "; allowed: " + allowed);
   res.set(http::beast_http::field::allow, allowed);
-  co_return res;
+  return std::unexpected(std::move(res));
+}
+
+asio::awaitable<Response> Router::dispatch(const Request& request, const Principal& caller) const {
+  auto matched = match(request);
+  if (!matched) co_return std::move(matched.error());
+  co_return co_await matched->route->handler(request, matched->params, caller);
 }
 
 }  // namespace upi::http

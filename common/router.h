@@ -9,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include <expected>
+
+#include "common/principal.h"
 #include "common/problem.h"
 
 namespace upi::http {
@@ -16,29 +19,40 @@ namespace upi::http {
 namespace asio = boost::asio;
 
 using Params = std::map<std::string, std::string>;
-using RouteHandler = std::function<asio::awaitable<Response>(const Request&, const Params&)>;
+// A handler gets the request, its path parameters and the principal the gate admitted.
+using RouteHandler =
+    std::function<asio::awaitable<Response>(const Request&, const Params&, const Principal&)>;
 
 // A handler that calls a member function of self (which must outlive the router).
 template <typename T>
 RouteHandler member_handler(T* self,
-                            asio::awaitable<Response> (T::*method)(const Request&, const Params&)) {
-  return [self, method](const Request& req, const Params& params) {
-    return (self->*method)(req, params);
+                            asio::awaitable<Response> (T::*method)(const Request&, const Params&,
+                                                                   const Principal&)) {
+  return [self, method](const Request& req, const Params& params, const Principal& caller) {
+    return (self->*method)(req, params, caller);
   };
 }
 
 struct Route {
   std::string method;   // "GET", "POST", ...
   std::string pattern;  // "/v1/payments/{id}"
+  Access access;        // who may call it
   RouteHandler handler;
+};
+
+// A request's route and its path parameters.
+struct RouteMatch {
+  const Route* route;
+  Params params;
 };
 
 class Router {
  public:
-  void add(std::string method, std::string pattern, RouteHandler handler);
-  // The route for a request and its path parameters, or a 404/405 problem; the pattern that
-  // matched goes to matched_pattern unless it is null.
-  asio::awaitable<Response> dispatch(const Request& request, std::string* matched_pattern) const;
+  void add(std::string method, std::string pattern, Access access, RouteHandler handler);
+  // The route a request names (HEAD finds GET's), or the 404 or 405 (with Allow) to answer.
+  std::expected<RouteMatch, Response> match(const Request& request) const;
+  // Matches and calls the handler as caller, for servers whose callers were checked before.
+  asio::awaitable<Response> dispatch(const Request& request, const Principal& caller) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:

@@ -7,5 +7,7 @@
 namespace upi {
 
 std::string sha256_hex(std::string_view data);
+// The 32 raw bytes.
+std::string sha256_bytes(std::string_view data);
 
 }  // namespace upi

@@ -67,6 +67,8 @@ struct PaymentRequested {
   std::string payment_id, payer_vpa, payee_vpa;
   Paise amount = 0;
   std::string currency = "INR", note, request_hash;
+  std::string
+      requested_by;  // the principal that asked (empty in ledgers from before there were any)
   template <class S, class V>
   static void fields(S& e, V& v) {
     v("payment_id", e.payment_id);
@@ -76,6 +78,7 @@ struct PaymentRequested {
     v("currency", e.currency);
     v("note", e.note);
     v("request_hash", e.request_hash);
+    v.optional("requested_by", e.requested_by);
   }
 };
 

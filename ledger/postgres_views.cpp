@@ -260,11 +260,13 @@ asio::awaitable<Result<pg::Rows>> PostgresViews::read(std::string sql,
 asio::awaitable<Result<PaymentPage>> PostgresViews::list_payments(ListQuery query) {
   assert(query.limit >= 1 && query.limit <= kListLimitMax);
   std::vector<pg::Param> params{query.vpa, query.status, query.cursor,
-                                std::to_string(query.limit + 1)};
+                                std::to_string(query.limit + 1), query.handle};
   auto rows = co_await read("SELECT " + kSummaries.read_list() +
                                 " FROM view_payments"
                                 " WHERE ($1 = '' OR payer_vpa = $1 OR payee_vpa = $1)"
                                 " AND ($2 = '' OR status = $2) AND ($3 = '' OR id < $3)"
+                                " AND ($5 = '' OR split_part(payer_vpa, '@', 2) = $5"
+                                "      OR split_part(payee_vpa, '@', 2) = $5)"
                                 " ORDER BY id DESC LIMIT $4",
                             std::move(params));
   if (!rows) co_return std::unexpected(rows.error());

@@ -41,6 +41,11 @@ void end_payment(PaymentSummary& p, std::string status, std::optional<Reason> re
   p.reason = std::move(reason);
 }
 
+std::string handle_of(std::string_view vpa) {
+  const auto at = vpa.rfind('@');
+  return at == std::string_view::npos ? std::string() : std::string(vpa.substr(at + 1));
+}
+
 }  // namespace
 
 std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e) {
@@ -109,6 +114,9 @@ void ReadViews::apply(const RecordedEvent& e) {
   if (e.type == events::kPaymentRequested) {
     vpa_history_[p.payer_vpa].push_back(id);
     if (p.payee_vpa != p.payer_vpa) vpa_history_[p.payee_vpa].push_back(id);
+    const std::string payer_handle = handle_of(p.payer_vpa), payee_handle = handle_of(p.payee_vpa);
+    handle_history_[payer_handle].push_back(id);
+    if (payee_handle != payer_handle) handle_history_[payee_handle].push_back(id);
   }
 }
 
@@ -130,7 +138,9 @@ PaymentPage ReadViews::list_payments(const ListQuery& query) const {
   assert(query.limit >= 1 && query.limit <= kListLimitMax);
   PaymentPage page;
   auto matches = [&](const PaymentSummary& p) {
-    return query.status.empty() || p.status == query.status;
+    return (query.status.empty() || p.status == query.status) &&
+           (query.handle.empty() || handle_of(p.payer_vpa) == query.handle ||
+            handle_of(p.payee_vpa) == query.handle);
   };
   auto take = [&](const PaymentSummary& p) {
     if (!matches(p)) return true;
@@ -141,9 +151,11 @@ PaymentPage ReadViews::list_payments(const ListQuery& query) const {
     page.items.push_back(p);
     return true;
   };
-  if (!query.vpa.empty()) {
-    auto history = vpa_history_.find(query.vpa);
-    if (history == vpa_history_.end()) return page;
+  if (!query.vpa.empty() || !query.handle.empty()) {
+    // The shorter index to walk: a VPA's payments, else the PSP's.
+    const auto& index = query.vpa.empty() ? handle_history_ : vpa_history_;
+    auto history = index.find(query.vpa.empty() ? query.handle : query.vpa);
+    if (history == index.end()) return page;
     for (auto id = history->second.rbegin(); id != history->second.rend(); ++id) {
       if (!query.cursor.empty() && *id >= query.cursor) continue;
       if (!take(payments_.at(*id))) break;

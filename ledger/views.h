@@ -62,6 +62,7 @@ struct RailStatsRow {
 
 struct ListQuery {
   std::string vpa;     // payer or payee; empty: any
+  std::string handle;  // a PSP handle that the payer or the payee is under; empty: any
   std::string status;  // empty: any
   std::size_t limit = 20;
   std::string cursor;  // a payment id: list those older than it
@@ -105,8 +106,9 @@ class ReadViews {
   void count_status(const PaymentSummary& p, int delta);
 
   std::int64_t checkpoint_ = 0;
-  std::map<std::string, PaymentSummary> payments_;               // id order = time order
-  std::map<std::string, std::vector<std::string>> vpa_history_;  // vpa -> payment ids
+  std::map<std::string, PaymentSummary> payments_;                  // id order = time order
+  std::map<std::string, std::vector<std::string>> vpa_history_;     // vpa -> payment ids
+  std::map<std::string, std::vector<std::string>> handle_history_;  // PSP handle -> payment ids
   std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
   std::map<std::string, RailStatsRow> rail_stats_;
 };

@@ -32,6 +32,7 @@ ledger::NewEvent payment_requested_event(const std::string& payment_id, const Pa
   requested.amount = r.amount;
   requested.note = r.note;
   requested.request_hash = request_hash(r);
+  requested.requested_by = r.requested_by;
   return ev::to_new_event(requested, ledger::Metadata{payment_id, "", r.idempotency_key, node_id});
 }
 

@@ -73,6 +73,7 @@ struct PaymentRequest {
   Paise amount = 0;
   std::string note;
   std::string idempotency_key;
+  std::string requested_by;  // the principal id
 };
 
 // A digest of the request's meaning, to tell a replay from a different body under one key.

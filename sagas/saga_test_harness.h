@@ -83,7 +83,7 @@ struct Harness {
 
   std::string pay(const std::string& payer, const std::string& payee, Paise amount) {
     const std::string id = ids.next();
-    PaymentRequest request{payer, payee, amount, "test", ""};
+    PaymentRequest request{payer, payee, amount, "test", "", "test-psp"};
     auto appended = store.append_now(ledger::events::payment_stream(id), ledger::kNoStream,
                                      {payment_requested_event(id, request, "node-0")});
     EXPECT_TRUE(appended.has_value());

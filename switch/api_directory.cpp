@@ -6,6 +6,8 @@
 #include "common/timer.h"
 #include "psp/registry.h"
 #include "switch/api_directory.h"
+
+#include "ledger/operator_events.h"
 #include "switch/query.h"
 
 namespace upi::api {
@@ -28,24 +30,32 @@ json::array rail_names(const std::vector<Rail>& rails) {
 }  // namespace
 
 DirectoryApi::DirectoryApi(const World& world, const psp::Registry& registry,
-                           banks::BankNetwork& banks, ledger::ViewStore& views,
-                           ledger::Projector& projector)
-    : world_(world), registry_(registry), banks_(banks), views_(views), projector_(projector) {}
+                           banks::BankNetwork& banks, ledger::EventStore& store,
+                           ledger::ViewStore& views, ledger::Projector& projector,
+                           std::string node_id)
+    : world_(world),
+      registry_(registry),
+      banks_(banks),
+      store_(store),
+      views_(views),
+      projector_(projector),
+      node_id_(std::move(node_id)) {}
 
 void DirectoryApi::add_routes(http::Router& router) {
-  auto on = [&](const char* method, const char* pattern, auto handler) {
-    router.add(method, pattern, http::member_handler(this, handler));
+  auto on = [&](const char* method, const char* pattern, Access access, auto handler) {
+    router.add(method, pattern, access, http::member_handler(this, handler));
   };
-  on("GET", "/v1/vpas/{vpa}", &DirectoryApi::resolve_vpa);
-  on("GET", "/v1/vpas/{vpa}/balance", &DirectoryApi::vpa_balance);
-  on("GET", "/v1/banks", &DirectoryApi::list_banks);
-  on("GET", "/v1/banks/{code}/positions", &DirectoryApi::bank_positions);
-  on("GET", "/v1/admin/banks/{code}/faults", &DirectoryApi::get_faults);
-  on("PUT", "/v1/admin/banks/{code}/faults", &DirectoryApi::put_faults);
-  on("DELETE", "/v1/admin/banks/{code}/faults", &DirectoryApi::delete_faults);
+  on("GET", "/v1/vpas/{vpa}", kEveryRole, &DirectoryApi::resolve_vpa);
+  on("GET", "/v1/vpas/{vpa}/balance", kEveryRole, &DirectoryApi::vpa_balance);
+  on("GET", "/v1/banks", kEveryRole, &DirectoryApi::list_banks);
+  on("GET", "/v1/banks/{code}/positions", kReaders, &DirectoryApi::bank_positions);
+  on("GET", "/v1/admin/banks/{code}/faults", kReaders, &DirectoryApi::get_faults);
+  on("PUT", "/v1/admin/banks/{code}/faults", kAdmins, &DirectoryApi::put_faults);
+  on("DELETE", "/v1/admin/banks/{code}/faults", kAdmins, &DirectoryApi::delete_faults);
 }
 
-asio::awaitable<Response> DirectoryApi::resolve_vpa(const Request&, const Params& params) {
+asio::awaitable<Response> DirectoryApi::resolve_vpa(const Request&, const Params& params,
+                                                    const Principal&) {
   auto vpa = parse_vpa(params.at("vpa"));
   if (!vpa) co_return http::problem(vpa.error());
   auto found = registry_.resolve(*vpa);
@@ -64,9 +74,14 @@ asio::awaitable<Response> DirectoryApi::resolve_vpa(const Request&, const Params
                                              {"psp", std::move(psp)}});
 }
 
-asio::awaitable<Response> DirectoryApi::vpa_balance(const Request&, const Params& params) {
+asio::awaitable<Response> DirectoryApi::vpa_balance(const Request&, const Params& params,
+                                                    const Principal& caller) {
   auto vpa = parse_vpa(params.at("vpa"));
   if (!vpa) co_return http::problem(vpa.error());
+  if (!caller.sees_all() && !caller.owns_vpa(vpa->str())) {
+    co_return http::problem(Error{ErrorKind::kForbidden, "FORBIDDEN",
+                                  "a PSP reads the balance of its own customers' VPAs only"});
+  }
   auto found = registry_.resolve(*vpa);
   if (!found) co_return http::problem(found.error());
   auto balance = co_await banks_.gateway(found->bank)
@@ -81,7 +96,8 @@ asio::awaitable<Response> DirectoryApi::vpa_balance(const Request&, const Params
                                                          {"currency", "INR"}});
 }
 
-asio::awaitable<Response> DirectoryApi::list_banks(const Request&, const Params&) {
+asio::awaitable<Response> DirectoryApi::list_banks(const Request&, const Params&,
+                                                   const Principal&) {
   json::array list;
   for (const auto& bank : world_.banks) {
     json::object entry{{"code", bank.code},
@@ -104,7 +120,8 @@ asio::awaitable<Response> DirectoryApi::list_banks(const Request&, const Params&
   co_return http::json_response(Status::ok, json::object{{"banks", std::move(list)}});
 }
 
-asio::awaitable<Response> DirectoryApi::bank_positions(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::bank_positions(const Request& req, const Params& params,
+                                                       const Principal&) {
   const std::string& code = params.at("code");
   if (!world_.find_bank(code)) co_return bank_not_found(code);
   auto target = parse_target(req.target());
@@ -153,7 +170,8 @@ asio::awaitable<Response> DirectoryApi::forward_faults(const Request& req,
   co_return res;
 }
 
-asio::awaitable<Response> DirectoryApi::get_faults(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::get_faults(const Request& req, const Params& params,
+                                                   const Principal&) {
   const std::string& code = params.at("code");
   if (banks_.remote(code) != nullptr) co_return co_await forward_faults(req, code);
   banks::FaultPlan* faults = banks_.faults(code);
@@ -161,28 +179,42 @@ asio::awaitable<Response> DirectoryApi::get_faults(const Request& req, const Par
   co_return http::json_response(Status::ok, banks::fault_rules_to_json(faults->rules()));
 }
 
-asio::awaitable<Response> DirectoryApi::put_faults(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::put_faults(const Request& req, const Params& params,
+                                                   const Principal& caller) {
   const std::string& code = params.at("code");
-  if (banks_.remote(code) != nullptr) co_return co_await forward_faults(req, code);
-  banks::FaultPlan* faults = banks_.faults(code);
-  if (faults == nullptr) co_return bank_not_found(code);
+  if (world_.find_bank(code) == nullptr) co_return bank_not_found(code);
   auto body = parse_json_object(req.body(), 8);
   if (!body) co_return http::problem(body.error());
   auto rules = banks::parse_fault_rules(*body);
   if (!rules) co_return http::problem(rules.error());
-  faults->set(*rules);
-  spdlog::info("fault rules for {}: {}", code, to_json(banks::fault_rules_to_json(*rules)));
-  co_return http::json_response(Status::ok, banks::fault_rules_to_json(*rules));
+  co_return co_await change_faults(req, code, std::move(*rules), caller);
 }
 
-asio::awaitable<Response> DirectoryApi::delete_faults(const Request& req, const Params& params) {
+asio::awaitable<Response> DirectoryApi::delete_faults(const Request& req, const Params& params,
+                                                      const Principal& caller) {
   const std::string& code = params.at("code");
+  if (world_.find_bank(code) == nullptr) co_return bank_not_found(code);
+  co_return co_await change_faults(req, code, {}, caller);
+}
+
+asio::awaitable<Response> DirectoryApi::change_faults(const Request& req, const std::string& code,
+                                                      std::vector<banks::FaultRule> rules,
+                                                      const Principal& caller) {
+  ledger::events::BankFaultsChanged changed;
+  changed.bank = code;
+  changed.rules = banks::fault_rules_to_json(rules).at("rules").as_array();
+  changed.changed_by = caller.id;
+  std::vector<ledger::NewEvent> record{ledger::events::to_new_event(changed, node_id_)};
+  auto recorded = co_await store_.append(ledger::events::bank_stream(code), ledger::kAnyVersion,
+                                         std::move(record));
+  if (!recorded) co_return http::problem(recorded.error());
   if (banks_.remote(code) != nullptr) co_return co_await forward_faults(req, code);
   banks::FaultPlan* faults = banks_.faults(code);
   if (faults == nullptr) co_return bank_not_found(code);
-  faults->set({});
-  spdlog::info("fault rules for {} cleared", code);
-  co_return http::json_response(Status::ok, banks::fault_rules_to_json({}));
+  faults->set(rules);
+  spdlog::info("fault rules for {} set by {}: {}", code, caller.id,
+               to_json(banks::fault_rules_to_json(rules)));
+  co_return http::json_response(Status::ok, banks::fault_rules_to_json(rules));
 }
 
 }  // namespace upi::api

@@ -34,15 +34,19 @@ std::string serialised(Response response) {
 LedgerApi::LedgerApi(ledger::EventStore& store, const bool& ready, int stream_keepalive_ms)
     : store_(store), ready_(ready), stream_keepalive_ms_(stream_keepalive_ms) {}
 
-void LedgerApi::add_routes(http::Router& router, http::Server& server) {
-  router.add("GET", "/v1/ledger/events", http::member_handler(this, &LedgerApi::ledger_events));
-  router.add("GET", "/v1/ledger/verify", http::member_handler(this, &LedgerApi::ledger_verify));
+void LedgerApi::add_routes(http::Router& router, http::Server& server, Admit admit) {
+  admit_ = std::move(admit);
+  router.add("GET", "/v1/ledger/events", kReaders,
+             http::member_handler(this, &LedgerApi::ledger_events));
+  router.add("GET", "/v1/ledger/verify", kReaders,
+             http::member_handler(this, &LedgerApi::ledger_verify));
   server.add_stream_route("/v1/ledger/stream", [this](const Request& req, http::StreamWriter& out) {
     return ledger_stream(req, out);
   });
 }
 
-asio::awaitable<Response> LedgerApi::ledger_events(const Request& req, const Params&) {
+asio::awaitable<Response> LedgerApi::ledger_events(const Request& req, const Params&,
+                                                   const Principal&) {
   auto target = parse_target(req.target());
   if (!target) co_return http::problem(target.error());
   if (auto ok = only_known(target->query, {"after", "limit"}); !ok)
@@ -74,22 +78,46 @@ asio::awaitable<Result<std::int64_t>> LedgerApi::stream_start(const Request& req
   co_return after;
 }
 
+std::optional<Response> LedgerApi::take_stream_slot(const std::string& principal_id) {
+  std::string detail;
+  if (streams_open_ >= kLedgerStreamsMax) detail = "too many live ledger streams are open";
+  if (streams_by_principal_[principal_id] >= kLedgerStreamsPerPrincipalMax)
+    detail = "this principal has " + std::to_string(kLedgerStreamsPerPrincipalMax) +
+             " live ledger streams open already";
+  if (detail.empty()) {
+    ++streams_open_;
+    ++streams_by_principal_[principal_id];
+    return std::nullopt;
+  }
+  if (streams_by_principal_[principal_id] == 0) streams_by_principal_.erase(principal_id);
+  Response full = http::problem(Error{ErrorKind::kBusy, "STREAMS_FULL", detail});
+  full.set(http::beast_http::field::retry_after, "5");
+  return full;
+}
+
 asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamWriter& out) {
+  auto admitted = admit_(req, kReaders);
+  std::optional<Response> refused;
+  if (!admitted) refused = std::move(admitted.error());
   auto after = co_await stream_start(req);
-  if (after && !ready_) after = std::unexpected(not_ready("the switch is starting or stopping"));
-  if (after && streams_open_ >= kLedgerStreamsMax)
-    after = fail(ErrorKind::kBusy, "STREAMS_FULL", "too many live ledger streams are open");
-  if (!after) {
+  if (!refused && !after) refused = http::problem(after.error());
+  if (!refused && !ready_) refused = http::problem(not_ready("the switch is starting or stopping"));
+  if (!refused) refused = take_stream_slot((*admitted)->id);
+  if (refused) {
     // Named, not a temporary across the co_await: GCC 12 mis-destroys those (a crash here).
-    const std::string refusal = serialised(http::problem(after.error()));
+    const std::string refusal = serialised(std::move(*refused));
     co_await out.write(refusal);
     co_return;
   }
-  ++streams_open_;
   struct Close {
-    std::size_t& open;
-    ~Close() { --open; }
-  } close{streams_open_};
+    LedgerApi& api;
+    std::string principal_id;
+    ~Close() {
+      --api.streams_open_;
+      if (--api.streams_by_principal_[principal_id] == 0)
+        api.streams_by_principal_.erase(principal_id);
+    }
+  } close{*this, (*admitted)->id};
   bool alive = co_await out.write(
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
       "Connection: close\r\n\r\n");
@@ -118,7 +146,8 @@ asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamW
     spdlog::info("ledger stream client dropped at position {}: gone or too slow to read", position);
 }
 
-asio::awaitable<Response> LedgerApi::ledger_verify(const Request&, const Params&) {
+asio::awaitable<Response> LedgerApi::ledger_verify(const Request&, const Params&,
+                                                   const Principal&) {
   ledger::ChainVerifier verifier;
   for (std::int64_t after = 0;;) {
     auto page = co_await store_.read_all(after, ledger::kReadLimitMax);

@@ -5,10 +5,11 @@
 namespace upi::api {
 using http::Status;
 
-OperationsApi::OperationsApi(const bool& ready, Backend& backend, ledger::Projector& projector,
-                             const HttpMetrics& http_metrics, const World& world,
-                             const sagas::PaymentSagaEngine& engine)
+OperationsApi::OperationsApi(const bool& ready, bool authenticating, Backend& backend,
+                             ledger::Projector& projector, const HttpMetrics& http_metrics,
+                             const World& world, const sagas::PaymentSagaEngine& engine)
     : ready_(ready),
+      authenticating_(authenticating),
       backend_(backend),
       projector_(projector),
       http_metrics_(http_metrics),
@@ -16,16 +17,16 @@ OperationsApi::OperationsApi(const bool& ready, Backend& backend, ledger::Projec
       engine_(engine) {}
 
 void OperationsApi::add_routes(http::Router& router) {
-  router.add("GET", "/healthz", http::member_handler(this, &OperationsApi::healthz));
-  router.add("GET", "/readyz", http::member_handler(this, &OperationsApi::readyz));
-  router.add("GET", "/metrics", http::member_handler(this, &OperationsApi::metrics));
+  router.add("GET", "/healthz", kOpen, http::member_handler(this, &OperationsApi::healthz));
+  router.add("GET", "/readyz", kOpen, http::member_handler(this, &OperationsApi::readyz));
+  router.add("GET", "/metrics", kReaders, http::member_handler(this, &OperationsApi::metrics));
 }
 
-asio::awaitable<Response> OperationsApi::healthz(const Request&, const Params&) {
+asio::awaitable<Response> OperationsApi::healthz(const Request&, const Params&, const Principal&) {
   co_return http::json_response(Status::ok, json::object{{"status", "ok"}});
 }
 
-asio::awaitable<Response> OperationsApi::readyz(const Request&, const Params&) {
+asio::awaitable<Response> OperationsApi::readyz(const Request&, const Params&, const Principal&) {
   if (!ready_) {
     co_return http::problem(not_ready("the switch is starting or stopping"));
   }
@@ -35,10 +36,11 @@ asio::awaitable<Response> OperationsApi::readyz(const Request&, const Params&) {
   co_return http::json_response(Status::ok,
                                 json::object{{"status", "ready"},
                                              {"store", backend_.store_kind},
+                                             {"auth", authenticating_ ? "required" : "none"},
                                              {"view_position", projector_.checkpoint()}});
 }
 
-asio::awaitable<Response> OperationsApi::metrics(const Request&, const Params&) {
+asio::awaitable<Response> OperationsApi::metrics(const Request&, const Params&, const Principal&) {
   const std::int64_t view_position = projector_.checkpoint();
   auto stats = co_await backend_.views->rail_stats();
   if (!stats) co_return http::problem(stats.error());

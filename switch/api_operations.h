@@ -17,17 +17,18 @@ namespace upi::api {
 
 class OperationsApi {
  public:
-  OperationsApi(const bool& ready, Backend& backend, ledger::Projector& projector,
-                const HttpMetrics& http_metrics, const World& world,
+  OperationsApi(const bool& ready, bool authenticating, Backend& backend,
+                ledger::Projector& projector, const HttpMetrics& http_metrics, const World& world,
                 const sagas::PaymentSagaEngine& engine);
   void add_routes(http::Router& router);
+  asio::awaitable<Response> metrics(const Request& req, const Params& params, const Principal&);
 
  private:
-  asio::awaitable<Response> healthz(const Request& req, const Params& params);
-  asio::awaitable<Response> readyz(const Request& req, const Params& params);
-  asio::awaitable<Response> metrics(const Request& req, const Params& params);
+  asio::awaitable<Response> healthz(const Request& req, const Params& params, const Principal&);
+  asio::awaitable<Response> readyz(const Request& req, const Params& params, const Principal&);
 
   const bool& ready_;
+  bool authenticating_;
   Backend& backend_;
   ledger::Projector& projector_;
   const HttpMetrics& http_metrics_;

@@ -47,6 +47,22 @@ Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q
   return query;
 }
 
+// Idempotency keys are per principal.
+std::string scoped_key(const std::string& principal_id, const std::string& key) {
+  return principal_id + '\n' + key;
+}
+
+// A PSP sees a payment only when its payer or payee is its customer; to anyone else who may
+// not see it, it does not exist (404, not 403, so existence does not leak).
+bool visible_to(const Principal& caller, const ledger::RecordedEvent& first) {
+  if (caller.sees_all()) return true;
+  auto decoded = ev::decode(first);
+  assert(decoded && "a payment stream begins with a PaymentRequested");
+  const auto* requested = decoded ? std::get_if<ev::PaymentRequested>(&*decoded) : nullptr;
+  return requested != nullptr &&
+         (caller.owns_vpa(requested->payer_vpa) || caller.owns_vpa(requested->payee_vpa));
+}
+
 }  // namespace
 
 PaymentsApi::PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store,
@@ -62,13 +78,13 @@ PaymentsApi::PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& s
       ids_(clock, node_number) {}
 
 void PaymentsApi::add_routes(http::Router& router) {
-  auto on = [&](const char* method, const char* pattern, auto handler) {
-    router.add(method, pattern, http::member_handler(this, handler));
+  auto on = [&](const char* method, const char* pattern, Access access, auto handler) {
+    router.add(method, pattern, access, http::member_handler(this, handler));
   };
-  on("POST", "/v1/payments", &PaymentsApi::create_payment);
-  on("GET", "/v1/payments", &PaymentsApi::list_payments);
-  on("GET", "/v1/payments/{id}", &PaymentsApi::get_payment);
-  on("GET", "/v1/payments/{id}/events", &PaymentsApi::payment_events);
+  on("POST", "/v1/payments", kPayers, &PaymentsApi::create_payment);
+  on("GET", "/v1/payments", kEveryRole, &PaymentsApi::list_payments);
+  on("GET", "/v1/payments/{id}", kEveryRole, &PaymentsApi::get_payment);
+  on("GET", "/v1/payments/{id}/events", kEveryRole, &PaymentsApi::payment_events);
 }
 
 void PaymentsApi::remember_key(const ledger::RecordedEvent& e) {
@@ -77,20 +93,30 @@ void PaymentsApi::remember_key(const ledger::RecordedEvent& e) {
   assert(decoded.has_value() && "the switch reads every event it writes");
   if (!decoded) return;
   const auto& requested = std::get<ledger::events::PaymentRequested>(*decoded);
-  idempotency_.remember(e.metadata.idempotency_key, requested.request_hash, requested.payment_id);
+  idempotency_.remember(scoped_key(requested.requested_by, e.metadata.idempotency_key),
+                        requested.request_hash, requested.payment_id);
 }
 
-asio::awaitable<Response> PaymentsApi::create_payment(const Request& req, const Params&) {
+asio::awaitable<Response> PaymentsApi::create_payment(const Request& req, const Params&,
+                                                      const Principal& caller) {
   const auto key_header = req.find("Idempotency-Key");
-  auto key = check_idempotency_key(key_header == req.end() ? "" : key_header->value(),
-                                   key_header != req.end());
-  if (!key) co_return http::problem(key.error());
+  auto checked_key = check_idempotency_key(key_header == req.end() ? "" : key_header->value(),
+                                           key_header != req.end());
+  if (!checked_key) co_return http::problem(checked_key.error());
   auto request = parse_payment_request(req.body(), scheme_);
   if (!request) co_return http::problem(request.error());
-  request->idempotency_key = *key;
+  if (caller.role == Role::kPsp && !caller.owns_vpa(request->payer_vpa)) {
+    co_return http::problem(Error{ErrorKind::kForbidden, "PAYER_NOT_OWNED",
+                                  "payer_vpa " + request->payer_vpa + " is not under handle @" +
+                                      caller.psp + ": a PSP debits only its own customers"});
+  }
+  request->idempotency_key = *checked_key;
+  request->requested_by = caller.id;
+  // Keys are the caller's own: two PSPs using one key make two payments.
+  const std::string key = scoped_key(caller.id, *checked_key);
   const auto wait = prefer_wait_seconds(req[http::beast_http::field::prefer]);
   std::string existing;
-  switch (idempotency_.check(*key, sagas::request_hash(*request), &existing)) {
+  switch (idempotency_.check(key, sagas::request_hash(*request), &existing)) {
     case KeyCheck::kBodyMismatch:
       co_return http::problem(Error{ErrorKind::kInvalid, "IDEMPOTENCY_KEY_REUSED",
                                     "this Idempotency-Key was used with a different request body"});
@@ -107,7 +133,7 @@ asio::awaitable<Response> PaymentsApi::create_payment(const Request& req, const 
       break;
   }
   if (!engine_.has_capacity()) {
-    idempotency_.release(*key);
+    idempotency_.release(key);
     Response busy = http::problem(
         Error{ErrorKind::kBusy, "SWITCH_BUSY", "too many payments in flight; retry shortly"});
     busy.set(http::beast_http::field::retry_after, "1");
@@ -117,10 +143,10 @@ asio::awaitable<Response> PaymentsApi::create_payment(const Request& req, const 
   auto requested = sagas::payment_requested_event(id, *request, node_id_);
   auto begun = co_await engine_.begin(id, std::move(requested));
   if (!begun) {
-    idempotency_.release(*key);
+    idempotency_.release(key);
     co_return http::problem(begun.error());
   }
-  idempotency_.accept(*key, id);
+  idempotency_.accept(key, id);
   co_return co_await payment_response(id, Status::created, wait, false);
 }
 
@@ -143,23 +169,26 @@ asio::awaitable<Response> PaymentsApi::payment_response(const std::string& id, S
   co_return res;
 }
 
-asio::awaitable<Response> PaymentsApi::get_payment(const Request&, const Params& params) {
+asio::awaitable<Response> PaymentsApi::get_payment(const Request&, const Params& params,
+                                                   const Principal& caller) {
   const std::string& id = params.at("id");
   if (!is_payment_id(id)) {
     co_return http::problem(payment_not_found(id));
   }
   auto stream = co_await store_.read_stream(ev::payment_stream(id), 1, 1);
-  if (stream && stream->empty()) {
+  if (stream && (stream->empty() || !visible_to(caller, stream->front()))) {
     co_return http::problem(payment_not_found(id));
   }
   co_return co_await payment_response(id, Status::ok, std::nullopt, false);
 }
 
-asio::awaitable<Response> PaymentsApi::list_payments(const Request& req, const Params&) {
+asio::awaitable<Response> PaymentsApi::list_payments(const Request& req, const Params&,
+                                                     const Principal& caller) {
   auto target = parse_target(req.target());
   if (!target) co_return http::problem(target.error());
   auto query = list_query(target->query);
   if (!query) co_return http::problem(query.error());
+  if (!caller.sees_all()) query->handle = caller.psp;
   auto fresh = co_await views_at_least(projector_, target->query);
   if (!fresh) co_return http::problem(fresh.error());
   const std::int64_t view_position = projector_.checkpoint();
@@ -173,11 +202,13 @@ asio::awaitable<Response> PaymentsApi::list_payments(const Request& req, const P
   co_return http::json_response(Status::ok, body);
 }
 
-asio::awaitable<Response> PaymentsApi::payment_events(const Request&, const Params& params) {
+asio::awaitable<Response> PaymentsApi::payment_events(const Request&, const Params& params,
+                                                      const Principal& caller) {
   const std::string& id = params.at("id");
   auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
   if (!stream) co_return http::problem(stream.error());
-  if (stream->empty()) co_return http::problem(payment_not_found(id));
+  if (stream->empty() || !visible_to(caller, stream->front()))
+    co_return http::problem(payment_not_found(id));
   json::array events;
   for (const auto& e : *stream) events.push_back(ledger::event_to_json(e));
   co_return http::json_response(Status::ok,

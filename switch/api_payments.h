@@ -25,10 +25,13 @@ class PaymentsApi {
   void remember_key(const ledger::RecordedEvent& event);
 
  private:
-  asio::awaitable<Response> create_payment(const Request& req, const Params& params);
-  asio::awaitable<Response> get_payment(const Request& req, const Params& params);
-  asio::awaitable<Response> list_payments(const Request& req, const Params& params);
-  asio::awaitable<Response> payment_events(const Request& req, const Params& params);
+  asio::awaitable<Response> create_payment(const Request& req, const Params& params,
+                                           const Principal&);
+  asio::awaitable<Response> get_payment(const Request& req, const Params& params, const Principal&);
+  asio::awaitable<Response> list_payments(const Request& req, const Params& params,
+                                          const Principal&);
+  asio::awaitable<Response> payment_events(const Request& req, const Params& params,
+                                           const Principal&);
   // The payment as a response, after waiting up to wait_seconds for a terminal status.
   asio::awaitable<Response> payment_response(const std::string& id, http::Status status,
                                              std::optional<int> wait_seconds, bool replayed);

@@ -18,6 +18,34 @@ const SystemClock& wall_clock() {
   return clock;
 }
 
+// The gate: credentials from --credentials, the demo credentials for the demo world, or none.
+Result<Gatekeeper> open_gate(const Options& options, const World& world) {
+  if (options.auth_none) {
+    if (!options.credentials_path.empty())
+      return fail(ErrorKind::kInvalid, "USAGE", "--auth none and --credentials exclude each other");
+    spdlog::warn(
+        "authentication is OFF (--auth none): every caller is an admin and may move "
+        "any account's money");
+    return Gatekeeper::without_authentication(wall_clock());
+  }
+  if (!options.credentials_path.empty()) {
+    auto credentials = load_credentials(options.credentials_path, world);
+    if (!credentials) return std::unexpected(credentials.error());
+    return Gatekeeper(std::move(*credentials), wall_clock());
+  }
+  if (!options.world_path.empty()) {
+    return fail(ErrorKind::kInvalid, "USAGE",
+                "a world file needs --credentials FILE (the principals that may call; see the "
+                "README's Principals), or --auth none to run without authentication");
+  }
+  auto demo = parse_credentials(demo_credentials_json(), world);
+  if (!demo) return std::unexpected(demo.error());
+  spdlog::warn(
+      "using the built-in DEMO credentials (public keys such as demo-admin-key; see the "
+      "README): for trying the switch out only");
+  return Gatekeeper(std::move(*demo), wall_clock());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const Options& options) {
@@ -27,10 +55,12 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
   auto scheme = options.scheme_path.empty() ? parse_scheme(builtin_scheme_json())
                                             : load_scheme(options.scheme_path);
   if (!scheme) return std::unexpected(scheme.error());
+  auto gate = open_gate(options, *world);
+  if (!gate) return std::unexpected(gate.error());
   auto backend = open_backend(io, options, *world, wall_clock());
   if (!backend) return std::unexpected(backend.error());
-  return std::unique_ptr<SwitchApp>(
-      new SwitchApp(io, options, std::move(*world), std::move(*scheme), std::move(*backend)));
+  return std::unique_ptr<SwitchApp>(new SwitchApp(
+      io, options, std::move(*world), std::move(*scheme), std::move(*backend), std::move(*gate)));
 }
 
 namespace {
@@ -52,7 +82,7 @@ sagas::SagaConfig saga_config(const Options& options) {
 }  // namespace
 
 SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
-                     Backend backend)
+                     Backend backend, Gatekeeper gate)
     : io_(io),
       options_(options),
       world_(std::move(world)),
@@ -63,11 +93,14 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       engine_(io, *backend_.store, registry_, *backend_.banks, scheme_, clock_,
               saga_config(options)),
       recovery_(engine_, *backend_.views, *backend_.lease, clock_),
+      gate_(std::move(gate)),
       payments_(engine_, *backend_.store, *backend_.views, projector_, scheme_, clock_,
                 node_name(options), options.node_id),
       ledger_(*backend_.store, ready_, options.stream_keepalive_ms),
-      directory_(world_, registry_, *backend_.banks, *backend_.views, projector_),
-      operations_(ready_, backend_, projector_, http_metrics_, world_, engine_),
+      directory_(world_, registry_, *backend_.banks, *backend_.store, *backend_.views, projector_,
+                 node_name(options)),
+      operations_(ready_, gate_.authenticating(), backend_, projector_, http_metrics_, world_,
+                  engine_),
       server_(io, server_limits(options), [this](const Request& r) { return handle(r); }),
       background_(io.get_executor()) {
   engine_.set_gate([lease = backend_.lease.get()] { return lease->held(); });
@@ -76,7 +109,12 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       [this](std::int64_t) { asio::post(io_, [this] { ledger_.log_advanced(); }); });
   projector_.on_event([this](const ledger::RecordedEvent& e) { payments_.remember_key(e); });
   payments_.add_routes(router_);
-  ledger_.add_routes(router_, server_);
+  ledger_.add_routes(router_, server_, [this](const Request& request, Access access) {
+    auto caller = admit(request, access);
+    if (!caller)
+      return std::expected<const Principal*, Response>(std::unexpect, std::move(caller.error()));
+    return std::expected<const Principal*, Response>(caller->principal);
+  });
   directory_.add_routes(router_);
   operations_.add_routes(router_);
 }
@@ -86,6 +124,15 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   if (!host_port) return std::unexpected(host_port.error());
   auto endpoint = server_.listen(host_port->first, host_port->second);
   if (!endpoint) return std::unexpected(endpoint.error());
+  if (!options_.metrics_listen.empty()) {
+    auto scrape_at = http::parse_host_port(options_.metrics_listen);
+    if (!scrape_at) return std::unexpected(scrape_at.error());
+    metrics_server_.emplace(io_, server_limits(options_),
+                            [this](const Request& r) { return handle_scrape(r); });
+    auto scrape = metrics_server_->listen(scrape_at->first, scrape_at->second);
+    if (!scrape) return std::unexpected(scrape.error());
+    spdlog::info("metrics for scrapers on {}:{}", scrape->address().to_string(), scrape->port());
+  }
   if (auto ok = run_on(io_, backend_.lease->acquire()); !ok) return std::unexpected(ok.error());
   backend_.lease->start(background_);
   if (auto ok = run_on(io_, projector_.catch_up_now()); !ok) return std::unexpected(ok.error());
@@ -96,6 +143,7 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   if (!resumed) return std::unexpected(resumed.error());
   recovery_.start(background_);
   server_.start();
+  if (metrics_server_) metrics_server_->start();
   ready_ = true;
   return endpoint;
 }
@@ -109,6 +157,7 @@ Result<std::int64_t> SwitchApp::rebuild_views() {
 void SwitchApp::stop() {
   ready_ = false;
   server_.stop();
+  if (metrics_server_) metrics_server_->stop();
   engine_.stop();
   backend_.banks->stop();
   background_.stop();
@@ -118,6 +167,7 @@ void SwitchApp::stop() {
 
 asio::awaitable<void> SwitchApp::join() {
   co_await server_.join();
+  if (metrics_server_) co_await metrics_server_->join();
   co_await background_.join();
   co_await projector_.join();
   co_await backend_.banks->join();
@@ -134,12 +184,44 @@ std::vector<std::string> SwitchApp::routes() const {
   return out;
 }
 
+std::expected<Caller, Response> SwitchApp::admit(const Request& request, Access access) {
+  auto caller = gate_.admit(request);
+  if (!caller) return std::unexpected(refusal_response(caller.error()));
+  const Principal& principal = *caller->principal;
+  if (!access.admits(principal.role)) {
+    const std::string_view target = request.target();
+    Response forbidden = http::problem(
+        Error{ErrorKind::kForbidden, "FORBIDDEN",
+              "principal " + principal.id + " (role " + std::string(role_name(principal.role)) +
+                  ") may not " + std::string(request.method_string()) + " " +
+                  std::string(target.substr(0, target.find('?')))});
+    add_rate_headers(forbidden, *caller);
+    return std::unexpected(std::move(forbidden));
+  }
+  return std::move(*caller);
+}
+
 asio::awaitable<Response> SwitchApp::handle(const Request& request) {
+  static const Principal kNobody{"unauthenticated", Role::kPsp, ""};
   const auto started = MonotonicClock::now();
-  std::string route;
+  std::string route = "unmatched";
   Response response;
   try {
-    response = co_await router_.dispatch(request, &route);
+    auto matched = router_.match(request);
+    // Only open routes skip the gate; an unknown path is a 404 only to a known caller.
+    const Access access = matched ? matched->route->access : kEveryRole;
+    std::expected<Caller, Response> caller =
+        access.is_open() ? Caller{&kNobody, std::nullopt} : admit(request, access);
+    if (!caller) {
+      response = std::move(caller.error());
+    } else if (!matched) {
+      response = std::move(matched.error());
+      add_rate_headers(response, *caller);
+    } else {
+      route = matched->route->pattern;
+      response = co_await matched->route->handler(request, matched->params, *caller->principal);
+      add_rate_headers(response, *caller);
+    }
   } catch (const std::exception& e) {
     // A boundary: a bug in a handler becomes a 500 for this request, not a dead switch.
     spdlog::error("{} {} failed: {}", std::string(request.method_string()),
@@ -151,6 +233,18 @@ asio::awaitable<Response> SwitchApp::handle(const Request& request) {
   http_metrics_.observe(std::string(request.method_string()), route,
                         static_cast<int>(response.result_int()), seconds);
   co_return response;
+}
+
+asio::awaitable<Response> SwitchApp::handle_scrape(const Request& request) {
+  static const Principal kScraper{"scraper", Role::kAuditor, ""};
+  const std::string_view target = request.target();
+  const bool get = request.method() == http::beast_http::verb::get ||
+                   request.method() == http::beast_http::verb::head;
+  if (!get || target.substr(0, target.find('?')) != "/metrics") {
+    co_return http::problem(
+        Error{ErrorKind::kNotFound, "ROUTE_NOT_FOUND", "this listener serves GET /metrics only"});
+  }
+  co_return co_await operations_.metrics(request, {}, kScraper);
 }
 
 void SwitchApp::log_outcome(const sagas::PaymentState& s) {

@@ -19,6 +19,7 @@
 #include "switch/api_operations.h"
 #include "switch/api_payments.h"
 #include "switch/backend.h"
+#include "switch/gatekeeper.h"
 #include "switch/metrics.h"
 #include "switch/options.h"
 
@@ -28,8 +29,9 @@ namespace asio = boost::asio;
 
 class SwitchApp {
  public:
-  // Loads the world and scheme and wires every part. Error codes: INVALID_WORLD,
-  // INVALID_SCHEME, FILE_UNREADABLE, UNSUPPORTED_BANK, STORE_UNAVAILABLE.
+  // Loads the world, scheme and credentials and wires every part. Error codes: INVALID_WORLD,
+  // INVALID_SCHEME, INVALID_CREDENTIALS, FILE_UNREADABLE, UNSUPPORTED_BANK, STORE_UNAVAILABLE,
+  // USAGE (a world file without --credentials or --auth none).
   static Result<std::unique_ptr<SwitchApp>> create(asio::io_context& io, const Options& options);
 
   // Takes the node's lease, folds the ledger into the read views and the idempotency keys,
@@ -52,8 +54,13 @@ class SwitchApp {
 
  private:
   SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
-            Backend backend);
+            Backend backend, Gatekeeper gate);
   asio::awaitable<Response> handle(const Request& request);
+  // The gate for one request: its caller when it may call a route of this access, else the
+  // answer that refuses it (401, 403, 429).
+  std::expected<Caller, Response> admit(const Request& request, Access access);
+  // The listener of --metrics-listen: GET /metrics and nothing else, without credentials.
+  asio::awaitable<Response> handle_scrape(const Request& request);
   void log_outcome(const sagas::PaymentState& state);
 
   asio::io_context& io_;
@@ -67,6 +74,7 @@ class SwitchApp {
   sagas::PaymentSagaEngine engine_;
   sagas::Recovery recovery_;
   bool ready_ = false;
+  Gatekeeper gate_;
   HttpMetrics http_metrics_;
   PaymentsApi payments_;
   LedgerApi ledger_;
@@ -74,7 +82,8 @@ class SwitchApp {
   OperationsApi operations_;
   http::Router router_;
   http::Server server_;
-  TaskGroup background_;  // lease renewals and recovery passes
+  std::optional<http::Server> metrics_server_;  // --metrics-listen
+  TaskGroup background_;                        // lease renewals and recovery passes
 };
 
 }  // namespace upi::api

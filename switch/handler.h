@@ -3,6 +3,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "common/principal.h"
 #include "common/router.h"
 
 namespace upi::api {
@@ -12,5 +13,13 @@ using http::Params;
 using http::parse_target;
 using http::Request;
 using http::Response;
+
+// Who may call a route (the role-by-route table is the routes' add() calls; the README has it).
+// PSPs see only what concerns their own customers; the handlers narrow it further.
+inline constexpr Access kEveryRole = Access::roles({Role::kPsp, Role::kAuditor, Role::kAdmin});
+inline constexpr Access kPayers = Access::roles({Role::kPsp, Role::kAdmin});
+inline constexpr Access kReaders = Access::roles({Role::kAuditor, Role::kAdmin});
+inline constexpr Access kAdmins = Access::roles({Role::kAdmin});
+inline constexpr Access kOpen = Access::open();
 
 }  // namespace upi::api

@@ -56,8 +56,11 @@ int run(const upi::api::Options& options) {
       << (options.database_url.empty() ? "embedded store" : "PostgreSQL store") << ", "
       << (*app)->world().banks.size() << " banks, " << (*app)->world().accounts.size()
       << " accounts)\n"
-      << "send a payment:\n  curl -s -X POST " << base
-      << "/v1/payments -H 'Idempotency-Key: demo-1' -H 'Prefer: wait=5' \\\n"
+      << "send a payment (as Google Pay's PSP, okaxis, with its DEMO key):\n  curl -s -X POST "
+      << base
+      << "/v1/payments -H 'Authorization: Bearer demo-okaxis-key' \\\n"
+         "    -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' "
+         "-H 'Prefer: wait=5' \\\n"
          "    -d "
          "'{\"payer_vpa\":\"alice@okaxis\",\"payee_vpa\":\"bob@ybl\",\"amount\":\"1500.00\"}'\n"
       << std::flush;

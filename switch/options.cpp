@@ -70,6 +70,13 @@ std::string usage() {
          "  --world FILE            banks, PSPs and accounts (default: built-in demo world,\n"
          "                          the same as specs/demo-world.json)\n"
          "  --scheme FILE           rail limits (default: built-in copy of specs/scheme.json)\n"
+         "  --credentials FILE      the principals that may call (see README: Principals);\n"
+         "                          required with --world unless --auth none; the demo world\n"
+         "                          comes with public demo credentials\n"
+         "  --auth required|none    none turns authentication off: every caller is an admin\n"
+         "                          (default required)\n"
+         "  --metrics-listen HOST:PORT  also serve GET /metrics here, without credentials, for\n"
+         "                          a scraper (on the API listener it needs auditor or admin)\n"
          "  --log-level LEVEL       trace, debug, info, warn, error (default info)\n"
          "  --node-id N             0-1023, part of every payment id (default 0)\n"
          "  --fault-seed N          seed of the fault rules' random choices (default 1)\n"
@@ -125,6 +132,14 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       o.listen = value;
     } else if (flag == "--world") {
       o.world_path = value;
+    } else if (flag == "--credentials") {
+      o.credentials_path = value;
+    } else if (flag == "--auth") {
+      if (value != "required" && value != "none")
+        return fail(ErrorKind::kInvalid, "USAGE", "--auth takes required or none");
+      o.auth_none = value == "none";
+    } else if (flag == "--metrics-listen") {
+      o.metrics_listen = value;
     } else if (flag == "--scheme") {
       o.scheme_path = value;
     } else if (flag == "--log-level") {

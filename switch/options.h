@@ -14,6 +14,9 @@ struct Options {
   std::string world_path;   // empty: the built-in demo world
   std::string scheme_path;  // empty: the built-in copy of specs/scheme.json
   std::string log_level = "info";
+  std::string credentials_path;  // empty: the demo credentials, with the demo world only
+  bool auth_none = false;        // --auth none: no authentication at all (logged, in /readyz)
+  std::string metrics_listen;    // empty: /metrics only on the API listener, for auditors
   int node_id = 0;
   std::uint64_t fault_seed = 1;
   int leg_timeout_ms = 2'000;

@@ -13,8 +13,8 @@ const std::string kPayment =
 
 std::string post_payment(const std::string& key, const std::string& body,
                          const std::string& extra_headers = "") {
-  return "POST /v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key: " + key +
-         "\r\nContent-Type: application/json\r\n" + extra_headers +
+  return "POST /v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\n" + kAdminAuthorization +
+         "Idempotency-Key: " + key + "\r\nContent-Type: application/json\r\n" + extra_headers +
          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
@@ -54,9 +54,8 @@ TEST(E2eHttp, AnUnknownTransferEncodingIsRefusedAndNothingBehindItRuns) {
   // differently would take as the next request on the connection.
   const std::string smuggled_rules = R"({"rules":[{"operation":"debit","action":"fail"}]})";
   const std::string smuggled =
-      "PUT /v1/admin/banks/HDFC/faults HTTP/1.1\r\nHost: x\r\n"
-      "Content-Length: " +
-      std::to_string(smuggled_rules.size()) + "\r\n\r\n" + smuggled_rules;
+      "PUT /v1/admin/banks/HDFC/faults HTTP/1.1\r\nHost: x\r\n" + kAdminAuthorization +
+      "Content-Length: " + std::to_string(smuggled_rules.size()) + "\r\n\r\n" + smuggled_rules;
   for (const std::string encoding : {"xchunked", "chunked, identity", "gzip"}) {
     SCOPED_TRACE(encoding);
     RawClient client(sw.port());
@@ -81,11 +80,13 @@ TEST(E2eHttp, AmbiguousHeadersAreRefusedAndChangeNothing) {
   const std::vector<Case> cases{
       {post_payment("k1", kPayment, "Idempotency-Key: k2\r\n"), "DUPLICATE_HEADER"},
       {post_payment("k3", kPayment, "Content-Length: 3\r\n"), ""},  // the parser's own 400
-      {"POST /v1/payments HTTP/1.1\r\nIdempotency-Key: k4\r\nContent-Length: " +
-           std::to_string(kPayment.size()) + "\r\n\r\n" + kPayment,
+      {"POST /v1/payments HTTP/1.1\r\n" + kAdminAuthorization +
+           "Idempotency-Key: k4\r\nContent-Length: " + std::to_string(kPayment.size()) +
+           "\r\n\r\n" + kPayment,
        "MISSING_HOST"},
-      {"POST /v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key: k5\r\n"
-       "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+      {"POST /v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\n" + kAdminAuthorization +
+           "Idempotency-Key: k5\r\n"
+           "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
        ""},
   };
   for (const auto& c : cases) {
@@ -104,7 +105,8 @@ TEST(E2eHttp, AmbiguousHeadersAreRefusedAndChangeNothing) {
 TEST(E2eHttp, HeadAnswersLikeGetWithoutABody) {
   SwitchProcess sw;
   RawClient client(sw.port());
-  client.send("HEAD /v1/banks HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  client.send("HEAD /v1/banks HTTP/1.1\r\nHost: 127.0.0.1\r\n" + kAdminAuthorization +
+              "Connection: close\r\n\r\n");
   const std::string& answer = client.read_to_end();
   EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
   const auto header_end = answer.find("\r\n\r\n");
@@ -120,11 +122,11 @@ TEST(E2eHttp, HeadAnswersLikeGetWithoutABody) {
 TEST(E2eHttp, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
   SwitchProcess sw;
   RawClient client(sw.port());
-  client.send(
-      "POST /v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\nIdempotency-Key: cont-1\r\n"
-      "Content-Type: application/json\r\nExpect: 100-continue\r\nConnection: close\r\n"
-      "Content-Length: " +
-      std::to_string(kPayment.size()) + "\r\n\r\n");
+  client.send("POST /v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\n" + kAdminAuthorization +
+              "Idempotency-Key: cont-1\r\n"
+              "Content-Type: application/json\r\nExpect: 100-continue\r\nConnection: close\r\n"
+              "Content-Length: " +
+              std::to_string(kPayment.size()) + "\r\n\r\n");
   EXPECT_EQ(client.read_until("\r\n\r\n").rfind("HTTP/1.1 100 Continue", 0), 0u)
       << client.received();
   client.send(kPayment);

@@ -1,6 +1,7 @@
 // The live ledger stream (server-sent events) and hash-chain verification, over real HTTP.
 #include <thread>
 
+#include "tests/credentials_file.h"
 #include "tests/e2e_helpers.h"
 #include "tests/sse_client.h"
 
@@ -28,7 +29,8 @@ TEST(E2eLedger, StreamDeliversEveryEventInOrderAcrossAReconnect) {
   SseClient resumed(sw.port(), "/v1/ledger/stream?after=27");
   resumed.read_until("\nid: 45\n");
   EXPECT_EQ(resumed.ids(), range(28, 45));
-  SseClient by_header(sw.port(), "/v1/ledger/stream", "Last-Event-ID: 40\r\n");
+  SseClient by_header(sw.port(), "/v1/ledger/stream",
+                      kAdminAuthorization + "Last-Event-ID: 40\r\n");
   by_header.read_until("\nid: 45\n");
   EXPECT_EQ(by_header.ids(), range(41, 45));
 }
@@ -77,7 +79,7 @@ TEST(E2eLedger, AClientTooSlowToReadIsDroppedNotBufferedWithoutBound) {
   }
   senders.clear();  // joined
   const std::int64_t head = sw.get_json("/v1/ledger/verify")["events_checked"].as_int64();
-  SseClient slow(sw.port(), "/v1/ledger/stream?after=0", "", 2048);
+  SseClient slow(sw.port(), "/v1/ledger/stream?after=0", kAdminAuthorization, 2048);
   slow.pause_reading_ms(3000);  // the switch's writes stall; past 500 ms it gives up
   // Reading now finds what was sent before the drop, then the end of a stream that a live
   // client would never see end.
@@ -89,21 +91,32 @@ TEST(E2eLedger, AClientTooSlowToReadIsDroppedNotBufferedWithoutBound) {
   EXPECT_TRUE(slow.closed()) << "the switch kept a client that could not keep up";
 }
 
-TEST(E2eLedger, AtMost64StreamsAreOpenAtOnce) {
-  SwitchProcess sw;
+// Eight auditors fill the table (8 x kLedgerStreamsPerPrincipalMax = 64); a ninth principal
+// is refused with Retry-After, and so is a ninth stream of one principal.
+TEST(E2eLedger, StreamsAreBoundedPerPrincipalAndInTotal) {
+  std::vector<TestPrincipal> auditors;
+  for (int i = 0; i < 9; ++i)
+    auditors.push_back({"auditor-" + std::to_string(i), "auditor", "", "key-" + std::to_string(i)});
+  CredentialsFile credentials(auditors);
+  SwitchProcess sw({"--credentials", credentials.path()});
+  auto as = [](int i) { return "Authorization: Bearer key-" + std::to_string(i) + "\r\n"; };
   std::vector<std::unique_ptr<SseClient>> open;
   for (int i = 0; i < 64; ++i) {
-    open.push_back(std::make_unique<SseClient>(sw.port(), "/v1/ledger/stream?after=0"));
+    open.push_back(std::make_unique<SseClient>(sw.port(), "/v1/ledger/stream?after=0", as(i / 8)));
     ASSERT_NE(open.back()->read_until("\r\n\r\n").find("HTTP/1.1 200"), std::string::npos) << i;
   }
-  SseClient refused(sw.port(), "/v1/ledger/stream?after=0");
-  const std::string& answer = refused.read_until("}");
-  EXPECT_NE(answer.find("HTTP/1.1 503"), std::string::npos) << answer;
-  EXPECT_NE(answer.find("\"code\":\"STREAMS_FULL\""), std::string::npos) << answer;
-  open.pop_back();  // one closes: its place is free again once the switch notices
+  for (int who : {0, 8}) {
+    SCOPED_TRACE(who == 0 ? "a ninth stream of one principal" : "a ninth principal");
+    SseClient refused(sw.port(), "/v1/ledger/stream?after=0", as(who));
+    const std::string& answer = refused.read_until("}");
+    EXPECT_NE(answer.find("HTTP/1.1 503"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("Retry-After: "), std::string::npos) << answer;
+    EXPECT_NE(answer.find("\"code\":\"STREAMS_FULL\""), std::string::npos) << answer;
+  }
+  open.pop_back();  // auditor-7's: its place is free again once the switch notices
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
-    SseClient again(sw.port(), "/v1/ledger/stream?after=0");
+    SseClient again(sw.port(), "/v1/ledger/stream?after=0", as(8));
     const std::string head = again.read_until("\r\n\r\n");
     if (head.find("HTTP/1.1 200") != std::string::npos) break;
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << head;

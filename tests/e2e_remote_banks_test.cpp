@@ -11,6 +11,7 @@
 
 #include "banks/bank_api.h"
 #include "common/child_process.h"
+#include "tests/credentials_file.h"
 #include "tests/e2e_helpers.h"
 
 namespace upi::testing {
@@ -35,6 +36,7 @@ class RemoteBanks : public ::testing::Test {
     std::ofstream(world_path_) << to_json(world);
     for (const auto& [code, port] : ports_) start_bank(code);
   }
+  CredentialsFile credentials_{{}};
   void TearDown() override {
     switch_.reset();
     banks_.clear();
@@ -52,7 +54,7 @@ class RemoteBanks : public ::testing::Test {
   }
   void kill_bank(const std::string& code) { banks_.at(code)->kill_now(); }
   SwitchProcess& start_switch(std::vector<std::string> args = {}) {
-    args.insert(args.begin(), {"--world", world_path_});
+    args.insert(args.begin(), {"--world", world_path_, "--credentials", credentials_.path()});
     switch_ = std::make_unique<SwitchProcess>(std::move(args));
     return *switch_;
   }

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/switch_process.h"
+
 namespace upi::testing {
 
 // A client on a plain loopback socket that sends raw bytes and reads what comes back; every
@@ -79,8 +81,9 @@ class RawClient {
 // A blocking SSE reader: a RawClient that asks for a stream.
 class SseClient : public RawClient {
  public:
-  SseClient(std::uint16_t port, const std::string& target, const std::string& extra_headers = "",
-            int receive_buffer_bytes = 0)
+  // extra_headers: header lines, each ending in CRLF; by default the demo admin's credentials.
+  SseClient(std::uint16_t port, const std::string& target,
+            const std::string& extra_headers = kAdminAuthorization, int receive_buffer_bytes = 0)
       : RawClient(port, receive_buffer_bytes) {
     send("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "\r\n");
   }

@@ -13,6 +13,12 @@
 
 namespace upi::testing {
 
+// The built-in demo credentials' admin key (specs/demo-credentials.json): what the tests call
+// with unless they say otherwise.
+inline constexpr char kDemoAdminKey[] = "demo-admin-key";
+// The same as a raw request's header line.
+inline const std::string kAdminAuthorization = "Authorization: Bearer demo-admin-key\r\n";
+
 class SwitchProcess {
  public:
   // Starts the binary with --listen 127.0.0.1:0 plus extra_args and waits (up to 10 s) for
@@ -21,6 +27,8 @@ class SwitchProcess {
   ~SwitchProcess();
 
   std::uint16_t port() const { return port_; }
+  // Sends the request as the demo admin, unless headers carry an Authorization of their own
+  // (an empty one: no Authorization header at all).
   http::ClientResponse request(const std::string& method, const std::string& target,
                                const std::string& body = "",
                                std::vector<std::pair<std::string, std::string>> headers = {}) const;

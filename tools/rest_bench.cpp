@@ -76,7 +76,10 @@ int main(int argc, char** argv) {
                 R"(","amount":")" + upi::format_money(amount) + R"("})",
             {{"Idempotency-Key", "bench-" + std::to_string(args.seed) + "-" + std::to_string(c) +
                                      "-" + std::to_string(n)},
-             {"Prefer", "wait=30"}}};
+             {"Prefer", "wait=30"},
+             {"Content-Type", "application/json"},
+             // As the payer's PSP, with the demo credentials' key (specs/demo-credentials.json).
+             {"Authorization", "Bearer demo-" + payer.vpa.handle + "-key"}}};
         const auto sent = Steady::now();
         auto res =
             upi::http::fetch("127.0.0.1", static_cast<std::uint16_t>(args.port), req, 35'000);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
+#include <cassert>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -20,8 +21,12 @@
 #include <thread>
 
 #include "banks/bank_api.h"
+#include "common/base64.h"
 #include "common/child_process.h"
+#include "common/ed25519.h"
 #include "common/http_client.h"
+#include "common/http_signature.h"
+#include "common/sha256.h"
 #include "tools/sim/checker.h"
 #include "tools/sim/schedule.h"
 
@@ -164,6 +169,51 @@ Result<SimOptions> parse_options(int argc, char** argv) {
   return o;
 }
 
+// The run's principals, made afresh for each run: one per PSP of the world, which signs its
+// payments as a real PSP would (Ed25519, RFC 9421), and an auditor for the checker's reads.
+struct SimPrincipal {
+  std::string id;
+  std::string api_key;
+  std::string private_key;
+};
+struct SimCredentials {
+  std::map<std::string, SimPrincipal> psps;  // by handle
+  SimPrincipal auditor;
+
+  static SimCredentials make(const World& world) {
+    SimCredentials out;
+    auto fresh = [](std::string id) {
+      return SimPrincipal{std::move(id), base64_encode(ed25519_generate().private_key),
+                          ed25519_generate().private_key};
+    };
+    for (const auto& psp : world.psps) out.psps[psp.handle] = fresh("sim-" + psp.handle);
+    out.auditor = fresh("sim-auditor");
+    return out;
+  }
+  // The credentials file for the switch: hashes and public keys only.
+  std::string file_text() const {
+    json::array list;
+    // Rates far above what a run offers: the sim measures the switch, not its limiter.
+    const json::object rate{{"per_second", 100'000}, {"burst", 100'000}};
+    for (const auto& [handle, p] : psps) {
+      list.push_back(json::object{
+          {"id", p.id},
+          {"role", "psp"},
+          {"psp", handle},
+          {"api_key_sha256", sha256_hex(p.api_key)},
+          {"signing",
+           json::object{{"alg", "ed25519"},
+                        {"public_key", base64_encode(ed25519_public_key(p.private_key).value())}}},
+          {"rate", rate}});
+    }
+    list.push_back(json::object{{"id", auditor.id},
+                                {"role", "auditor"},
+                                {"api_key_sha256", sha256_hex(auditor.api_key)},
+                                {"rate", rate}});
+    return to_json(json::object{{"principals", std::move(list)}});
+  }
+};
+
 // The processes of a run: one upi-bank per bank and the switch, on fixed loopback ports so
 // that a restart comes back where the others expect it.
 class Cluster {
@@ -180,6 +230,9 @@ class Cluster {
     }
     world_path_ = dir_ + "/world.json";
     std::ofstream(world_path_) << to_json(*world_json);
+    credentials_ = SimCredentials::make(world);
+    credentials_path_ = dir_ + "/credentials.json";
+    std::ofstream(credentials_path_) << credentials_.file_text();
     for (const auto& b : world.banks) {
       if (auto ok = start_bank(b.code); !ok) return ok;
     }
@@ -210,6 +263,8 @@ class Cluster {
     std::vector<std::string> args{sibling_binary("switch", "upi-switch"),
                                   "--world",
                                   world_path_,
+                                  "--credentials",
+                                  credentials_path_,
                                   "--listen",
                                   "127.0.0.1:" + std::to_string(switch_port_),
                                   "--log-level",
@@ -246,6 +301,7 @@ class Cluster {
   bool switch_up() const { return switch_ != nullptr; }
   std::uint16_t bank_port(const std::string& code) const { return bank_ports_.at(code); }
   std::uint16_t switch_port() const { return switch_port_; }
+  const SimCredentials& credentials() const { return credentials_; }
   void stop() {
     if (switch_) switch_->terminate();
     switch_.reset();
@@ -258,6 +314,8 @@ class Cluster {
   const SimOptions& options_;
   std::string dir_;
   std::string world_path_;
+  SimCredentials credentials_;
+  std::string credentials_path_;
   std::map<std::string, json::array> rules_;
   std::map<std::string, std::uint16_t> bank_ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> banks_;
@@ -304,6 +362,38 @@ http::ClientResponse get(std::uint16_t port, const std::string& target) {
   return res ? *res : http::ClientResponse{};
 }
 
+// A GET to the switch, as the run's auditor.
+http::ClientResponse switch_get(const Cluster& cluster, const std::string& target) {
+  http::ClientRequest request{
+      "GET", target, "", {{"Authorization", "Bearer " + cluster.credentials().auditor.api_key}}};
+  auto res = http::fetch("127.0.0.1", cluster.switch_port(), request, kHttpTimeoutMs);
+  return res ? *res : http::ClientResponse{};
+}
+
+// POST /v1/payments as the payer's PSP: its key, and its signature over the request.
+http::ClientRequest signed_payment(const Payment& p, const std::string& body,
+                                   const SimCredentials& credentials) {
+  static std::atomic<std::uint64_t> nonces{0};
+  static const std::string run_nonce = std::to_string(::getpid()) + "-";
+  const SimPrincipal& psp = credentials.psps.at(p.payer.substr(p.payer.rfind('@') + 1));
+  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  auto signature = http::sign_request({"POST", "/v1/payments", p.key, body}, psp.private_key,
+                                      psp.id, now_s, run_nonce + std::to_string(++nonces));
+  assert(signature && "a 32-byte key signs");
+  return http::ClientRequest{"POST",
+                             "/v1/payments",
+                             body,
+                             {{"Authorization", "Bearer " + psp.api_key},
+                              {"Idempotency-Key", p.key},
+                              {"Prefer", "wait=10"},
+                              {"Content-Type", "application/json"},
+                              {"Content-Digest", signature->content_digest},
+                              {"Signature-Input", signature->signature_input},
+                              {"Signature", signature->signature}}};
+}
+
 Result<void> Cluster::send_faults(const std::string& code) {
   const json::array& rules = rules_[code];
   auto res =
@@ -338,20 +428,15 @@ void Cluster::remember_activity(const std::string& code) {
 }
 
 // Sends one payment, retrying the same key while the switch is down or busy.
-void send(Payment& p, std::uint16_t switch_port) {
+void send(Payment& p, const Cluster& cluster) {
   const std::string body = R"({"payer_vpa":")" + p.payer + R"(","payee_vpa":")" + p.payee +
                            R"(","amount":")" + p.amount + R"("})";
   const auto started = std::chrono::steady_clock::now();
   int pause_ms = 20;
   while (std::chrono::steady_clock::now() < started + kAcceptDeadline) {
-    auto res = http::fetch("127.0.0.1", switch_port,
-                           http::ClientRequest{"POST",
-                                               "/v1/payments",
-                                               body,
-                                               {{"Idempotency-Key", p.key},
-                                                {"Prefer", "wait=10"},
-                                                {"Content-Type", "application/json"}}},
-                           kHttpTimeoutMs);
+    // Signed afresh on each try: a nonce is used once.
+    auto res = http::fetch("127.0.0.1", cluster.switch_port(),
+                           signed_payment(p, body, cluster.credentials()), kHttpTimeoutMs);
     if (res && (res->status == 200 || res->status == 201)) {
       auto o = parse_json_object(res->body, 16);
       p.id = o ? string_or_empty(*o, "id") : "";
@@ -417,7 +502,7 @@ void drive(std::vector<Payment>& payments, const SimOptions& o, const Cluster& c
       for (std::size_t i = next++; i < payments.size() && !aborted; i = next++) {
         std::this_thread::sleep_until(
             t0 + std::chrono::microseconds(static_cast<std::int64_t>(i) * 1'000'000 / o.rate));
-        send(payments[i], cluster.switch_port());
+        send(payments[i], cluster);
       }
     });
   }
@@ -435,7 +520,7 @@ std::map<std::string, PaymentOutcome> wait_quiescent(const std::vector<Payment>&
     PaymentOutcome outcome{"PENDING", "", p.payer_account, p.payee_account, p.paise};
     int pause_ms = 10;
     for (;;) {
-      auto res = get(cluster.switch_port(), "/v1/payments/" + p.id);
+      auto res = switch_get(cluster, "/v1/payments/" + p.id);
       auto o = parse_json_object(res.body, 16);
       if (o && res.status == 200) {
         outcome.status = string_or_empty(*o, "status");
@@ -491,9 +576,8 @@ std::map<std::string, Paise> switch_positions(const World& world, const Cluster&
                                               std::int64_t min_position) {
   std::map<std::string, Paise> net;
   for (const auto& b : world.banks) {
-    auto res =
-        get(cluster.switch_port(),
-            "/v1/banks/" + b.code + "/positions?min_position=" + std::to_string(min_position));
+    auto res = switch_get(
+        cluster, "/v1/banks/" + b.code + "/positions?min_position=" + std::to_string(min_position));
     auto o = parse_json_object(res.body, 8);
     net[b.code] = o ? parse_signed_money(string_or_empty(*o, "net")).value_or(0) : 0;
   }
