@@ -73,6 +73,24 @@ std::optional<Error> framing_problem(const Request& request) {
   return std::nullopt;
 }
 
+// A request the server reads but will not take: a target over the bound (414), or a body that
+// is not JSON (415; every API here speaks JSON only).
+std::optional<Response> content_problem(const Request& request, std::size_t target_bytes_max) {
+  if (request.target().size() > target_bytes_max) {
+    return problem(Status::uri_too_long, "TARGET_TOO_LONG",
+                   "the request target exceeds " + std::to_string(target_bytes_max) + " bytes");
+  }
+  if (request.body().empty()) return std::nullopt;
+  std::string_view type = request[beast_http::field::content_type];
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  if (!equals_ignoring_case(type, "application/json")) {
+    return problem(Error{ErrorKind::kUnsupported, "UNSUPPORTED_MEDIA_TYPE",
+                         "a request body must be Content-Type: application/json"});
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerLimits limits, Handler handler)
@@ -137,11 +155,21 @@ asio::awaitable<void> Server::accept_loop() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
+    beast::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec).address();
+    std::string over;
     if (open_.size() >= limits_.connections_max) {
-      // Over the bound: say so rather than queue; while a flood keeps kRefusingMax answers
+      over = "the server has as many connections as it takes; retry shortly";
+    } else if (!peer_ec && open_by_address_[peer] >= limits_.connections_per_address_max) {
+      over = "this address has " + std::to_string(limits_.connections_per_address_max) +
+             " connections open already";
+    }
+    if (!over.empty()) {
+      // Over a bound: say so rather than queue; while a flood keeps kRefusingMax answers
       // in flight, further connections are just closed.
+      if (open_by_address_[peer] == 0) open_by_address_.erase(peer);
       if (refusing_ < kRefusingMax) {
-        tasks_.spawn(refuse(std::move(socket)));
+        tasks_.spawn(refuse(std::move(socket), std::move(over)));
       } else {
         beast::error_code ignored;
         socket.close(ignored);
@@ -152,15 +180,14 @@ asio::awaitable<void> Server::accept_loop() {
   }
 }
 
-asio::awaitable<void> Server::refuse(tcp::socket socket) {
+asio::awaitable<void> Server::refuse(tcp::socket socket, std::string detail) {
   ++refusing_;
   struct Done {
     std::size_t& refusing;
     ~Done() { --refusing; }
   } done{refusing_};
   beast::tcp_stream stream(std::move(socket));
-  Response busy = problem(Error{ErrorKind::kBusy, "TOO_MANY_CONNECTIONS",
-                                "the server has as many connections as it takes; retry shortly"});
+  Response busy = problem(Error{ErrorKind::kBusy, "TOO_MANY_CONNECTIONS", std::move(detail)});
   busy.set(beast_http::field::retry_after, "1");
   busy.keep_alive(false);
   busy.prepare_payload();
@@ -197,15 +224,35 @@ asio::awaitable<beast::error_code> Server::read_request(
   co_return body_ec;
 }
 
+asio::awaitable<void> Server::watch_for_close(beast::tcp_stream& stream, StreamWriter& writer) {
+  // A streaming client has nothing more to say; a read that ends means it has gone. Then this
+  // waits to be cancelled when the handler ends, so the handler is never cut off mid-step.
+  for (;;) {
+    char byte = 0;
+    auto [ec, n] = co_await stream.socket().async_read_some(asio::buffer(&byte, 1), kTuple);
+    if (ec) break;
+  }
+  writer.mark_gone();
+  Timer until_cancelled(stream.get_executor(), MonotonicClock::time_point::max());
+  co_await until_cancelled.async_wait(kTuple);
+}
+
 asio::awaitable<void> Server::serve(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   tcp::socket* raw = &stream.socket();
+  beast::error_code peer_ec;
+  const auto peer = raw->remote_endpoint(peer_ec).address();
   open_.insert(raw);
+  ++open_by_address_[peer];
   struct Unregister {
-    std::set<tcp::socket*>& open;
+    Server& server;
     tcp::socket* raw;
-    ~Unregister() { open.erase(raw); }
-  } unregister{open_, raw};
+    asio::ip::address peer;
+    ~Unregister() {
+      server.open_.erase(raw);
+      if (--server.open_by_address_[peer] == 0) server.open_by_address_.erase(peer);
+    }
+  } unregister{*this, raw, peer};
 
   beast::flat_buffer buffer;
   for (;;) {
@@ -226,14 +273,18 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       response = std::move(*answer);
     } else if (auto refused = framing_problem(parser.get())) {
       response = problem(*refused);  // and the connection closes
+    } else if (auto unread = content_problem(parser.get(), limits_.target_bytes_max)) {
+      response = std::move(*unread);
+      keep_alive = parser.get().keep_alive();
     } else {
       Request request = parser.release();
       head = request.method() == beast_http::verb::head;
       const std::string_view target = request.target();
       auto streamed = stream_routes_.find(std::string(target.substr(0, target.find('?'))));
       if (streamed != stream_routes_.end() && request.method() == beast_http::verb::get) {
+        using namespace asio::experimental::awaitable_operators;
         StreamWriter writer(stream, limits_.write_timeout_ms);
-        co_await streamed->second(request, writer);
+        co_await (streamed->second(request, writer) || watch_for_close(stream, writer));
         break;
       }
       keep_alive = request.keep_alive();

@@ -29,6 +29,8 @@ struct ServerLimits {
   int read_timeout_ms = 30'000;    // a request's body
   int write_timeout_ms = 30'000;   // slow readers
   std::size_t connections_max = 1024;
+  std::size_t connections_per_address_max = 256;  // one client cannot take every slot
+  std::size_t target_bytes_max = 2048;            // a longer request target is a 414
 };
 
 using Handler = std::function<asio::awaitable<Response>(const Request&)>;
@@ -41,11 +43,21 @@ class StreamWriter {
       : stream_(stream), write_timeout_ms_(write_timeout_ms) {}
   // Writes bytes before the write deadline; false once the client is gone or too slow to read.
   asio::awaitable<bool> write(std::string bytes);
+  // False once the client has gone (the server notices a close at once, not at the next write).
+  bool open() const { return open_; }
+  // Called once when the client goes away, so a handler waiting for something else can end.
+  void on_gone(std::function<void()> hook) { on_gone_ = std::move(hook); }
+  void mark_gone() {
+    if (!open_) return;
+    open_ = false;
+    if (on_gone_) on_gone_();
+  }
 
  private:
   boost::beast::tcp_stream& stream_;
   int write_timeout_ms_;
   bool open_ = true;
+  std::function<void()> on_gone_;
 };
 
 using StreamHandler = std::function<asio::awaitable<void>(const Request&, StreamWriter&)>;
@@ -71,8 +83,10 @@ class Server {
  private:
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
-  // Answers a connection over connections_max with 503 and closes it.
-  asio::awaitable<void> refuse(asio::ip::tcp::socket socket);
+  // Answers a connection over connections_max (or its address's share) with 503, closes it.
+  asio::awaitable<void> refuse(asio::ip::tcp::socket socket, std::string detail);
+  // Marks the writer gone as soon as a streaming client closes its side.
+  asio::awaitable<void> watch_for_close(boost::beast::tcp_stream& stream, StreamWriter& writer);
   // Reads one request: the header (within header_timeout_ms), a 100 Continue when the client
   // expects one, the body (within read_timeout_ms).
   asio::awaitable<boost::beast::error_code> read_request(
@@ -85,6 +99,7 @@ class Server {
   asio::ip::tcp::acceptor acceptor_;
   std::map<std::string, StreamHandler> stream_routes_;
   std::set<asio::ip::tcp::socket*> open_;  // sockets of live connections, for stop()
+  std::map<asio::ip::address, std::size_t> open_by_address_;
   bool stopped_ = false;
   static constexpr std::size_t kRefusingMax = 64;  // 503 answers to over-the-cap connections
   std::size_t refusing_ = 0;

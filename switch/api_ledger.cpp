@@ -121,8 +121,9 @@ asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamW
   bool alive = co_await out.write(
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
       "Connection: close\r\n\r\n");
+  out.on_gone([this] { log_advanced_.notify_all(); });  // its slot is freed at once
   std::int64_t position = *after;
-  while (alive && ready_) {
+  while (alive && ready_ && out.open()) {
     auto page = co_await store_.read_all(position, kStreamPage);
     if (!page) {
       const std::string failure =

@@ -69,6 +69,7 @@ http::ServerLimits server_limits(const Options& options) {
   limits.write_timeout_ms = options.write_timeout_ms;
   limits.header_timeout_ms = options.header_timeout_ms;
   limits.connections_max = options.connections_max;
+  limits.connections_per_address_max = options.connections_per_address_max;
   return limits;
 }
 

@@ -51,14 +51,18 @@ int run(const upi::api::Options& options) {
   }
   const std::string base =
       "http://" + endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
+  // The demo world without --credentials runs on the public demo keys.
+  const bool demo_keys =
+      options.world_path.empty() && options.credentials_path.empty() && !options.auth_none;
   std::cout
       << "upi-switch listening on " << base << " ("
       << (options.database_url.empty() ? "embedded store" : "PostgreSQL store") << ", "
       << (*app)->world().banks.size() << " banks, " << (*app)->world().accounts.size()
       << " accounts)\n"
-      << "send a payment (as Google Pay's PSP, okaxis, with its DEMO key):\n  curl -s -X POST "
-      << base
-      << "/v1/payments -H 'Authorization: Bearer demo-okaxis-key' \\\n"
+      << "send a payment (as the PSP of handle okaxis" << (demo_keys ? ", with its DEMO key" : "")
+      << "):\n  curl -s -X POST " << base << "/v1/payments -H 'Authorization: Bearer "
+      << (demo_keys ? "demo-okaxis-key" : "<api key>")
+      << "' \\\n"
          "    -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' "
          "-H 'Prefer: wait=5' \\\n"
          "    -d "

@@ -52,6 +52,10 @@ constexpr NumberOption kNumberOptions[] = {
      [](Options& o, std::int64_t n) { o.header_timeout_ms = static_cast<int>(n); }},
     {"--connections-max", 1, 100'000,
      [](Options& o, std::int64_t n) { o.connections_max = static_cast<std::size_t>(n); }},
+    {"--connections-per-address-max", 1, 100'000,
+     [](Options& o, std::int64_t n) {
+       o.connections_per_address_max = static_cast<std::size_t>(n);
+     }},
 };
 
 const NumberOption* find_number_option(std::string_view flag) {
@@ -99,6 +103,8 @@ std::string usage() {
          "                          connection closes, 100-600000 (default 10000)\n"
          "  --connections-max N     open connections at once, 1-100000 (default 1024); more\n"
          "                          are answered 503 TOO_MANY_CONNECTIONS and closed\n"
+         "  --connections-per-address-max N  open connections from one client address,\n"
+         "                          1-100000 (default 256); more are answered the same way\n"
          "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
          "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"

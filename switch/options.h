@@ -28,6 +28,7 @@ struct Options {
   int write_timeout_ms = 30'000;        // a client that takes no bytes for this long is dropped
   int header_timeout_ms = 10'000;       // a request's headers must arrive within this (else 408)
   std::size_t connections_max = 1'024;  // more are answered 503 and closed
+  std::size_t connections_per_address_max = 256;  // from one client address
   bool print_routes = false;
   bool rebuild_views = false;
   bool help = false;

@@ -170,5 +170,44 @@ TEST(E2eHttp, AConnectionOverTheCapGets503AndAFreedPlaceIsTakenAgain) {
       std::chrono::seconds(10)));
 }
 
+TEST(E2eHttp, AFloodFromOneAddressLeavesRoomForAnother) {
+  SwitchProcess sw({"--connections-per-address-max", "4"});
+  const std::string healthz = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::vector<std::unique_ptr<RawClient>> flood;
+  for (int i = 0; i < 4; ++i) {
+    flood.push_back(std::make_unique<RawClient>(sw.port(), 0, "127.0.0.2"));
+    flood.back()->send(healthz);
+    EXPECT_NE(flood.back()->read_until("\"ok\"}").find("HTTP/1.1 200"), std::string::npos);
+  }
+  RawClient fifth(sw.port(), 0, "127.0.0.2");
+  const std::string& refused = fifth.read_to_end();
+  EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
+  EXPECT_NE(refused.find("this address has 4 connections"), std::string::npos) << refused;
+  RawClient other(sw.port(), 0, "127.0.0.3");
+  other.send(healthz);
+  EXPECT_EQ(other.read_until("\r\n\r\n").rfind("HTTP/1.1 200", 0), 0u) << other.received();
+  EXPECT_EQ(sw.request("GET", "/v1/banks").status, 200) << "and from 127.0.0.1";
+}
+
+TEST(E2eHttp, ABodyThatIsNotJsonIs415AndALongTargetIs414) {
+  SwitchProcess sw;
+  const Paise total = total_balance(sw);
+  // curl -d without -H sends form encoding.
+  auto form = sw.request(
+      "POST", "/v1/payments", kPayment,
+      {{"Idempotency-Key", "form-1"}, {"Content-Type", "application/x-www-form-urlencoded"}});
+  EXPECT_EQ(form.status, 415) << form.body;
+  EXPECT_EQ(str(parse_body(form), "code"), "UNSUPPORTED_MEDIA_TYPE");
+  auto with_charset = sw.request(
+      "POST", "/v1/payments", kPayment,
+      {{"Idempotency-Key", "json-1"}, {"Content-Type", "Application/JSON; charset=utf-8"}});
+  EXPECT_EQ(with_charset.status, 201) << with_charset.body;
+  auto long_target = sw.request("GET", "/v1/payments?vpa=" + std::string(2100, 'a'));
+  EXPECT_EQ(long_target.status, 414) << long_target.body;
+  EXPECT_EQ(str(parse_body(long_target), "code"), "TARGET_TOO_LONG");
+  EXPECT_EQ(total_balance(sw), total - 0) << "only the JSON payment moved money, between two "
+                                             "accounts of the world";
+}
+
 }  // namespace
 }  // namespace upi::testing

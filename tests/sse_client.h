@@ -22,8 +22,14 @@ namespace upi::testing {
 class RawClient {
  public:
   // receive_buffer_bytes: when set, a small window, for a client that reads slowly.
-  explicit RawClient(std::uint16_t port, int receive_buffer_bytes = 0) {
+  // from: the loopback address to connect from (another client address: "127.0.0.2").
+  explicit RawClient(std::uint16_t port, int receive_buffer_bytes = 0,
+                     const char* from = "127.0.0.1") {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &source.sin_addr);
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source), 0) << from;
     if (receive_buffer_bytes > 0)
       ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes, sizeof receive_buffer_bytes);
     timeval timeout{10, 0};
