@@ -93,6 +93,17 @@ FaultPlan* BankNetwork::faults(const std::string& code) {
   return it->second.faults ? it->second.faults.get() : &it->second.mock->faults();
 }
 
+bool BankNetwork::has_remote() const {
+  for (const auto& [code, entry] : banks_)
+    if (entry.remote != nullptr) return true;
+  return false;
+}
+
+void BankNetwork::present_key(const std::string& key) {
+  for (auto& [code, entry] : banks_)
+    if (entry.remote != nullptr) entry.remote->present_key(key);
+}
+
 HttpBankGateway* BankNetwork::remote(const std::string& code) {
   auto it = banks_.find(code);
   return it == banks_.end() ? nullptr : it->second.remote;

@@ -35,6 +35,10 @@ class BankNetwork {
   HttpBankGateway* remote(const std::string& code);  // null for an in-process bank
   // False while a remote bank's circuit is open; in-process banks are always available.
   bool available(const std::string& code) const;
+  // True when some bank is a remote process.
+  bool has_remote() const;
+  // The key every remote bank's gateway presents (Authorization: Bearer).
+  void present_key(const std::string& key);
   // Starts and stops the heartbeats of remote banks.
   void start();
   void stop();

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "banks/bank_api.h"
+#include "common/bearer.h"
 #include "common/timer.h"
 
 namespace upi::banks {
@@ -72,12 +73,12 @@ Response leg_response(const LegCall& call) {
 
 }  // namespace
 
-BankServer::BankServer(asio::io_context& io, MockBank& bank)
-    : bank_(bank),
+BankServer::BankServer(asio::io_context& io, MockBank& bank, std::string switch_key_sha256)
+    : switch_key_sha256_(std::move(switch_key_sha256)),
+      bank_(bank),
       core_(bank),
       gateway_(core_, bank.faults()),
-      server_(io, bank_limits(),
-              [this](const http::Request& r) { return router_.dispatch(r, switch_caller_); }) {
+      server_(io, bank_limits(), [this](const http::Request& r) { return handle(r); }) {
   router_.add("POST", "/v1/debit", kSwitchOnly,
               [this](const http::Request& r, const http::Params&, const Principal&) {
                 return leg(r, LegKind::kDebit);
@@ -119,6 +120,19 @@ BankServer::BankServer(asio::io_context& io, MockBank& bank)
           co_return http::json_response(Status::ok, json::object{{"bank", code}, {"status", "UP"}});
         }(bank_.spec().code);
       });
+}
+
+asio::awaitable<Response> BankServer::handle(const http::Request& req) {
+  if (!switch_key_sha256_.empty()) {
+    auto key = http::bearer_key(req);
+    if (!key) co_return http::unauthenticated_response(key.error());
+    if (!http::key_matches(*key, switch_key_sha256_)) {
+      co_return http::unauthenticated_response(
+          Error{ErrorKind::kUnauthenticated, "UNAUTHENTICATED",
+                "this bank takes calls from its switch only; the key is not the switch's"});
+    }
+  }
+  co_return co_await router_.dispatch(req, switch_caller_);
 }
 
 Result<asio::ip::tcp::endpoint> BankServer::listen(const std::string& host, std::uint16_t port) {

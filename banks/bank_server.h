@@ -17,7 +17,9 @@ inline constexpr int kBankDeadlineMsMax = 60'000;
 
 class BankServer {
  public:
-  BankServer(asio::io_context& io, MockBank& bank);
+  // switch_key_sha256: the SHA-256 (32 raw bytes) of the only key this bank takes calls with
+  // (Authorization: Bearer); empty: anyone may call (upi-bank --auth none).
+  BankServer(asio::io_context& io, MockBank& bank, std::string switch_key_sha256);
 
   // Binds host:port (0: a free port). Error code: LISTEN_FAILED.
   Result<asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
@@ -26,6 +28,8 @@ class BankServer {
   std::vector<std::string> routes() const;
 
  private:
+  // Only the switch gets in: a refused call changes nothing.
+  asio::awaitable<http::Response> handle(const http::Request& req);
   asio::awaitable<http::Response> leg(const http::Request& req, LegKind kind);
   asio::awaitable<http::Response> status(const http::Request& req, const http::Params& params);
   asio::awaitable<http::Response> legs(const http::Request& req, const http::Params& params);
@@ -44,6 +48,7 @@ class BankServer {
   };
 
   const Principal switch_caller_{"switch", Role::kAdmin, ""};
+  std::string switch_key_sha256_;
   MockBank& bank_;
   std::int64_t in_flight_ = 0;
   std::int64_t in_flight_max_ = 0;

@@ -73,7 +73,7 @@ asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::call(http::Client
   // GCC 12: no co_await inside a conditional expression (it destroys a temporary twice).
   Result<http::ClientResponse> response = fail(ErrorKind::kTimeout, "TIMEOUT", "no time left");
   if (timeout_ms > 0) {
-    response = co_await http::async_fetch(host_, port_, std::move(request), timeout_ms);
+    response = co_await fetch(std::move(request), timeout_ms);
   }
   slots_.release();
   const bool answered = response && response->status != 504 && response->status < 500;
@@ -151,7 +151,13 @@ asio::awaitable<Result<Paise>> HttpBankGateway::balance(std::string account, Dea
 asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::forward(http::ClientRequest request,
                                                                        Deadline deadline) {
   const int timeout_ms = ms_left(deadline);
-  co_return co_await http::async_fetch(host_, port_, std::move(request), std::max(timeout_ms, 1));
+  co_return co_await fetch(std::move(request), std::max(timeout_ms, 1));
+}
+
+asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::fetch(http::ClientRequest request,
+                                                                     int timeout_ms) {
+  if (!authorization_.empty()) request.headers.emplace_back("Authorization", authorization_);
+  co_return co_await http::async_fetch(host_, port_, std::move(request), timeout_ms);
 }
 
 void HttpBankGateway::start() {
@@ -172,8 +178,7 @@ asio::awaitable<void> HttpBankGateway::heartbeat() {
   if (health_.circuit() == Circuit::kOpen && !health_.probe_due(now)) co_return;
   const bool probe = health_.circuit() == Circuit::kHalfOpen;
   http::ClientRequest request{"GET", "/v1/heartbeat", "", {}};
-  auto response =
-      co_await http::async_fetch(host_, port_, std::move(request), config.heartbeat_timeout_ms);
+  auto response = co_await fetch(std::move(request), config.heartbeat_timeout_ms);
   const Circuit before = health_.circuit();
   if (response && response->status == 200) {
     health_.on_success();

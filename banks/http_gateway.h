@@ -40,6 +40,8 @@ class HttpBankGateway final : public BankGateway {
   // Error codes: UNAVAILABLE, TIMEOUT.
   asio::awaitable<Result<http::ClientResponse>> forward(http::ClientRequest request,
                                                         Deadline deadline);
+  // Every request from now on carries Authorization: Bearer key.
+  void present_key(const std::string& key) { authorization_ = "Bearer " + key; }
   // Heartbeats until stop(), probing a half-open circuit.
   void start();
   void stop();
@@ -53,10 +55,13 @@ class HttpBankGateway final : public BankGateway {
                                                      Deadline deadline);
   asio::awaitable<LegCall> leg(std::string path, json::object body, Deadline deadline);
   asio::awaitable<void> heartbeat();
+  // Sends one request to the bank, with the key when there is one.
+  asio::awaitable<Result<http::ClientResponse>> fetch(http::ClientRequest request, int timeout_ms);
 
   asio::io_context& io_;
   std::string code_;
   std::string host_;
+  std::string authorization_;  // "Bearer <key>", or empty
   std::uint16_t port_;
   BankHealth health_;
   Semaphore slots_;  // calls in flight

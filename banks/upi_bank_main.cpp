@@ -19,6 +19,8 @@ struct BankOptions {
   std::string journal_path;
   std::uint64_t fault_seed = 1;
   std::string log_level = "info";
+  std::string switch_key_sha256;  // raw bytes
+  bool auth_none = false;
 };
 
 const char kUsage[] =
@@ -29,7 +31,11 @@ const char kUsage[] =
     "  --journal FILE       keep the books in this file, so a restart loses nothing\n"
     "                       (default: in memory only)\n"
     "  --fault-seed N       seed of the fault rules' random choices (default 1)\n"
-    "  --log-level LEVEL    trace, debug, info, warn, error (default info)\n";
+    "  --log-level LEVEL    trace, debug, info, warn, error (default info)\n"
+    "  --switch-key-sha256 HEX  the SHA-256 (64 hex digits) of the key the switch presents\n"
+    "                       (its --bank-key-file); every call without it is refused (401)\n"
+    "  --auth none          take calls from anyone (for trying it out only)\n"
+    "One of --switch-key-sha256 and --auth none is required.\n";
 
 upi::Result<BankOptions> parse(int argc, char** argv) {
   BankOptions o;
@@ -46,6 +52,15 @@ upi::Result<BankOptions> parse(int argc, char** argv) {
       o.bank = value;
     } else if (flag == "--journal") {
       o.journal_path = value;
+    } else if (flag == "--switch-key-sha256") {
+      if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return upi::fail(upi::ErrorKind::kInvalid, "USAGE",
+                         "--switch-key-sha256 takes 64 lower-case hex digits");
+      for (std::size_t at = 0; at < 64; at += 2)
+        o.switch_key_sha256 += static_cast<char>(std::stoi(value.substr(at, 2), nullptr, 16));
+    } else if (flag == "--auth") {
+      if (value != "none") return upi::fail(upi::ErrorKind::kInvalid, "USAGE", "--auth takes none");
+      o.auth_none = true;
     } else if (flag == "--log-level") {
       o.log_level = value;
     } else if (flag == "--fault-seed") {
@@ -57,6 +72,11 @@ upi::Result<BankOptions> parse(int argc, char** argv) {
     }
   }
   if (o.bank.empty()) return upi::fail(upi::ErrorKind::kInvalid, "USAGE", "--bank is required");
+  if (o.switch_key_sha256.empty() == !o.auth_none) {
+    return upi::fail(upi::ErrorKind::kInvalid, "USAGE",
+                     "pass --switch-key-sha256 HEX (only the switch may call a bank) or "
+                     "--auth none, not both");
+  }
   return o;
 }
 
@@ -93,7 +113,10 @@ int run(const BankOptions& options) {
     return 2;
   }
   boost::asio::io_context io;
-  upi::banks::BankServer server(io, bank);
+  if (options.auth_none)
+    spdlog::warn("{}: --auth none: anyone who can reach this bank can move its money",
+                 options.bank);
+  upi::banks::BankServer server(io, bank, options.switch_key_sha256);
   auto endpoint = server.listen(host_port->first, host_port->second);
   if (!endpoint) {
     spdlog::error("cannot start: {}", endpoint.error().message);

@@ -1,7 +1,9 @@
 #include "switch/backend.h"
 
 #include "banks/postgres_bank.h"
+#include "common/bearer.h"
 #include "common/run_blocking.h"
+#include "common/scheme.h"
 #include "ledger/memory_store.h"
 #include "ledger/postgres_store.h"
 #include "ledger/postgres_views.h"
@@ -59,12 +61,37 @@ Result<Backend> durable_backend(asio::io_context& io, const Options& options, co
   return b;
 }
 
+// The key the switch presents to remote banks (upi-bank checks it), from --bank-key-file.
+Result<void> present_bank_key(const Options& options, banks::BankNetwork& banks) {
+  if (!banks.has_remote()) return {};
+  if (options.bank_key_path.empty()) {
+    return fail(ErrorKind::kInvalid, "USAGE",
+                "the world has remote banks: pass --bank-key-file FILE, the key they expect "
+                "(upi-bank --switch-key-sha256)");
+  }
+  auto text = read_file(options.bank_key_path, 4096);
+  if (!text) return std::unexpected(text.error());
+  std::string key = *text;
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r' || key.back() == ' '))
+    key.pop_back();
+  if (key.empty() || key.size() > http::kApiKeyBytesMax ||
+      key.find_first_of(" \t\r\n") != std::string::npos) {
+    return fail(ErrorKind::kInvalid, "USAGE",
+                options.bank_key_path + " must hold one key of 1-256 visible characters");
+  }
+  banks.present_key(key);
+  return {};
+}
+
 }  // namespace
 
 Result<Backend> open_backend(asio::io_context& io, const Options& options, const World& world,
                              const Clock& wall_clock) {
-  if (options.database_url.empty()) return memory_backend(io, options, world, wall_clock);
-  return durable_backend(io, options, world, wall_clock);
+  auto backend = options.database_url.empty() ? memory_backend(io, options, world, wall_clock)
+                                              : durable_backend(io, options, world, wall_clock);
+  if (!backend) return backend;
+  if (auto ok = present_bank_key(options, *backend->banks); !ok) return std::unexpected(ok.error());
+  return backend;
 }
 
 }  // namespace upi::api

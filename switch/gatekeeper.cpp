@@ -1,9 +1,8 @@
 #include "switch/gatekeeper.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 
+#include "common/bearer.h"
 #include "common/ed25519.h"
 #include "common/http_signature.h"
 #include "common/sha256.h"
@@ -13,7 +12,6 @@ namespace {
 
 namespace beast_http = http::beast_http;
 constexpr std::int64_t kMicro = 1'000'000;
-constexpr std::size_t kApiKeyBytesMax = 256;
 constexpr std::size_t kNonceBytesMax = 128;
 
 Error unauthenticated(std::string message) {
@@ -21,29 +19,6 @@ Error unauthenticated(std::string message) {
 }
 Error signature_error(std::string code, std::string message) {
   return Error{ErrorKind::kUnauthenticated, std::move(code), std::move(message)};
-}
-
-bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
-  return text.size() >= prefix.size() &&
-         std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) ==
-                  std::tolower(static_cast<unsigned char>(b));
-         });
-}
-
-// The API key of "Authorization: Bearer <key>", or an error saying what is wrong with it.
-std::expected<std::string_view, Error> bearer_key(const http::Request& request) {
-  auto header = request.find(beast_http::field::authorization);
-  if (header == request.end())
-    return std::unexpected(unauthenticated("Authorization: Bearer <api key> is required"));
-  std::string_view value = header->value();
-  if (!starts_with_ignoring_case(value, "Bearer "))
-    return std::unexpected(unauthenticated("Authorization must use the Bearer scheme"));
-  value.remove_prefix(7);
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  if (value.empty() || value.size() > kApiKeyBytesMax)
-    return std::unexpected(unauthenticated("the bearer API key must be 1-256 characters"));
-  return value;
 }
 
 bool needs_signature(beast_http::verb method) {
@@ -134,19 +109,16 @@ std::expected<Caller, Refusal> Gatekeeper::admit(const http::Request& request) {
 }
 
 Gatekeeper::Entry* Gatekeeper::authenticate(const http::Request& request, Error* error) {
-  auto key = bearer_key(request);
+  auto key = http::bearer_key(request);
   if (!key) {
     *error = key.error();
     return nullptr;
   }
   // Every stored hash is compared in full, so the time taken says nothing about which key
   // (or how much of one) matched.
-  const std::string presented = sha256_bytes(*key);
   Entry* found = nullptr;
   for (auto& entry : entries_) {
-    const bool same =
-        CRYPTO_memcmp(presented.data(), entry.credential.api_key_sha256.data(), 32) == 0;
-    if (same) found = &entry;
+    if (http::key_matches(*key, entry.credential.api_key_sha256)) found = &entry;
   }
   if (found == nullptr) *error = unauthenticated("the API key is not known");
   return found;
@@ -248,13 +220,9 @@ std::optional<Error> Gatekeeper::check_nonce(Entry& entry, const std::string& no
 }
 
 http::Response refusal_response(const Refusal& refusal) {
-  http::Response response = http::problem(refusal.error);
-  if (refusal.error.kind == ErrorKind::kUnauthenticated) {
-    response.set(beast_http::field::www_authenticate,
-                 refusal.error.code == "UNAUTHENTICATED"
-                     ? "Bearer realm=\"upi-switch\""
-                     : "Bearer realm=\"upi-switch\", error=\"invalid_request\"");
-  }
+  http::Response response = refusal.error.kind == ErrorKind::kUnauthenticated
+                                ? http::unauthenticated_response(refusal.error)
+                                : http::problem(refusal.error);
   if (refusal.rate) {
     response.set(beast_http::field::retry_after, std::to_string(refusal.rate->next_token_s));
     add_rate_headers(response, Caller{nullptr, refusal.rate});

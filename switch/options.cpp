@@ -79,6 +79,8 @@ std::string usage() {
          "                          comes with public demo credentials\n"
          "  --auth required|none    none turns authentication off: every caller is an admin\n"
          "                          (default required)\n"
+         "  --bank-key-file FILE    the key the switch presents to remote banks (a world\n"
+         "                          entry with an endpoint; upi-bank --switch-key-sha256)\n"
          "  --metrics-listen HOST:PORT  also serve GET /metrics here, without credentials, for\n"
          "                          a scraper (on the API listener it needs auditor or admin)\n"
          "  --log-level LEVEL       trace, debug, info, warn, error (default info)\n"
@@ -144,6 +146,8 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       if (value != "required" && value != "none")
         return fail(ErrorKind::kInvalid, "USAGE", "--auth takes required or none");
       o.auth_none = value == "none";
+    } else if (flag == "--bank-key-file") {
+      o.bank_key_path = value;
     } else if (flag == "--metrics-listen") {
       o.metrics_listen = value;
     } else if (flag == "--scheme") {

@@ -16,6 +16,7 @@ struct Options {
   std::string log_level = "info";
   std::string credentials_path;  // empty: the demo credentials, with the demo world only
   bool auth_none = false;        // --auth none: no authentication at all (logged, in /readyz)
+  std::string bank_key_path;     // the key presented to remote banks (upi-bank)
   std::string metrics_listen;    // empty: /metrics only on the API listener, for auditors
   int node_id = 0;
   std::uint64_t fault_seed = 1;

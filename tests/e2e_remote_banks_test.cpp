@@ -11,6 +11,7 @@
 
 #include "banks/bank_api.h"
 #include "common/child_process.h"
+#include "common/sha256.h"
 #include "tests/credentials_file.h"
 #include "tests/e2e_helpers.h"
 
@@ -34,9 +35,14 @@ class RemoteBanks : public ::testing::Test {
     }
     world_path_ = dir_ + "/world.json";
     std::ofstream(world_path_) << to_json(world);
+    bank_key_path_ = dir_ + "/bank.key";
+    std::ofstream(bank_key_path_) << kBankKey << "\n";
     for (const auto& [code, port] : ports_) start_bank(code);
   }
+  static constexpr char kBankKey[] = "remote-banks-test-key";
+  static constexpr char kBankAuth[] = "Bearer remote-banks-test-key";
   CredentialsFile credentials_{{}};
+  std::string bank_key_path_;
   void TearDown() override {
     switch_.reset();
     banks_.clear();
@@ -47,22 +53,25 @@ class RemoteBanks : public ::testing::Test {
     auto child = ChildProcess::start(
         {sibling_binary("banks", "upi-bank"), "--bank", code, "--world", world_path_, "--listen",
          "127.0.0.1:" + std::to_string(ports_.at(code)), "--journal",
-         dir_ + "/" + code + ".journal", "--log-level", "warn"},
+         dir_ + "/" + code + ".journal", "--log-level", "warn", "--switch-key-sha256",
+         sha256_hex(kBankKey)},
         std::chrono::seconds(10));
     ASSERT_TRUE(child.has_value()) << child.error().message;
     banks_[code] = std::move(*child);
   }
   void kill_bank(const std::string& code) { banks_.at(code)->kill_now(); }
   SwitchProcess& start_switch(std::vector<std::string> args = {}) {
-    args.insert(args.begin(), {"--world", world_path_, "--credentials", credentials_.path()});
+    args.insert(args.begin(), {"--world", world_path_, "--credentials", credentials_.path(),
+                               "--bank-key-file", bank_key_path_});
     switch_ = std::make_unique<SwitchProcess>(std::move(args));
     return *switch_;
   }
 
   // A GET straight to a bank process, as its operator would.
   json::object bank_get(const std::string& code, const std::string& target) const {
-    auto res = http::fetch("127.0.0.1", ports_.at(code), http::ClientRequest{"GET", target, "", {}},
-                           5'000);
+    auto res =
+        http::fetch("127.0.0.1", ports_.at(code),
+                    http::ClientRequest{"GET", target, "", {{"Authorization", kBankAuth}}}, 5'000);
     EXPECT_TRUE(res.has_value() && res->status == 200) << code << " " << target;
     return res ? parse_json_object(res->body, 16).value_or(json::object{}) : json::object{};
   }
@@ -118,6 +127,47 @@ class RemoteBanks : public ::testing::Test {
   std::map<std::string, std::unique_ptr<ChildProcess>> banks_;
   std::unique_ptr<SwitchProcess> switch_;
 };
+
+// Anyone who can reach a bank process could mint money with a credit, or list every account:
+// a bank takes calls from its switch's key only, and a refused call changes nothing.
+TEST_F(RemoteBanks, ABankRefusesEveryCallWithoutTheSwitchsKey) {
+  const json::object before = bank_get("HDFC", "/v1/accounts");
+  const std::string credit = R"({"leg_id":"mint-1","account":")" +
+                             str(before.at("accounts").as_array().at(0).as_object(), "account") +
+                             R"(","amount":"100000.00"})";
+  struct Attempt {
+    std::string method, target, body, authorization;
+  };
+  for (const Attempt& a : std::vector<Attempt>{
+           {"POST", "/v1/credit", credit, ""},
+           {"POST", "/v1/credit", credit, "Bearer not-the-switch"},
+           {"GET", "/v1/accounts", "", ""},
+           {"PUT", "/v1/faults", R"({"rules":[]})", "Basic c3dpdGNo"},
+       }) {
+    SCOPED_TRACE(a.method + " " + a.target + " with '" + a.authorization + "'");
+    http::ClientRequest request{a.method, a.target, a.body, {}};
+    if (!a.authorization.empty()) request.headers.emplace_back("Authorization", a.authorization);
+    auto res = http::fetch("127.0.0.1", ports_.at("HDFC"), request, 5'000);
+    ASSERT_TRUE(res.has_value());
+    EXPECT_EQ(res->status, 401) << res->body;
+    EXPECT_NE(res->body.find("UNAUTHENTICATED"), std::string::npos);
+    EXPECT_FALSE(res->header("www-authenticate").empty());
+  }
+  EXPECT_EQ(bank_get("HDFC", "/v1/accounts"), before) << "the books did not move";
+  EXPECT_TRUE(bank_get("HDFC", "/v1/legs")["legs"].as_array().empty());
+}
+
+TEST_F(RemoteBanks, AWorldWithRemoteBanksNeedsTheBankKey) {
+  const std::string command = binary_path("upi-switch") + " --listen 127.0.0.1:0 --world " +
+                              world_path_ + " --credentials " + credentials_.path() + " 2>&1";
+  FILE* out = ::popen(command.c_str(), "r");
+  ASSERT_NE(out, nullptr);
+  std::string text;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, out) != nullptr) text += buffer;
+  EXPECT_NE(::pclose(out), 0);
+  EXPECT_NE(text.find("--bank-key-file FILE"), std::string::npos) << text;
+}
 
 TEST_F(RemoteBanks, AdminFaultRulesAreForwardedToTheBankProcess) {
   SwitchProcess& sw = start_switch();

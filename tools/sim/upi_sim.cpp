@@ -179,6 +179,7 @@ struct SimPrincipal {
 struct SimCredentials {
   std::map<std::string, SimPrincipal> psps;  // by handle
   SimPrincipal auditor;
+  std::string bank_key;  // what the switch presents to the banks; the sim reads their books with it
 
   static SimCredentials make(const World& world) {
     SimCredentials out;
@@ -188,6 +189,7 @@ struct SimCredentials {
     };
     for (const auto& psp : world.psps) out.psps[psp.handle] = fresh("sim-" + psp.handle);
     out.auditor = fresh("sim-auditor");
+    out.bank_key = fresh("banks").api_key;
     return out;
   }
   // The credentials file for the switch: hashes and public keys only.
@@ -233,6 +235,8 @@ class Cluster {
     credentials_ = SimCredentials::make(world);
     credentials_path_ = dir_ + "/credentials.json";
     std::ofstream(credentials_path_) << credentials_.file_text();
+    bank_key_path_ = dir_ + "/bank.key";
+    std::ofstream(bank_key_path_) << credentials_.bank_key;
     for (const auto& b : world.banks) {
       if (auto ok = start_bank(b.code); !ok) return ok;
     }
@@ -245,7 +249,7 @@ class Cluster {
         {sibling_binary("banks", "upi-bank"), "--bank", code, "--world", world_path_, "--listen",
          "127.0.0.1:" + std::to_string(bank_ports_.at(code)), "--journal",
          dir_ + "/" + code + ".journal", "--fault-seed", std::to_string(options_.seed),
-         "--log-level", "warn"},
+         "--log-level", "warn", "--switch-key-sha256", sha256_hex(credentials_.bank_key)},
         std::chrono::seconds(10), dir_ + "/" + code + ".log");
     if (!child) return std::unexpected(child.error());
     banks_[code] = std::move(*child);
@@ -265,6 +269,8 @@ class Cluster {
                                   world_path_,
                                   "--credentials",
                                   credentials_path_,
+                                  "--bank-key-file",
+                                  bank_key_path_,
                                   "--listen",
                                   "127.0.0.1:" + std::to_string(switch_port_),
                                   "--log-level",
@@ -316,6 +322,7 @@ class Cluster {
   std::string world_path_;
   SimCredentials credentials_;
   std::string credentials_path_;
+  std::string bank_key_path_;
   std::map<std::string, json::array> rules_;
   std::map<std::string, std::uint16_t> bank_ports_;
   std::map<std::string, std::unique_ptr<ChildProcess>> banks_;
@@ -356,9 +363,11 @@ std::vector<Payment> draw_payments(const World& world, const SimOptions& o) {
   return out;
 }
 
-http::ClientResponse get(std::uint16_t port, const std::string& target) {
-  auto res =
-      http::fetch("127.0.0.1", port, http::ClientRequest{"GET", target, "", {}}, kHttpTimeoutMs);
+// A GET to a bank process, with the key the banks take (the switch's).
+http::ClientResponse bank_get(std::uint16_t port, const std::string& target,
+                              const std::string& bank_key) {
+  http::ClientRequest request{"GET", target, "", {{"Authorization", "Bearer " + bank_key}}};
+  auto res = http::fetch("127.0.0.1", port, request, kHttpTimeoutMs);
   return res ? *res : http::ClientResponse{};
 }
 
@@ -401,7 +410,8 @@ Result<void> Cluster::send_faults(const std::string& code) {
                   http::ClientRequest{rules.empty() ? "DELETE" : "PUT",
                                       "/v1/faults",
                                       rules.empty() ? "" : to_json(json::object{{"rules", rules}}),
-                                      {{"Content-Type", "application/json"}}},
+                                      {{"Content-Type", "application/json"},
+                                       {"Authorization", "Bearer " + credentials_.bank_key}}},
                   kHttpTimeoutMs);
   if (!res || res->status != 200) {
     return fail(ErrorKind::kUnavailable, "STEP_FAILED",
@@ -413,7 +423,7 @@ Result<void> Cluster::send_faults(const std::string& code) {
 
 void Cluster::remember_activity(const std::string& code) {
   if (!bank_up(code)) return;
-  auto res = get(bank_port(code), "/v1/activity");
+  auto res = bank_get(bank_port(code), "/v1/activity", credentials_.bank_key);
   auto o = parse_json_object(res.body, 8);
   const json::value* counters = o ? o->if_contains("activity") : nullptr;
   auto activity = counters && counters->is_object()
@@ -539,9 +549,10 @@ std::map<std::string, PaymentOutcome> wait_quiescent(const std::vector<Payment>&
   return out;
 }
 
-Result<BankBooks> read_books(const std::string& code, std::uint16_t port) {
+Result<BankBooks> read_books(const std::string& code, std::uint16_t port,
+                             const std::string& bank_key) {
   BankBooks books{code};
-  auto accounts = get(port, "/v1/accounts");
+  auto accounts = bank_get(port, "/v1/accounts", bank_key);
   auto a = parse_json_object(accounts.body, 8);
   if (accounts.status != 200 || !a) {
     return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE",
@@ -554,8 +565,10 @@ Result<BankBooks> read_books(const std::string& code, std::uint16_t port) {
   }
   std::string after;
   for (;;) {
-    auto page = get(port, "/v1/legs?limit=" + std::to_string(banks::kLegsPageMax) +
-                              (after.empty() ? "" : "&after=" + after));
+    auto page = bank_get(port,
+                         "/v1/legs?limit=" + std::to_string(banks::kLegsPageMax) +
+                             (after.empty() ? "" : "&after=" + after),
+                         bank_key);
     auto legs = parse_json_object(page.body, 8);
     if (page.status != 200 || !legs)
       return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", code + ": no leg records");
@@ -663,7 +676,7 @@ void report(const SimOptions& o, const std::vector<Payment>& payments,
 Result<std::vector<BankBooks>> read_all_books(const World& world, const Cluster& cluster) {
   std::vector<BankBooks> out;
   for (const auto& b : world.banks) {
-    auto books = read_books(b.code, cluster.bank_port(b.code));
+    auto books = read_books(b.code, cluster.bank_port(b.code), cluster.credentials().bank_key);
     if (!books) return std::unexpected(books.error());
     auto it = cluster.activity().find(b.code);
     if (it != cluster.activity().end()) books->activity = it->second;
