@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/src.hpp>  // Boost.JSON compiled into this one file
+#include <cmath>
 #include <optional>
 #include <set>
 #include <vector>
@@ -34,10 +35,12 @@ std::string kind_name(const json::value& v) {
   return "unknown";
 }
 
-// Finds a key written twice in one object. Keys are compared decoded, so "a" and "\u0061" are
-// the same key. Standard JSON leaves duplicates undefined and Boost.JSON keeps the last one,
-// so {"amount":"1.00","amount":"99999.00"} would mean what the last writer wanted: refused.
-class DuplicateKeyFinder {
+// Finds what valid JSON may hold but the switch refuses: a key written twice in one object
+// (compared decoded, so "a" and "\u0061" are the same key; standard JSON leaves duplicates
+// undefined and Boost.JSON keeps the last one, so {"amount":"1.00","amount":"99999.00"} would
+// mean what the last writer wanted), and a number too large for a double (it would read as
+// infinity and print back as "Infinity", which is not JSON; found by tests/fuzz/fuzz_json).
+class ValueChecker {
  public:
   static constexpr std::size_t max_array_size = -1;
   static constexpr std::size_t max_object_size = -1;
@@ -45,7 +48,8 @@ class DuplicateKeyFinder {
   static constexpr std::size_t max_key_size = -1;
   using error_code = boost::system::error_code;
 
-  const std::string& duplicate() const { return duplicate_; }
+  const std::optional<std::string>& duplicate() const { return duplicate_; }
+  bool number_out_of_range() const { return number_out_of_range_; }
 
   bool on_document_begin(error_code&) { return true; }
   bool on_document_end(error_code&) { return true; }
@@ -78,7 +82,12 @@ class DuplicateKeyFinder {
   bool on_number_part(json::string_view, error_code&) { return true; }
   bool on_int64(std::int64_t, json::string_view, error_code&) { return true; }
   bool on_uint64(std::uint64_t, json::string_view, error_code&) { return true; }
-  bool on_double(double, json::string_view, error_code&) { return true; }
+  bool on_double(double d, json::string_view, error_code& ec) {
+    if (std::isfinite(d)) return true;
+    number_out_of_range_ = true;
+    ec = boost::system::errc::make_error_code(boost::system::errc::result_out_of_range);
+    return false;
+  }
   bool on_bool(bool, error_code&) { return true; }
   bool on_null(error_code&) { return true; }
   bool on_comment_part(json::string_view, error_code&) { return true; }
@@ -87,18 +96,20 @@ class DuplicateKeyFinder {
  private:
   std::vector<std::set<std::string>> keys_;  // of each object open now
   std::string key_;
-  std::string duplicate_;
+  std::optional<std::string> duplicate_;  // set, even to "", once a key repeats
+  bool number_out_of_range_ = false;
 };
 
-// The first key written twice in one object of text (valid JSON), or nullopt.
-std::optional<std::string> duplicate_key(std::string_view text,
+// What ValueChecker refuses in text (valid JSON), as an error message, or nullopt.
+std::optional<std::string> refused_value(std::string_view text,
                                          const json::parse_options& options) {
-  json::basic_parser<DuplicateKeyFinder> parser(options);
+  json::basic_parser<ValueChecker> parser(options);
   boost::system::error_code ec;
   parser.write_some(false, text.data(), text.size(), ec);
-  const std::string& duplicate = parser.handler().duplicate();
-  if (duplicate.empty()) return std::nullopt;
-  return duplicate;
+  if (parser.handler().number_out_of_range()) return "body has a number out of range";
+  const auto& duplicate = parser.handler().duplicate();
+  if (!duplicate) return std::nullopt;
+  return "body has the key \"" + *duplicate + "\" twice in one object";
 }
 
 }  // namespace
@@ -112,10 +123,8 @@ Result<json::object> parse_json_object(std::string_view text, std::size_t depth_
     return fail(ErrorKind::kMalformed, "INVALID_JSON", "body is not valid JSON: " + ec.message());
   if (!value.is_object())
     return fail(ErrorKind::kMalformed, "INVALID_JSON", "body must be a JSON object");
-  if (auto twice = duplicate_key(text, options)) {
-    return fail(ErrorKind::kMalformed, "INVALID_JSON",
-                "body has the key \"" + *twice + "\" twice in one object");
-  }
+  if (auto refused = refused_value(text, options))
+    return fail(ErrorKind::kMalformed, "INVALID_JSON", *refused);
   return std::move(value.as_object());
 }
 

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages upi-switch needs, if any are missing. Run as root.
+#   scripts/install-deps.sh          to build and run
+#   scripts/install-deps.sh --test   also what the tests need (clang-15 and libFuzzer for the
+#                                    fuzz targets, Node.js and npm for the OpenAPI lint)
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libspdlog-dev libssl-dev
-          libgtest-dev libgmock-dev libyaml-cpp-dev clang-format curl libpq-dev postgresql-15)
+          libgtest-dev libgmock-dev libyaml-cpp-dev clang-format curl libpq-dev postgresql-15
+          openssl)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(clang-15 libfuzzer-15-dev)
+  command -v npm > /dev/null || packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

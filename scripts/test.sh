@@ -9,9 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
-bash scripts/install-deps.sh
-
 if [ "${1:-}" = "--quick" ]; then
+  bash scripts/install-deps.sh
   bash scripts/build.sh build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DUPI_TESTS=ON
   ctest --test-dir build -L '_test$' -LE '^e2e_' --output-on-failure --no-tests=error -j "$(nproc)"
   echo "unit tests passed ($(( $(date +%s) - started )) s)"
@@ -21,12 +20,16 @@ if [ $# -gt 0 ]; then
   echo "usage: scripts/test.sh [--quick]" >&2
   exit 2
 fi
+bash scripts/install-deps.sh --test
 
 echo "== PostgreSQL (throwaway, for the *_pgtest tests)"
 pg_dir=$(mktemp -d /tmp/upi-test-pg.XXXXXX)
 trap 'bash scripts/throwaway-postgres.sh stop "$pg_dir"' EXIT
 UPI_TEST_DATABASE_URL=$(bash scripts/throwaway-postgres.sh start "$pg_dir")
 export UPI_TEST_DATABASE_URL
+
+echo "== OpenAPI lint (redocly, recommended rules)"
+bash scripts/lint-openapi.sh
 
 echo "== format"
 mapfile -t sources < <(git ls-files '*.cpp' '*.h' 2>/dev/null || find . -name '*.cpp' -o -name '*.h')
@@ -53,5 +56,8 @@ echo "== test (sanitizers)"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_tests build-asan
+
+echo "== fuzz (every parser of outside input, 5 s each; scripts/fuzz.sh for longer runs)"
+bash scripts/fuzz.sh --smoke
 
 echo "all tests passed in both builds ($(( $(date +%s) - started )) s)"
