@@ -104,6 +104,18 @@ void BankNetwork::present_key(const std::string& key) {
     if (entry.remote != nullptr) entry.remote->present_key(key);
 }
 
+bool BankNetwork::has_https() const {
+  for (const auto& [code, entry] : banks_)
+    if (entry.remote != nullptr && entry.spec.endpoint.starts_with("https://")) return true;
+  return false;
+}
+
+void BankNetwork::use_tls(const std::shared_ptr<boost::asio::ssl::context>& context) {
+  for (auto& [code, entry] : banks_)
+    if (entry.remote != nullptr && entry.spec.endpoint.starts_with("https://"))
+      entry.remote->use_tls(context);
+}
+
 HttpBankGateway* BankNetwork::remote(const std::string& code) {
   auto it = banks_.find(code);
   return it == banks_.end() ? nullptr : it->second.remote;

@@ -39,6 +39,10 @@ class BankNetwork {
   bool has_remote() const;
   // The key every remote bank's gateway presents (Authorization: Bearer).
   void present_key(const std::string& key);
+  // True when some remote bank's endpoint is https://.
+  bool has_https() const;
+  // The TLS client context for the https:// banks (it holds the CA that signed them).
+  void use_tls(const std::shared_ptr<boost::asio::ssl::context>& context);
   // Starts and stops the heartbeats of remote banks.
   void start();
   void stop();

@@ -24,6 +24,10 @@ class BankServer {
   // Binds host:port (0: a free port). Error code: LISTEN_FAILED.
   Result<asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
   void start() { server_.start(); }
+  // HTTPS only, from now on.
+  void use_tls(std::shared_ptr<boost::asio::ssl::context> context) {
+    server_.use_tls(std::move(context));
+  }
   void stop() { server_.stop(); }
   std::vector<std::string> routes() const;
 

@@ -31,18 +31,19 @@ LegCall unknown(std::string detail) {
 Result<std::pair<std::string, std::uint16_t>> parse_endpoint(const std::string& endpoint) {
   std::string_view rest = endpoint;
   if (rest.starts_with("http://")) rest.remove_prefix(7);
+  if (rest.starts_with("https://")) rest.remove_prefix(8);
   if (rest.ends_with("/")) rest.remove_suffix(1);
   const auto colon = rest.rfind(':');
   std::uint16_t port = 0;
   if (colon == std::string_view::npos || colon == 0) {
     return fail(ErrorKind::kInvalid, "INVALID_ENDPOINT",
-                "endpoint must be http://HOST:PORT: " + endpoint);
+                "endpoint must be http(s)://HOST:PORT: " + endpoint);
   }
   const auto digits = rest.substr(colon + 1);
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (ec != std::errc() || end != digits.data() + digits.size() || port == 0) {
     return fail(ErrorKind::kInvalid, "INVALID_ENDPOINT",
-                "endpoint must be http://HOST:PORT: " + endpoint);
+                "endpoint must be http(s)://HOST:PORT: " + endpoint);
   }
   return std::pair<std::string, std::uint16_t>{std::string(rest.substr(0, colon)), port};
 }
@@ -157,7 +158,7 @@ asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::forward(http::Cli
 asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::fetch(http::ClientRequest request,
                                                                      int timeout_ms) {
   if (!authorization_.empty()) request.headers.emplace_back("Authorization", authorization_);
-  co_return co_await http::async_fetch(host_, port_, std::move(request), timeout_ms);
+  co_return co_await http::async_fetch(host_, port_, std::move(request), timeout_ms, tls_);
 }
 
 void HttpBankGateway::start() {

@@ -42,6 +42,8 @@ class HttpBankGateway final : public BankGateway {
                                                         Deadline deadline);
   // Every request from now on carries Authorization: Bearer key.
   void present_key(const std::string& key) { authorization_ = "Bearer " + key; }
+  // Every request from now on goes over TLS with this context (an https:// endpoint).
+  void use_tls(std::shared_ptr<boost::asio::ssl::context> context) { tls_ = std::move(context); }
   // Heartbeats until stop(), probing a half-open circuit.
   void start();
   void stop();
@@ -61,7 +63,8 @@ class HttpBankGateway final : public BankGateway {
   asio::io_context& io_;
   std::string code_;
   std::string host_;
-  std::string authorization_;  // "Bearer <key>", or empty
+  std::string authorization_;                       // "Bearer <key>", or empty
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
   std::uint16_t port_;
   BankHealth health_;
   Semaphore slots_;  // calls in flight

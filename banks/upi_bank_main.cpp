@@ -9,6 +9,7 @@
 
 #include "banks/bank_journal.h"
 #include "banks/bank_server.h"
+#include "common/tls.h"
 
 namespace {
 
@@ -20,6 +21,8 @@ struct BankOptions {
   std::uint64_t fault_seed = 1;
   std::string log_level = "info";
   std::string switch_key_sha256;  // raw bytes
+  std::string tls_cert_path;
+  std::string tls_key_path;
   bool auth_none = false;
 };
 
@@ -35,6 +38,7 @@ const char kUsage[] =
     "  --switch-key-sha256 HEX  the SHA-256 (64 hex digits) of the key the switch presents\n"
     "                       (its --bank-key-file); every call without it is refused (401)\n"
     "  --auth none          take calls from anyone (for trying it out only)\n"
+    "  --tls-cert FILE --tls-key FILE  serve HTTPS only (the world's endpoint is https://)\n"
     "One of --switch-key-sha256 and --auth none is required.\n";
 
 upi::Result<BankOptions> parse(int argc, char** argv) {
@@ -58,6 +62,10 @@ upi::Result<BankOptions> parse(int argc, char** argv) {
                          "--switch-key-sha256 takes 64 lower-case hex digits");
       for (std::size_t at = 0; at < 64; at += 2)
         o.switch_key_sha256 += static_cast<char>(std::stoi(value.substr(at, 2), nullptr, 16));
+    } else if (flag == "--tls-cert") {
+      o.tls_cert_path = value;
+    } else if (flag == "--tls-key") {
+      o.tls_key_path = value;
     } else if (flag == "--auth") {
       if (value != "none") return upi::fail(upi::ErrorKind::kInvalid, "USAGE", "--auth takes none");
       o.auth_none = true;
@@ -117,13 +125,22 @@ int run(const BankOptions& options) {
     spdlog::warn("{}: --auth none: anyone who can reach this bank can move its money",
                  options.bank);
   upi::banks::BankServer server(io, bank, options.switch_key_sha256);
+  if (!options.tls_cert_path.empty()) {
+    auto context = upi::tls::server_context(options.tls_cert_path, options.tls_key_path);
+    if (!context) {
+      spdlog::error("cannot start: {}", context.error().message);
+      return 2;
+    }
+    server.use_tls(*context);
+  }
   auto endpoint = server.listen(host_port->first, host_port->second);
   if (!endpoint) {
     spdlog::error("cannot start: {}", endpoint.error().message);
     return 2;
   }
   server.start();
-  std::cout << "upi-bank " << options.bank << " listening on http://"
+  std::cout << "upi-bank " << options.bank << " listening on "
+            << (options.tls_cert_path.empty() ? "http://" : "https://")
             << endpoint->address().to_string() << ":" << endpoint->port() << std::endl;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {

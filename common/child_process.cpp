@@ -55,7 +55,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::start(std::vector<std::strin
   }
   close(out[1]);
   std::string seen;
-  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  const std::regex listening(R"(listening on https?://127\.0\.0\.1:(\d+))");
   std::smatch match;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!std::regex_search(seen, match, listening) &&

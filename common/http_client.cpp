@@ -6,10 +6,12 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <chrono>
 
@@ -40,20 +42,10 @@ bhttp::request<bhttp::string_body> to_beast(const std::string& host, const Clien
   return req;
 }
 
-}  // namespace
-
-asio::awaitable<Result<ClientResponse>> async_fetch(std::string host, std::uint16_t port,
-                                                    ClientRequest request, int timeout_ms) {
-  auto executor = co_await asio::this_coro::executor;
-  beast::tcp_stream stream(executor);
-  stream.expires_after(std::chrono::milliseconds(timeout_ms));
-  beast::error_code ec;
-  const auto address = asio::ip::make_address(host, ec);
-  if (ec)
-    co_return std::unexpected(
-        Error{ErrorKind::kUnavailable, "UNAVAILABLE", "not an IP address: " + host});
-  auto [connect_ec] = co_await stream.async_connect(tcp::endpoint{address, port}, kTuple);
-  if (connect_ec) co_return std::unexpected(transport_error(connect_ec, "connect"));
+// Sends the request and reads the answer on a connected stream, plain or TLS.
+template <class Stream>
+asio::awaitable<Result<ClientResponse>> exchange(Stream& stream, const std::string& host,
+                                                 const ClientRequest& request) {
   auto req = to_beast(host, request);
   auto [write_ec, written] = co_await bhttp::async_write(stream, req, kTuple);
   if (write_ec) co_return std::unexpected(transport_error(write_ec, "send"));
@@ -71,14 +63,41 @@ asio::awaitable<Result<ClientResponse>> async_fetch(std::string host, std::uint1
     out.headers[name] = std::string(field.value());
   }
   out.body = std::move(res.body());
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ec);
   co_return out;
 }
 
+}  // namespace
+
+asio::awaitable<Result<ClientResponse>> async_fetch(std::string host, std::uint16_t port,
+                                                    ClientRequest request, int timeout_ms,
+                                                    std::shared_ptr<asio::ssl::context> tls) {
+  auto executor = co_await asio::this_coro::executor;
+  beast::tcp_stream stream(executor);
+  stream.expires_after(std::chrono::milliseconds(timeout_ms));
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec)
+    co_return std::unexpected(
+        Error{ErrorKind::kUnavailable, "UNAVAILABLE", "not an IP address: " + host});
+  auto [connect_ec] = co_await stream.async_connect(tcp::endpoint{address, port}, kTuple);
+  if (connect_ec) co_return std::unexpected(transport_error(connect_ec, "connect"));
+  if (!tls) co_return co_await exchange(stream, host, request);
+  beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), *tls);
+  // The certificate must name this host (an IP address here: its subjectAltName).
+  secure.set_verify_callback(asio::ssl::host_name_verification(host));
+  auto [handshake_ec] = co_await secure.async_handshake(asio::ssl::stream_base::client, kTuple);
+  if (handshake_ec) co_return std::unexpected(transport_error(handshake_ec, "TLS handshake"));
+  co_return co_await exchange(secure, host, request);
+}
+
 Result<ClientResponse> fetch(const std::string& host, std::uint16_t port,
-                             const ClientRequest& request, int timeout_ms) {
+                             const ClientRequest& request, int timeout_ms,
+                             std::shared_ptr<asio::ssl::context> tls) {
   asio::io_context io;
-  auto future = asio::co_spawn(io, async_fetch(host, port, request, timeout_ms), asio::use_future);
+  auto future = asio::co_spawn(io, async_fetch(host, port, request, timeout_ms, std::move(tls)),
+                               asio::use_future);
   io.run();
   return future.get();
 }

@@ -13,6 +13,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <chrono>
 
@@ -91,6 +92,25 @@ std::optional<Response> content_problem(const Request& request, std::size_t targ
   return std::nullopt;
 }
 
+// A StreamWriter over a connection's stream, plain or TLS.
+template <class Stream>
+class StreamWriterFor final : public StreamWriter {
+ public:
+  StreamWriterFor(Stream& stream, int write_timeout_ms)
+      : stream_(stream), write_timeout_ms_(write_timeout_ms) {}
+  asio::awaitable<bool> write(std::string bytes) override {
+    if (!open_) co_return false;
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(write_timeout_ms_));
+    auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
+    if (ec) mark_gone();
+    co_return open_;
+  }
+
+ private:
+  Stream& stream_;
+  int write_timeout_ms_;
+};
+
 }  // namespace
 
 Server::Server(asio::io_context& io, ServerLimits limits, Handler handler)
@@ -121,14 +141,6 @@ Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port
 
 void Server::add_stream_route(std::string path, StreamHandler handler) {
   stream_routes_[std::move(path)] = std::move(handler);
-}
-
-asio::awaitable<bool> StreamWriter::write(std::string bytes) {
-  if (!open_) co_return false;
-  stream_.expires_after(std::chrono::milliseconds(write_timeout_ms_));
-  auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
-  open_ = !ec;
-  co_return open_;
 }
 
 void Server::start() {
@@ -168,7 +180,7 @@ asio::awaitable<void> Server::accept_loop() {
       // Over a bound: say so rather than queue; while a flood keeps kRefusingMax answers
       // in flight, further connections are just closed.
       if (open_by_address_[peer] == 0) open_by_address_.erase(peer);
-      if (refusing_ < kRefusingMax) {
+      if (refusing_ < kRefusingMax && !tls_) {  // a TLS client could not read a plain 503
         tasks_.spawn(refuse(std::move(socket), std::move(over)));
       } else {
         beast::error_code ignored;
@@ -197,20 +209,22 @@ asio::awaitable<void> Server::refuse(tcp::socket socket, std::string detail) {
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
+template <class Stream>
 asio::awaitable<beast::error_code> Server::read_request(
-    beast::tcp_stream& stream, beast::flat_buffer& buffer,
+    Stream& stream, beast::flat_buffer& buffer,
     beast_http::request_parser<beast_http::string_body>& parser) {
   // The header deadline races the read on a timer of its own: the stream's own expiry would
   // close the socket, and a slow client is owed its 408.
   using namespace asio::experimental::awaitable_operators;
-  stream.expires_never();
+  auto& lowest = beast::get_lowest_layer(stream);
+  lowest.expires_never();
   Timer deadline(stream.get_executor(), std::chrono::milliseconds(limits_.header_timeout_ms));
   auto first = co_await (beast_http::async_read_header(stream, buffer, parser, kTuple) ||
                          deadline.async_wait(kTuple));
   if (first.index() != 0) co_return beast::error::timeout;
   auto [header_ec, header_bytes] = std::get<0>(first);
   if (header_ec) co_return header_ec;
-  stream.expires_after(std::chrono::milliseconds(limits_.read_timeout_ms));
+  lowest.expires_after(std::chrono::milliseconds(limits_.read_timeout_ms));
   // A client that asks first (curl does for bodies over 1 KiB) is told to go on.
   if (auto expect = parser.get().find(beast_http::field::expect);
       expect != parser.get().end() && equals_ignoring_case(expect->value(), "100-continue") &&
@@ -224,12 +238,15 @@ asio::awaitable<beast::error_code> Server::read_request(
   co_return body_ec;
 }
 
-asio::awaitable<void> Server::watch_for_close(beast::tcp_stream& stream, StreamWriter& writer) {
+template <class Stream>
+asio::awaitable<void> Server::watch_for_close(Stream& stream, StreamWriter& writer) {
   // A streaming client has nothing more to say; a read that ends means it has gone. Then this
   // waits to be cancelled when the handler ends, so the handler is never cut off mid-step.
+  // The read has no deadline (the writes keep theirs: a pending read's timer is left alone).
+  beast::get_lowest_layer(stream).expires_never();
   for (;;) {
     char byte = 0;
-    auto [ec, n] = co_await stream.socket().async_read_some(asio::buffer(&byte, 1), kTuple);
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(&byte, 1), kTuple);
     if (ec) break;
   }
   writer.mark_gone();
@@ -238,21 +255,45 @@ asio::awaitable<void> Server::watch_for_close(beast::tcp_stream& stream, StreamW
 }
 
 asio::awaitable<void> Server::serve(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  tcp::socket* raw = &stream.socket();
+  tcp::socket* raw = &socket;
   beast::error_code peer_ec;
   const auto peer = raw->remote_endpoint(peer_ec).address();
-  open_.insert(raw);
   ++open_by_address_[peer];
   struct Unregister {
     Server& server;
-    tcp::socket* raw;
     asio::ip::address peer;
     ~Unregister() {
-      server.open_.erase(raw);
       if (--server.open_by_address_[peer] == 0) server.open_by_address_.erase(peer);
     }
-  } unregister{*this, raw, peer};
+  } unregister{*this, peer};
+  if (!tls_) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_requests(stream);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
+  beast::get_lowest_layer(stream).expires_after(
+      std::chrono::milliseconds(limits_.header_timeout_ms));
+  open_.insert(&beast::get_lowest_layer(stream).socket());
+  auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+  open_.erase(&beast::get_lowest_layer(stream).socket());
+  if (handshake_ec) {
+    // Not TLS, an untrusted client certificate, or too slow: nothing to answer in HTTP.
+    spdlog::debug("TLS handshake failed: {}", handshake_ec.message());
+    co_return;
+  }
+  co_await serve_requests(stream);
+}
+
+template <class Stream>
+asio::awaitable<void> Server::serve_requests(Stream& stream) {
+  tcp::socket* raw = &beast::get_lowest_layer(stream).socket();
+  open_.insert(raw);
+  struct Unregister {
+    std::set<tcp::socket*>& open;
+    tcp::socket* raw;
+    ~Unregister() { open.erase(raw); }
+  } unregister{open_, raw};
 
   beast::flat_buffer buffer;
   for (;;) {
@@ -283,7 +324,7 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
       auto streamed = stream_routes_.find(std::string(target.substr(0, target.find('?'))));
       if (streamed != stream_routes_.end() && request.method() == beast_http::verb::get) {
         using namespace asio::experimental::awaitable_operators;
-        StreamWriter writer(stream, limits_.write_timeout_ms);
+        StreamWriterFor<Stream> writer(stream, limits_.write_timeout_ms);
         co_await (streamed->second(request, writer) || watch_for_close(stream, writer));
         break;
       }
@@ -294,12 +335,13 @@ asio::awaitable<void> Server::serve(tcp::socket socket) {
     response.keep_alive(keep_alive);
     response.prepare_payload();
     if (head) response.body().clear();  // Content-Length stays the GET's
-    stream.expires_after(std::chrono::milliseconds(limits_.write_timeout_ms));
+    beast::get_lowest_layer(stream).expires_after(
+        std::chrono::milliseconds(limits_.write_timeout_ms));
     auto [write_ec, write_bytes] = co_await beast_http::async_write(stream, response, kTuple);
     if (write_ec || !keep_alive) break;
   }
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  raw->shutdown(tcp::socket::shutdown_send, ec);
 }
 
 Result<std::pair<std::string, std::uint16_t>> parse_host_port(const std::string& text) {

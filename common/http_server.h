@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <cstdint>
@@ -39,10 +40,9 @@ using Handler = std::function<asio::awaitable<Response>(const Request&)>;
 // closes when the handler returns.
 class StreamWriter {
  public:
-  StreamWriter(boost::beast::tcp_stream& stream, int write_timeout_ms)
-      : stream_(stream), write_timeout_ms_(write_timeout_ms) {}
+  virtual ~StreamWriter() = default;
   // Writes bytes before the write deadline; false once the client is gone or too slow to read.
-  asio::awaitable<bool> write(std::string bytes);
+  virtual asio::awaitable<bool> write(std::string bytes) = 0;
   // False once the client has gone (the server notices a close at once, not at the next write).
   bool open() const { return open_; }
   // Called once when the client goes away, so a handler waiting for something else can end.
@@ -53,10 +53,10 @@ class StreamWriter {
     if (on_gone_) on_gone_();
   }
 
- private:
-  boost::beast::tcp_stream& stream_;
-  int write_timeout_ms_;
+ protected:
   bool open_ = true;
+
+ private:
   std::function<void()> on_gone_;
 };
 
@@ -67,6 +67,8 @@ class Server {
   Server(asio::io_context& io, ServerLimits limits, Handler handler);
   ~Server();
 
+  // From now on every connection must speak TLS with this context (HTTPS only).
+  void use_tls(std::shared_ptr<boost::asio::ssl::context> context) { tls_ = std::move(context); }
   // Binds and listens on host:port (port 0 picks a free one). Error code: LISTEN_FAILED.
   Result<asio::ip::tcp::endpoint> listen(const std::string& host, std::uint16_t port);
   // GET requests for exactly this path go to handler, which writes the response itself.
@@ -83,20 +85,26 @@ class Server {
  private:
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  // The requests of one connection, plain (beast::tcp_stream) or TLS (beast::ssl_stream).
+  template <class Stream>
+  asio::awaitable<void> serve_requests(Stream& stream);
   // Answers a connection over connections_max (or its address's share) with 503, closes it.
   asio::awaitable<void> refuse(asio::ip::tcp::socket socket, std::string detail);
   // Marks the writer gone as soon as a streaming client closes its side.
-  asio::awaitable<void> watch_for_close(boost::beast::tcp_stream& stream, StreamWriter& writer);
+  template <class Stream>
+  asio::awaitable<void> watch_for_close(Stream& stream, StreamWriter& writer);
   // Reads one request: the header (within header_timeout_ms), a 100 Continue when the client
   // expects one, the body (within read_timeout_ms).
+  template <class Stream>
   asio::awaitable<boost::beast::error_code> read_request(
-      boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+      Stream& stream, boost::beast::flat_buffer& buffer,
       beast_http::request_parser<beast_http::string_body>& parser);
 
   asio::io_context& io_;
   ServerLimits limits_;
   Handler handler_;
   asio::ip::tcp::acceptor acceptor_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // null: plain HTTP
   std::map<std::string, StreamHandler> stream_routes_;
   std::set<asio::ip::tcp::socket*> open_;  // sockets of live connections, for stop()
   std::map<asio::ip::address, std::size_t> open_by_address_;

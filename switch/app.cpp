@@ -7,6 +7,7 @@
 
 #include "common/run_blocking.h"
 #include "common/timer.h"
+#include "common/tls.h"
 #include "ledger/postgres_views.h"
 
 namespace upi::api {
@@ -123,6 +124,14 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
 Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   auto host_port = http::parse_host_port(options_.listen);
   if (!host_port) return std::unexpected(host_port.error());
+  std::shared_ptr<tls::Context> tls;
+  if (!options_.tls_cert_path.empty()) {
+    auto context = tls::server_context(options_.tls_cert_path, options_.tls_key_path,
+                                       options_.tls_client_ca_path);
+    if (!context) return std::unexpected(context.error());
+    tls = *context;
+    server_.use_tls(tls);
+  }
   auto endpoint = server_.listen(host_port->first, host_port->second);
   if (!endpoint) return std::unexpected(endpoint.error());
   if (!options_.metrics_listen.empty()) {
@@ -130,6 +139,7 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
     if (!scrape_at) return std::unexpected(scrape_at.error());
     metrics_server_.emplace(io_, server_limits(options_),
                             [this](const Request& r) { return handle_scrape(r); });
+    if (tls) metrics_server_->use_tls(tls);
     auto scrape = metrics_server_->listen(scrape_at->first, scrape_at->second);
     if (!scrape) return std::unexpected(scrape.error());
     spdlog::info("metrics for scrapers on {}:{}", scrape->address().to_string(), scrape->port());

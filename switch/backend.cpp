@@ -4,6 +4,7 @@
 #include "common/bearer.h"
 #include "common/run_blocking.h"
 #include "common/scheme.h"
+#include "common/tls.h"
 #include "ledger/memory_store.h"
 #include "ledger/postgres_store.h"
 #include "ledger/postgres_views.h"
@@ -80,6 +81,11 @@ Result<void> present_bank_key(const Options& options, banks::BankNetwork& banks)
                 options.bank_key_path + " must hold one key of 1-256 visible characters");
   }
   banks.present_key(key);
+  if (banks.has_https()) {
+    auto context = tls::client_context(options.bank_ca_path);
+    if (!context) return std::unexpected(context.error());
+    banks.use_tls(*context);
+  }
   return {};
 }
 

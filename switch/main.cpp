@@ -49,8 +49,8 @@ int run(const upi::api::Options& options) {
     spdlog::error("cannot start: {}", endpoint.error().message);
     return 2;
   }
-  const std::string base =
-      "http://" + endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
+  const std::string base = (options.tls_cert_path.empty() ? "http://" : "https://") +
+                           endpoint->address().to_string() + ":" + std::to_string(endpoint->port());
   // The demo world without --credentials runs on the public demo keys.
   const bool demo_keys =
       options.world_path.empty() && options.credentials_path.empty() && !options.auth_none;

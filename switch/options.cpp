@@ -81,6 +81,12 @@ std::string usage() {
          "                          (default required)\n"
          "  --bank-key-file FILE    the key the switch presents to remote banks (a world\n"
          "                          entry with an endpoint; upi-bank --switch-key-sha256)\n"
+         "  --tls-cert FILE --tls-key FILE  serve HTTPS only, with this certificate chain and\n"
+         "                          private key (PEM)\n"
+         "  --tls-client-ca FILE    with --tls-cert: every client must present a certificate\n"
+         "                          this CA signed (mutual TLS)\n"
+         "  --bank-ca FILE          the CA to trust for https:// bank endpoints (default: the\n"
+         "                          system's trust store)\n"
          "  --metrics-listen HOST:PORT  also serve GET /metrics here, without credentials, for\n"
          "                          a scraper (on the API listener it needs auditor or admin)\n"
          "  --log-level LEVEL       trace, debug, info, warn, error (default info)\n"
@@ -148,6 +154,14 @@ Result<Options> parse_options(int argc, const char* const* argv) {
       o.auth_none = value == "none";
     } else if (flag == "--bank-key-file") {
       o.bank_key_path = value;
+    } else if (flag == "--tls-cert") {
+      o.tls_cert_path = value;
+    } else if (flag == "--tls-key") {
+      o.tls_key_path = value;
+    } else if (flag == "--tls-client-ca") {
+      o.tls_client_ca_path = value;
+    } else if (flag == "--bank-ca") {
+      o.bank_ca_path = value;
     } else if (flag == "--metrics-listen") {
       o.metrics_listen = value;
     } else if (flag == "--scheme") {
@@ -177,6 +191,10 @@ Result<Options> parse_options(int argc, const char* const* argv) {
                   "unknown option " + std::string(flag) + " (see --help)");
     }
   }
+  if (o.tls_cert_path.empty() != o.tls_key_path.empty())
+    return fail(ErrorKind::kInvalid, "USAGE", "--tls-cert and --tls-key go together");
+  if (!o.tls_client_ca_path.empty() && o.tls_cert_path.empty())
+    return fail(ErrorKind::kInvalid, "USAGE", "--tls-client-ca needs --tls-cert and --tls-key");
   return o;
 }
 

@@ -17,7 +17,12 @@ struct Options {
   std::string credentials_path;  // empty: the demo credentials, with the demo world only
   bool auth_none = false;        // --auth none: no authentication at all (logged, in /readyz)
   std::string bank_key_path;     // the key presented to remote banks (upi-bank)
-  std::string metrics_listen;    // empty: /metrics only on the API listener, for auditors
+  std::string metrics_listen;
+  std::string tls_cert_path;  // with tls_key_path: HTTPS only
+  std::string tls_key_path;
+  std::string tls_client_ca_path;  // also require client certificates it signed (mutual TLS)
+  std::string bank_ca_path;  // trust for https:// bank endpoints (empty: the system's)    // empty:
+                             // /metrics only on the API listener, for auditors
   int node_id = 0;
   std::uint64_t fault_seed = 1;
   int leg_timeout_ms = 2'000;
