@@ -4,6 +4,7 @@
 // and the modes (--auth none, a world without credentials). After every refusal the ledger
 // and the balances are unchanged.
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "common/base64.h"
@@ -112,6 +113,14 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
         << kWho[i].name << ": " << stream.received();
   }
   EXPECT_EQ(covered.size(), 17u);
+  // Only what was admitted wrote to the ledger: the first payment, the two admitted POSTs (the
+  // okaxis PSP's and the admin's) and the admin's two fault changes; no refusal left a trace.
+  std::map<std::string, int> types;
+  const json::object page = sw.get_json("/v1/ledger/events?after=0&limit=1000");
+  for (const auto& e : page.at("events").as_array())
+    ++types[std::string(e.as_object().at("type").as_string())];
+  EXPECT_EQ(types["PaymentRequested"], 3);
+  EXPECT_EQ(types["BankFaultsChanged"], 2);
 }
 
 TEST(E2eTrust, APspCannotDebitAnotherPspsCustomerAndNothingChanges) {
