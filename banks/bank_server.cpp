@@ -127,9 +127,8 @@ asio::awaitable<Response> BankServer::handle(const http::Request& req) {
     auto key = http::bearer_key(req);
     if (!key) co_return http::unauthenticated_response(key.error());
     if (!http::key_matches(*key, switch_key_sha256_)) {
-      co_return http::unauthenticated_response(
-          Error{ErrorKind::kUnauthenticated, "UNAUTHENTICATED",
-                "this bank takes calls from its switch only; the key is not the switch's"});
+      co_return http::unauthenticated_response(http::unauthenticated(
+          "this bank takes calls from its switch only; the key is not the switch's"));
     }
   }
   co_return co_await router_.dispatch(req, switch_caller_);

@@ -10,10 +10,6 @@
 namespace upi::http {
 namespace {
 
-Error unauthenticated(std::string message) {
-  return Error{ErrorKind::kUnauthenticated, "UNAUTHENTICATED", std::move(message)};
-}
-
 bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() &&
          std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
@@ -23,6 +19,10 @@ bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) {
 }
 
 }  // namespace
+
+Error unauthenticated(std::string message) {
+  return Error{ErrorKind::kUnauthenticated, "UNAUTHENTICATED", std::move(message)};
+}
 
 std::expected<std::string_view, Error> bearer_key(const Request& request) {
   auto header = request.find(beast_http::field::authorization);

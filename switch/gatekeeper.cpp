@@ -5,7 +5,6 @@
 #include "common/bearer.h"
 #include "common/ed25519.h"
 #include "common/http_signature.h"
-#include "common/sha256.h"
 
 namespace upi::api {
 namespace {
@@ -14,9 +13,6 @@ namespace beast_http = http::beast_http;
 constexpr std::int64_t kMicro = 1'000'000;
 constexpr std::size_t kNonceBytesMax = 128;
 
-Error unauthenticated(std::string message) {
-  return Error{ErrorKind::kUnauthenticated, "UNAUTHENTICATED", std::move(message)};
-}
 Error signature_error(std::string code, std::string message) {
   return Error{ErrorKind::kUnauthenticated, std::move(code), std::move(message)};
 }
@@ -120,7 +116,7 @@ Gatekeeper::Entry* Gatekeeper::authenticate(const http::Request& request, Error*
   for (auto& entry : entries_) {
     if (http::key_matches(*key, entry.credential.api_key_sha256)) found = &entry;
   }
-  if (found == nullptr) *error = unauthenticated("the API key is not known");
+  if (found == nullptr) *error = http::unauthenticated("the API key is not known");
   return found;
 }
 

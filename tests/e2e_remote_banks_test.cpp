@@ -14,6 +14,7 @@
 #include "common/sha256.h"
 #include "tests/credentials_file.h"
 #include "tests/e2e_helpers.h"
+#include "tests/run_command.h"
 
 namespace upi::testing {
 namespace {
@@ -158,15 +159,10 @@ TEST_F(RemoteBanks, ABankRefusesEveryCallWithoutTheSwitchsKey) {
 }
 
 TEST_F(RemoteBanks, AWorldWithRemoteBanksNeedsTheBankKey) {
-  const std::string command = binary_path("upi-switch") + " --listen 127.0.0.1:0 --world " +
-                              world_path_ + " --credentials " + credentials_.path() + " 2>&1";
-  FILE* out = ::popen(command.c_str(), "r");
-  ASSERT_NE(out, nullptr);
-  std::string text;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, out) != nullptr) text += buffer;
-  EXPECT_NE(::pclose(out), 0);
-  EXPECT_NE(text.find("--bank-key-file FILE"), std::string::npos) << text;
+  const CommandRun run = run_command(binary_path("upi-switch") + " --listen 127.0.0.1:0 --world " +
+                                     world_path_ + " --credentials " + credentials_.path());
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("--bank-key-file FILE"), std::string::npos) << run.output;
 }
 
 TEST_F(RemoteBanks, AdminFaultRulesAreForwardedToTheBankProcess) {

@@ -12,6 +12,7 @@
 #include "common/http_signature.h"
 #include "tests/credentials_file.h"
 #include "tests/e2e_helpers.h"
+#include "tests/run_command.h"
 #include "tests/source_path.h"
 #include "tests/sse_client.h"
 
@@ -327,17 +328,11 @@ TEST(E2eTrust, AuthNoneIsExplicitAndShownInReadyz) {
 }
 
 TEST(E2eTrust, AWorldFileWithoutCredentialsRefusesToStartAndSaysWhatToPass) {
-  const std::string command = binary_path("upi-switch") + " --listen 127.0.0.1:0 --world " +
-                              source_path("specs/demo-world.json") + " 2>&1";
-  FILE* out = ::popen(command.c_str(), "r");
-  ASSERT_NE(out, nullptr);
-  std::string text;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, out) != nullptr) text += buffer;
-  const int status = ::pclose(out);
-  EXPECT_NE(status, 0);
-  EXPECT_NE(text.find("--credentials FILE"), std::string::npos) << text;
-  EXPECT_NE(text.find("--auth none"), std::string::npos) << text;
+  const CommandRun run = run_command(binary_path("upi-switch") + " --listen 127.0.0.1:0 --world " +
+                                     source_path("specs/demo-world.json"));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("--credentials FILE"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("--auth none"), std::string::npos) << run.output;
 }
 
 TEST(E2eTrust, MetricsListenServesScrapersWithoutCredentials) {

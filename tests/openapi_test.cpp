@@ -5,7 +5,9 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
 
+#include "tests/run_command.h"
 #include "tests/source_path.h"
 #include "tests/switch_process.h"
 
@@ -14,16 +16,13 @@ namespace {
 
 std::set<std::string> routes_the_binary_registers() {
   std::set<std::string> routes;
-  FILE* pipe = popen((binary_path("upi-switch") + " --print-routes").c_str(), "r");
-  EXPECT_NE(pipe, nullptr);
-  if (pipe == nullptr) return routes;
-  char line[512];
-  while (std::fgets(line, sizeof line, pipe)) {
-    std::string s(line);
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-    routes.insert(s);
+  const CommandRun run =
+      run_command(binary_path("upi-switch") + " --print-routes", Stderr::kDropped);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  std::istringstream lines(run.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) routes.insert(line);
   }
-  EXPECT_EQ(pclose(pipe), 0);
   return routes;
 }
 
