@@ -39,9 +39,12 @@ std::expected<std::string_view, Error> bearer_key(const Request& request) {
 }
 
 bool key_matches(std::string_view key, std::string_view stored_sha256) {
-  const std::string presented = sha256_bytes(key);
-  return stored_sha256.size() == presented.size() &&
-         CRYPTO_memcmp(presented.data(), stored_sha256.data(), presented.size()) == 0;
+  return digest_matches(sha256_bytes(key), stored_sha256);
+}
+
+bool digest_matches(std::string_view key_sha256, std::string_view stored_sha256) {
+  return stored_sha256.size() == key_sha256.size() &&
+         CRYPTO_memcmp(key_sha256.data(), stored_sha256.data(), key_sha256.size()) == 0;
 }
 
 Response unauthenticated_response(const Error& error) {

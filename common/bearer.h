@@ -19,6 +19,8 @@ inline constexpr std::size_t kApiKeyBytesMax = 256;
 std::expected<std::string_view, Error> bearer_key(const Request& request);
 // True when SHA-256(key) is stored_sha256 (32 raw bytes), compared in constant time.
 bool key_matches(std::string_view key, std::string_view stored_sha256);
+// The same for a key already hashed (sha256_bytes), to check one key against many hashes.
+bool digest_matches(std::string_view key_sha256, std::string_view stored_sha256);
 // An UNAUTHENTICATED error (401) with this message.
 Error unauthenticated(std::string message);
 // The 401 for a refused key, with WWW-Authenticate: Bearer.
