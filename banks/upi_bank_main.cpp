@@ -9,6 +9,7 @@
 
 #include "banks/bank_journal.h"
 #include "banks/bank_server.h"
+#include "common/sha256.h"
 #include "common/tls.h"
 
 namespace {
@@ -57,11 +58,11 @@ upi::Result<BankOptions> parse(int argc, char** argv) {
     } else if (flag == "--journal") {
       o.journal_path = value;
     } else if (flag == "--switch-key-sha256") {
-      if (value.size() != 64 || value.find_first_not_of("0123456789abcdef") != std::string::npos)
+      auto digest = upi::bytes_from_hex(value);
+      if (!digest || digest->size() != 32)
         return upi::fail(upi::ErrorKind::kInvalid, "USAGE",
                          "--switch-key-sha256 takes 64 lower-case hex digits");
-      for (std::size_t at = 0; at < 64; at += 2)
-        o.switch_key_sha256 += static_cast<char>(std::stoi(value.substr(at, 2), nullptr, 16));
+      o.switch_key_sha256 = std::move(*digest);
     } else if (flag == "--tls-cert") {
       o.tls_cert_path = value;
     } else if (flag == "--tls-key") {

@@ -6,6 +6,7 @@
 #include "common/ed25519.h"
 #include "common/json.h"
 #include "common/scheme.h"
+#include "common/sha256.h"
 
 namespace upi::api {
 namespace {
@@ -21,22 +22,6 @@ bool is_principal_id(std::string_view id) {
       return false;
   }
   return true;
-}
-
-std::optional<std::string> hex_to_bytes(std::string_view hex) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out += static_cast<char>(hi * 16 + lo);
-  }
-  return out;
 }
 
 Result<Role> parse_role(std::string_view text, const std::string& where) {
@@ -110,7 +95,7 @@ Result<Credential> parse_principal(const json::value& value, const std::string& 
   } else if (*psp) {
     return invalid(named + ".psp is only for role psp");
   }
-  auto hash = hex_to_bytes(*key);
+  auto hash = bytes_from_hex(*key);
   if (!hash || hash->size() != 32)
     return invalid(named + ".api_key_sha256 must be 64 lower-case hex digits");
   auto signing = parse_signing(obj, named);
