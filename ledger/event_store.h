@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,12 @@ inline constexpr std::int64_t kNoStream = 0;     // expected version: the stream
 inline constexpr std::int64_t kAnyVersion = -1;  // expected version: no check
 inline constexpr std::size_t kAppendEventsMax = 64;
 inline constexpr std::size_t kReadLimitMax = 10'000;
+
+// What a store that keeps the log in this process holds, and its bound.
+struct MemoryUsage {
+  std::size_t bytes = 0;
+  std::size_t bytes_max = 0;
+};
 
 struct AppendResult {
   std::int64_t first_position = 0;
@@ -55,6 +62,8 @@ class EventStore {
   // (STORE_UNAVAILABLE). join() returns once that work has ended. A store without background
   // work (memory) has nothing to do.
   virtual void close() {}
+  // The store's memory, when it keeps the log in this process; nothing otherwise.
+  virtual std::optional<MemoryUsage> memory_usage() const { return std::nullopt; }
   virtual asio::awaitable<void> join() { co_return; }
 };
 

@@ -42,5 +42,46 @@ TEST(MemoryStore, VerifyNoticesAMissingEvent) {
   EXPECT_EQ(verify_chain(events).first_broken_position, 3);
 }
 
+TEST(MemoryStore, ReadsBackAcrossSegmentsWithAnIntactChain) {
+  MemoryStore store(system_clock);
+  constexpr int kEvents = 9'000;  // more than two segments of the index
+  for (int i = 0; i < kEvents; ++i) {
+    const std::string stream = "payment-pay_" + std::to_string(i % 700);
+    Metadata m{"pay_" + std::to_string(i % 700), stream + "@1", i % 700 == 0 ? "key" : "",
+               "node-0"};
+    ASSERT_TRUE(store.append_now(stream, kAnyVersion, {NewEvent{"E", {{"n", i}, {"s", "x"}}, m}})
+                    .has_value());
+  }
+  ChainVerifier verifier;
+  for (std::int64_t after = 0; after < kEvents; after += kReadLimitMax) {
+    for (const auto& e : store.read_all_now(after, kReadLimitMax)) ASSERT_TRUE(verifier.feed(e));
+  }
+  EXPECT_EQ(verifier.report().events_checked, kEvents);
+  const auto stream = store.read_stream_now("payment-pay_5", 1, 100);
+  ASSERT_EQ(stream.size(), 13u);  // i = 5, 705, ..., 8405
+  EXPECT_EQ(stream[12].data.at("n").as_int64(), 8'405);
+  EXPECT_EQ(stream[12].metadata.correlation_id, "pay_5");
+  EXPECT_EQ(stream[12].metadata.causation_id, "payment-pay_5@1");
+  EXPECT_EQ(stream[12].metadata.node_id, "node-0");
+}
+
+TEST(MemoryStore, RefusesAppendsBeyondItsBoundsAndChangesNothing) {
+  MemoryStore by_count(system_clock, MemoryStoreLimits{.events_max = 3});
+  ASSERT_TRUE(
+      by_count.append_now("s", kAnyVersion, {NewEvent{"E", {}, {}}, NewEvent{"E", {}, {}}}));
+  auto full = by_count.append_now("s", kAnyVersion, {NewEvent{"E", {}, {}}, NewEvent{"E", {}, {}}});
+  ASSERT_FALSE(full.has_value());
+  EXPECT_EQ(full.error().code, "STORE_FULL");
+  EXPECT_EQ(by_count.head_position(), 2);
+  EXPECT_TRUE(by_count.append_now("s", 2, {NewEvent{"E", {}, {}}}).has_value());
+
+  MemoryStore by_bytes(system_clock, MemoryStoreLimits{.events_max = 1'000, .bytes_max = 1});
+  auto refused = by_bytes.append_now("s", kAnyVersion, {NewEvent{"E", {}, {}}});
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, "STORE_FULL");
+  EXPECT_NE(refused.error().message.find("MiB"), std::string::npos);
+  EXPECT_EQ(by_bytes.head_position(), 0);
+}
+
 }  // namespace
 }  // namespace upi::ledger

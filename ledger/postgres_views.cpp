@@ -345,9 +345,9 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
   }
   out["payments"] = std::move(payments);
   auto history = co_await read(
-      "SELECT vpa, id FROM (SELECT payer_vpa AS vpa, id, first_position FROM view_payments "
-      "UNION ALL SELECT payee_vpa, id, first_position FROM view_payments "
-      "WHERE payee_vpa <> payer_vpa) h ORDER BY vpa, first_position",
+      "SELECT vpa, id FROM (SELECT payer_vpa AS vpa, id FROM view_payments "
+      "UNION ALL SELECT payee_vpa, id FROM view_payments "
+      "WHERE payee_vpa <> payer_vpa) h ORDER BY vpa, id",
       {});
   if (!history) co_return std::unexpected(history.error());
   json::object vpas;

@@ -32,6 +32,9 @@ asio::awaitable<Result<void>> Projector::catch_up_now() {
     checkpoint_ = batch->back().position;
     waiters_.notify_up_to(checkpoint_);
     if (batch->size() < kCatchUpBatch) co_return Result<void>{};
+    // A memory store answers at once: let the event loop serve others between batches, so
+    // catching up on a long log is many short slices, not one stall.
+    co_await asio::post(io_, asio::use_awaitable);
   }
 }
 

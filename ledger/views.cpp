@@ -111,13 +111,16 @@ void ReadViews::apply(const RecordedEvent& e) {
     row.credits += d.credits;
   }
   count_status(p, +1);
-  if (e.type == events::kPaymentRequested) {
-    vpa_history_[p.payer_vpa].push_back(id);
-    if (p.payee_vpa != p.payer_vpa) vpa_history_[p.payee_vpa].push_back(id);
-    const std::string payer_handle = handle_of(p.payer_vpa), payee_handle = handle_of(p.payee_vpa);
-    handle_history_[payer_handle].push_back(id);
-    if (payee_handle != payer_handle) handle_history_[payee_handle].push_back(id);
-  }
+  if (e.type == events::kPaymentRequested) index_new_payment(p);
+  if (p.status != "PENDING") pending_.erase(&p);
+}
+
+void ReadViews::index_new_payment(const PaymentSummary& p) {
+  vpa_history_[p.payer_vpa].insert(&p);
+  vpa_history_[p.payee_vpa].insert(&p);
+  handle_history_[handle_of(p.payer_vpa)].insert(&p);
+  handle_history_[handle_of(p.payee_vpa)].insert(&p);
+  pending_.insert(&p);
 }
 
 const PaymentSummary* ReadViews::payment(const std::string& id) const {
@@ -127,9 +130,10 @@ const PaymentSummary* ReadViews::payment(const std::string& id) const {
 
 std::vector<PendingPayment> ReadViews::pending_payments(std::size_t limit) const {
   std::vector<PendingPayment> pending;
-  for (const auto& [id, p] : payments_) {
+  for (const PaymentSummary* p : pending_) {
     if (pending.size() == limit) break;
-    if (p.status == "PENDING") pending.push_back({id, p.owner_node, p.updated_at_ms});
+    assert(p->status == "PENDING");
+    pending.push_back({p->id, p->owner_node, p->updated_at_ms});
   }
   return pending;
 }
@@ -137,18 +141,21 @@ std::vector<PendingPayment> ReadViews::pending_payments(std::size_t limit) const
 PaymentPage ReadViews::list_payments(const ListQuery& query) const {
   assert(query.limit >= 1 && query.limit <= kListLimitMax);
   PaymentPage page;
-  auto matches = [&](const PaymentSummary& p) {
-    return (query.status.empty() || p.status == query.status) &&
-           (query.handle.empty() || handle_of(p.payer_vpa) == query.handle ||
-            handle_of(p.payee_vpa) == query.handle);
-  };
+  std::size_t examined = 0;
+  // Takes p if it matches; false once the page is done (full, or enough payments looked at).
   auto take = [&](const PaymentSummary& p) {
-    if (!matches(p)) return true;
-    if (page.items.size() == query.limit) {
+    const bool matches = (query.status.empty() || p.status == query.status) &&
+                         (query.handle.empty() || handle_of(p.payer_vpa) == query.handle ||
+                          handle_of(p.payee_vpa) == query.handle);
+    if (matches && page.items.size() == query.limit) {
       page.next_cursor = page.items.back().id;
       return false;
     }
-    page.items.push_back(p);
+    if (matches) page.items.push_back(p);
+    if (++examined == kListExaminedMax) {
+      page.next_cursor = p.id;  // the next page goes on from the payments older than p
+      return false;
+    }
     return true;
   };
   if (!query.vpa.empty() || !query.handle.empty()) {
@@ -156,16 +163,14 @@ PaymentPage ReadViews::list_payments(const ListQuery& query) const {
     const auto& index = query.vpa.empty() ? handle_history_ : vpa_history_;
     auto history = index.find(query.vpa.empty() ? query.handle : query.vpa);
     if (history == index.end()) return page;
-    for (auto id = history->second.rbegin(); id != history->second.rend(); ++id) {
-      if (!query.cursor.empty() && *id >= query.cursor) continue;
-      if (!take(payments_.at(*id))) break;
+    const PaymentIndex& ids = history->second;
+    auto it = query.cursor.empty() ? ids.end() : ids.lower_bound(std::string_view(query.cursor));
+    while (it != ids.begin() && take(**--it)) {
     }
     return page;
   }
   auto it = query.cursor.empty() ? payments_.end() : payments_.lower_bound(query.cursor);
-  while (it != payments_.begin()) {
-    --it;
-    if (!take(it->second)) break;
+  while (it != payments_.begin() && take((--it)->second)) {
   }
   return page;
 }
@@ -233,7 +238,7 @@ json::object ReadViews::snapshot() const {
   json::object history;
   for (const auto& [vpa, ids] : vpa_history_) {
     json::array list;
-    for (const auto& id : ids) list.push_back(json::value(id));
+    for (const PaymentSummary* p : ids) list.push_back(json::value(p->id));
     history[vpa] = std::move(list);
   }
   out["vpa_history"] = std::move(history);

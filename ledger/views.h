@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,9 @@ struct PaymentPage {
 };
 
 inline constexpr std::size_t kListLimitMax = 100;
+// Payments a list request looks at, at most: a filter that matches few of many payments gets a
+// short page and a next_cursor to go on from, so no request walks the whole view at once.
+inline constexpr std::size_t kListExaminedMax = 10'000;
 
 // The fold every view store shares, so that memory and PostgreSQL views agree row for row.
 // The payment an event belongs to; empty for events of other streams.
@@ -103,12 +107,26 @@ class ReadViews {
   json::object snapshot() const;
 
  private:
+  // Payments in id order, held by pointer: the summaries live in payments_, whose nodes never
+  // move. Inserting never moves the others (a vector's growth would copy them all at once).
+  struct ById {
+    using is_transparent = void;
+    bool operator()(const PaymentSummary* a, const PaymentSummary* b) const {
+      return a->id < b->id;
+    }
+    bool operator()(const PaymentSummary* a, std::string_view b) const { return a->id < b; }
+    bool operator()(std::string_view a, const PaymentSummary* b) const { return a < b->id; }
+  };
+  using PaymentIndex = std::set<const PaymentSummary*, ById>;
+
   void count_status(const PaymentSummary& p, int delta);
+  void index_new_payment(const PaymentSummary& p);
 
   std::int64_t checkpoint_ = 0;
-  std::map<std::string, PaymentSummary> payments_;                  // id order = time order
-  std::map<std::string, std::vector<std::string>> vpa_history_;     // vpa -> payment ids
-  std::map<std::string, std::vector<std::string>> handle_history_;  // PSP handle -> payment ids
+  std::map<std::string, PaymentSummary> payments_;      // id order = time order
+  std::map<std::string, PaymentIndex> vpa_history_;     // vpa -> its payments
+  std::map<std::string, PaymentIndex> handle_history_;  // PSP handle -> its customers' payments
+  PaymentIndex pending_;                                // payments not yet terminal
   std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
   std::map<std::string, RailStatsRow> rail_stats_;
 };

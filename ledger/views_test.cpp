@@ -132,5 +132,34 @@ TEST(Projector, CatchesUpLiveAndMatchesARebuildFromZero) {
   EXPECT_EQ(live.views().positions_total(), 0);
 }
 
+TEST(ReadViews, AListLooksAtBoundedlyManyPaymentsAndGoesOnFromItsCursor) {
+  MemoryStore store(test_clock);
+  requested(store, "pay_00000", "alice@ok", "bob@ybl", "1.00");
+  then(store, "pay_00000", events::PaymentFailed{{{"VPA_NOT_FOUND", "ZH", "no such VPA"}}});
+  const int newer = static_cast<int>(kListExaminedMax) + 500;
+  ReadViews views = fold(store);
+  for (int i = 1; i <= newer; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "pay_%05d", i);
+    requested(store, id, "alice@ok", "bob@ybl", "1.00");
+  }
+  for (const auto& e : store.read_all_now(views.checkpoint(), kReadLimitMax)) views.apply(e);
+  for (const auto& e : store.read_all_now(views.checkpoint(), kReadLimitMax)) views.apply(e);
+  ASSERT_EQ(views.checkpoint(), newer + 2);
+  EXPECT_EQ(views.pending_payments(5).front().id, "pay_00001");  // the failed one is not
+
+  for (const std::string vpa : {"", "bob@ybl"}) {
+    ListQuery query{.vpa = vpa, .status = "FAILED", .limit = 10};
+    PaymentPage first = views.list_payments(query);
+    EXPECT_TRUE(first.items.empty());
+    ASSERT_FALSE(first.next_cursor.empty()) << "a short page still says where to go on";
+    query.cursor = first.next_cursor;
+    PaymentPage second = views.list_payments(query);
+    ASSERT_EQ(second.items.size(), 1u) << vpa;
+    EXPECT_EQ(second.items[0].id, "pay_00000");
+    EXPECT_TRUE(second.next_cursor.empty());
+  }
+}
+
 }  // namespace
 }  // namespace upi::ledger

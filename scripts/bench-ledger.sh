@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 clients=${1:-16}
 seconds=${2:-10}
 source scripts/bench-common.sh
+reference=$(pgbench_tps "$clients")
+echo "pgbench $clients clients: tps $reference"
 
 echo "== ledger-bench ($clients clients, ${seconds}s)"
 result=$(build/tools/ledger-bench --conninfo "$url" --clients "$clients" --seconds "$seconds")

@@ -3,6 +3,8 @@
 #   scripts/install-deps.sh          to build and run
 #   scripts/install-deps.sh --test   also what the tests need (clang-15 and libFuzzer for the
 #                                    fuzz targets, Node.js and npm for the OpenAPI lint)
+#   scripts/install-deps.sh --bench  also what the benchmark scripts need (wrk, nginx-light
+#                                    as the embedded benchmark's reference, linux-perf)
 set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libspdlog-dev libssl-dev
@@ -11,6 +13,9 @@ packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libspdlog-dev libssl
 if [ "${1:-}" = "--test" ]; then
   packages+=(clang-15 libfuzzer-15-dev)
   command -v npm > /dev/null || packages+=(nodejs npm)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(wrk nginx-light linux-perf python3)
 fi
 
 missing=()

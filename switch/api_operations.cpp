@@ -86,6 +86,18 @@ asio::awaitable<Response> OperationsApi::metrics(const Request&, const Params&, 
       "# HELP upi_ledger_view_position Position the read views have folded in.\n"
       "# TYPE upi_ledger_view_position gauge\n";
   text += "upi_ledger_view_position " + std::to_string(view_position) + "\n";
+  if (const auto usage = backend_.store->memory_usage()) {
+    text +=
+        "# HELP upi_ledger_memory_bytes Memory the embedded store holds for the ledger.\n"
+        "# TYPE upi_ledger_memory_bytes gauge\n"
+        "upi_ledger_memory_bytes " +
+        std::to_string(usage->bytes) +
+        "\n# HELP upi_ledger_memory_bytes_max Bound of the embedded store; appends beyond it "
+        "fail with STORE_FULL.\n"
+        "# TYPE upi_ledger_memory_bytes_max gauge\n"
+        "upi_ledger_memory_bytes_max " +
+        std::to_string(usage->bytes_max) + "\n";
+  }
   Response res{Status::ok, 11};
   res.set(http::beast_http::field::content_type, "text/plain; version=0.0.4");
   res.body() = std::move(text);
