@@ -28,8 +28,14 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_stream(EventStore
     const auto from = static_cast<std::int64_t>(all.size()) + 1;
     auto page = co_await store.read_stream(stream, from, kReadLimitMax);
     if (!page) co_return std::unexpected(page.error());
-    all.insert(all.end(), page->begin(), page->end());
-    if (page->size() < kReadLimitMax) co_return all;
+    const bool last = page->size() < kReadLimitMax;
+    if (all.empty()) {
+      all = std::move(*page);  // the usual case: one page, nothing copied
+    } else {
+      all.insert(all.end(), std::make_move_iterator(page->begin()),
+                 std::make_move_iterator(page->end()));
+    }
+    if (last) co_return all;
     if (all.size() >= kStreamEventsMax) {
       co_return fail(
           ErrorKind::kInternal, "STREAM_TOO_LONG",
@@ -44,8 +50,10 @@ asio::awaitable<Result<std::vector<RecordedEvent>>> read_whole_log(EventStore& s
     const auto after = all.empty() ? std::int64_t{0} : all.back().position;
     auto page = co_await store.read_all(after, kReadLimitMax);
     if (!page) co_return std::unexpected(page.error());
-    all.insert(all.end(), page->begin(), page->end());
-    if (page->size() < kReadLimitMax) co_return all;
+    const bool last = page->size() < kReadLimitMax;
+    all.insert(all.end(), std::make_move_iterator(page->begin()),
+               std::make_move_iterator(page->end()));
+    if (last) co_return all;
   }
 }
 

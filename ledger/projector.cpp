@@ -7,6 +7,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cassert>
+#include <cstdio>
 
 namespace upi::ledger {
 
@@ -14,6 +15,15 @@ namespace {
 constexpr std::size_t kCatchUpBatch = 1000;
 constexpr int kRetryPauseMs = 500;
 }  // namespace
+
+std::string describe_fold(std::int64_t events, std::chrono::nanoseconds elapsed) {
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  char text[128];
+  std::snprintf(text, sizeof text, "%lld events in %.3f s (%.0f events/s)",
+                static_cast<long long>(events), seconds,
+                seconds > 0 ? static_cast<double>(events) / seconds : 0.0);
+  return text;
+}
 
 Projector::Projector(asio::io_context& io, EventStore& store, ViewStore& views)
     : io_(io), store_(store), views_(views), tasks_(io.get_executor()) {}

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
+#include <string>
 
 #include "common/async.h"
 #include "common/waiters.h"
@@ -13,6 +14,10 @@
 #include "ledger/view_store.h"
 
 namespace upi::ledger {
+
+// "N events in S s (R events/s)": how fast a fold went, for the start-up fold and
+// --rebuild-views.
+std::string describe_fold(std::int64_t events, std::chrono::nanoseconds elapsed);
 
 class Projector {
  public:

@@ -146,7 +146,14 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   }
   if (auto ok = run_on(io_, backend_.lease->acquire()); !ok) return std::unexpected(ok.error());
   backend_.lease->start(background_);
+  const std::int64_t folded_before = projector_.checkpoint();
+  const auto fold_started = MonotonicClock::now();
   if (auto ok = run_on(io_, projector_.catch_up_now()); !ok) return std::unexpected(ok.error());
+  if (projector_.checkpoint() > folded_before) {
+    spdlog::info("read views folded the ledger: {}",
+                 ledger::describe_fold(projector_.checkpoint() - folded_before,
+                                       MonotonicClock::now() - fold_started));
+  }
   projector_.start();
   backend_.banks->start();
   engine_.start();

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "ledger/projector.h"
 #include "switch/app.h"
 
 namespace {
@@ -35,13 +36,16 @@ int run(const upi::api::Options& options) {
     return 0;
   }
   if (options.rebuild_views) {
+    const auto started = std::chrono::steady_clock::now();
     auto position = (*app)->rebuild_views();
     if (!position) {
       spdlog::error("cannot rebuild the read views: {} ({})", position.error().message,
                     position.error().code);
       return 2;
     }
-    std::cout << "read views rebuilt from the ledger up to position " << *position << "\n";
+    std::cout << "read views rebuilt from the ledger up to position " << *position << ": "
+              << upi::ledger::describe_fold(*position, std::chrono::steady_clock::now() - started)
+              << "\n";
     return 0;
   }
   auto endpoint = (*app)->start();
