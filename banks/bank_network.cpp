@@ -52,12 +52,16 @@ Result<std::unique_ptr<BankNetwork>> BankNetwork::create(const World& world,
   return network;
 }
 
+BankNetwork::BankNetwork() = default;
+BankNetwork::~BankNetwork() = default;
+
 Result<std::unique_ptr<BankNetwork>> BankNetwork::create_durable(const World& world,
                                                                  std::uint64_t fault_seed,
                                                                  pg::Pool& pool,
                                                                  asio::io_context* io) {
   auto network = std::make_unique<BankNetwork>();
   network->durable_ = true;
+  network->leg_batcher_ = std::make_unique<LegBatcher>(pool);
   for (const auto& spec : world.banks) {
     if (!spec.endpoint.empty()) {
       if (auto ok = add_remote(*network, spec, io); !ok) return std::unexpected(ok.error());
@@ -65,7 +69,7 @@ Result<std::unique_ptr<BankNetwork>> BankNetwork::create_durable(const World& wo
     }
     Entry entry{spec, nullptr, nullptr, nullptr, nullptr};
     entry.faults = std::make_unique<FaultPlan>(bank_seed(fault_seed, spec.code));
-    entry.core = std::make_unique<PostgresBankCore>(spec, pool);
+    entry.core = std::make_unique<PostgresBankCore>(spec, pool, network->leg_batcher_.get());
     entry.gateway = std::make_unique<SimulatedGateway>(*entry.core, *entry.faults);
     network->banks_.emplace(spec.code, std::move(entry));
   }

@@ -13,8 +13,12 @@
 
 namespace upi::banks {
 
+class LegBatcher;
+
 class BankNetwork {
  public:
+  BankNetwork();
+  ~BankNetwork();  // out of line: LegBatcher is only declared here
   // Builds an in-process MockBank per world bank, and an HTTP gateway for each bank with an
   // endpoint (a upi-bank process; needs io). Fault RNGs are seeded from fault_seed and the
   // bank code, so a run replays. Error codes: UNSUPPORTED_BANK (an endpoint without io),
@@ -50,6 +54,8 @@ class BankNetwork {
   asio::awaitable<void> join();
   bool durable() const { return durable_; }
   std::vector<std::string> codes() const;
+  // The group commit of the in-process banks' legs (durable only; else null).
+  const LegBatcher* leg_batcher() const { return leg_batcher_.get(); }
 
  private:
   struct Entry {
@@ -61,6 +67,7 @@ class BankNetwork {
     HttpBankGateway* remote = nullptr;  // gateway, when the bank is a upi-bank process
   };
   static Result<void> add_remote(BankNetwork& network, const BankSpec& spec, asio::io_context* io);
+  std::unique_ptr<LegBatcher> leg_batcher_;  // before banks_: their cores use it
   std::map<std::string, Entry> banks_;
   bool durable_ = false;
 };

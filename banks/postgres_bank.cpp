@@ -1,5 +1,14 @@
 #include "banks/postgres_bank.h"
 
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <cassert>
+#include <optional>
+
+#include "common/async.h"
+
 namespace upi::banks {
 namespace {
 
@@ -172,9 +181,96 @@ asio::awaitable<Result<void>> prepare_postgres_banks(pg::Pool& pool, const World
   co_return Result<void>{};
 }
 
+struct LegBatcher::Call {
+  std::string sql;
+  std::vector<pg::Param> params;
+  std::string lock_key;
+  std::optional<pg::PgResult<pg::Rows>> result;
+  OneShotEvent done;
+};
+
+asio::awaitable<pg::PgResult<pg::Rows>> LegBatcher::run(std::string sql,
+                                                        std::vector<pg::Param> params,
+                                                        std::string lock_key) {
+  if (queue_.size() >= kQueuedLegsMax) {
+    co_return std::unexpected(pg::PgError{"PG_BUSY", "", "too many bank legs waiting"});
+  }
+  auto executor = co_await asio::this_coro::executor;
+  Call call{std::move(sql), std::move(params), std::move(lock_key), std::nullopt,
+            OneShotEvent(executor)};
+  queue_.push_back(&call);
+  if (!writing_) {
+    writing_ = true;
+    asio::co_spawn(executor, write_loop(), asio::detached);
+  }
+  co_await call.done.wait();
+  assert(call.result.has_value());
+  co_return std::move(*call.result);
+}
+
+asio::awaitable<void> LegBatcher::write_loop() {
+  while (!queue_.empty()) {
+    std::vector<Call*> batch;
+    while (!queue_.empty() && batch.size() < kBatchLegsMax) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    try {
+      co_await write_batch(batch);
+    } catch (const std::exception& e) {
+      for (Call* call : batch) {
+        if (!call->result) call->result = std::unexpected(pg::PgError{"PG_ERROR", "", e.what()});
+      }
+    }
+    for (Call* call : batch) call->done.set();
+  }
+  writing_ = false;
+}
+
+asio::awaitable<bool> LegBatcher::write_together(std::vector<Call*>& batch) {
+  auto conn = co_await pool_.acquire();
+  if (!conn) co_return false;
+  auto tx = co_await pg::Transaction::begin(**conn, pool_.deadline());
+  if (!tx) co_return false;
+  for (Call* call : batch) {
+    call->result = co_await (*tx)->query(call->sql, call->params, pool_.deadline());
+    if (!call->result->has_value()) co_return false;  // the transaction is abandoned: rolled back
+  }
+  ++transactions_;
+  auto committed = co_await tx->commit(pool_.deadline());
+  // A lost COMMIT may have applied: each leg's answer is unknown, as a lost answer would be.
+  if (!committed) {
+    for (Call* call : batch) call->result = std::unexpected(committed.error());
+  }
+  co_return true;
+}
+
+asio::awaitable<void> LegBatcher::write_batch(std::vector<Call*>& batch) {
+  std::stable_sort(batch.begin(), batch.end(),
+                   [](const Call* a, const Call* b) { return a->lock_key < b->lock_key; });
+  legs_ += static_cast<std::int64_t>(batch.size());
+  if (batch.size() > 1) {
+    const bool written = co_await write_together(batch);
+    if (written) co_return;
+  }
+  // One leg alone, or a batch that failed before its commit (nothing of it applied): each leg
+  // on its own, so one bad leg fails only itself.
+  for (Call* call : batch) {
+    ++transactions_;
+    call->result = co_await pool_.query(call->sql, call->params);
+  }
+}
+
 asio::awaitable<Result<pg::Rows>> PostgresBankCore::call(std::string sql,
-                                                         std::vector<pg::Param> params) {
-  auto rows = co_await pool_.query(std::move(sql), std::move(params));
+                                                         std::vector<pg::Param> params,
+                                                         std::string lock_key) {
+  // Not a ?: of two co_awaits: GCC 12 mishandles the temporaries of such an expression.
+  pg::PgResult<pg::Rows> rows;
+  if (batcher_ != nullptr) {
+    rows = co_await batcher_->run(std::move(sql), std::move(params), std::move(lock_key));
+  } else {
+    rows = co_await pool_.query(std::move(sql), std::move(params));
+  }
   if (!rows) co_return std::unexpected(unavailable(rows.error()));
   co_return std::move(*rows);
 }
@@ -182,8 +278,8 @@ asio::awaitable<Result<pg::Rows>> PostgresBankCore::call(std::string sql,
 asio::awaitable<Result<LegAnswer>> PostgresBankCore::debit(std::string leg_id, std::string account,
                                                            Paise amount) {
   std::vector<pg::Param> params{spec_.code, leg_id, account, std::to_string(amount)};
-  auto rows =
-      co_await call(std::string(kLegColumns) + "bank_debit($1, $2, $3, $4)", std::move(params));
+  auto rows = co_await call(std::string(kLegColumns) + "bank_debit($1, $2, $3, $4)",
+                            std::move(params), spec_.code + "/" + account);
   if (!rows) co_return std::unexpected(rows.error());
   co_return answer_from(*rows);
 }
@@ -191,8 +287,8 @@ asio::awaitable<Result<LegAnswer>> PostgresBankCore::debit(std::string leg_id, s
 asio::awaitable<Result<LegAnswer>> PostgresBankCore::credit(std::string leg_id, std::string account,
                                                             Paise amount) {
   std::vector<pg::Param> params{spec_.code, leg_id, account, std::to_string(amount)};
-  auto rows =
-      co_await call(std::string(kLegColumns) + "bank_credit($1, $2, $3, $4)", std::move(params));
+  auto rows = co_await call(std::string(kLegColumns) + "bank_credit($1, $2, $3, $4)",
+                            std::move(params), spec_.code + "/" + account);
   if (!rows) co_return std::unexpected(rows.error());
   co_return answer_from(*rows);
 }

@@ -96,5 +96,49 @@ TEST_F(PostgresBankTest, ConcurrentCopiesOfOneLegMoveMoneyOnce) {
   EXPECT_EQ(f->run(f->postgres->status("p1:debit:1")).value().state, LegState::kApplied);
 }
 
+// Legs through the group commit: many at once share transactions, each is answered by itself,
+// a leg sent twice moves money once, and a leg whose statement fails fails alone.
+TEST_F(PostgresBankTest, BatchedLegsShareTransactionsAndAreEachAnsweredAlone) {
+  LegBatcher batcher(*f->pool);
+  PostgresBankCore batched(f->world.banks[0], *f->pool, &batcher);
+  std::vector<std::future<Result<LegAnswer>>> calls;
+  for (int i = 0; i < 40; ++i) {  // 40 x 1.00 from alice (100.00), 10 of them sent twice
+    const std::string leg = "p" + std::to_string(i % 30) + ":debit:1";
+    calls.push_back(
+        asio::co_spawn(f->io_context, batched.debit(leg, "111111", 1'00), asio::use_future));
+  }
+  for (int i = 0; i < 5; ++i) {
+    calls.push_back(asio::co_spawn(
+        f->io_context, batched.credit("c" + std::to_string(i) + ":credit:1", "222222", 2'00),
+        asio::use_future));
+  }
+  ASSERT_TRUE(run_until_ready(f->io_context, calls, std::chrono::seconds(30)));
+  for (auto& c : calls) {
+    auto answer = c.get();
+    ASSERT_TRUE(answer.has_value()) << answer.error().message;
+    EXPECT_EQ(answer->outcome, LegOutcome::kApplied);
+  }
+  EXPECT_EQ(f->balance("111111"), 100'00 - 30 * 1'00);
+  EXPECT_EQ(f->balance("222222"), 5 * 2'00);
+  EXPECT_EQ(batcher.legs(), 45);
+  EXPECT_LT(batcher.transactions(), 5) << "legs waiting together commit together";
+
+  // A statement that fails (division by zero) in a batch fails alone; the others apply.
+  calls.clear();
+  auto poison = asio::co_spawn(f->io_context,
+                               batcher.run("SELECT 1 / $1::int", {std::string("0")}, "HDFC/111111"),
+                               asio::use_future);
+  for (int i = 0; i < 3; ++i) {
+    calls.push_back(asio::co_spawn(
+        f->io_context, batched.debit("q" + std::to_string(i) + ":debit:1", "111111", 1'00),
+        asio::use_future));
+  }
+  ASSERT_TRUE(run_until_ready(f->io_context, calls, std::chrono::seconds(30)));
+  for (auto& c : calls) EXPECT_EQ(c.get().value().outcome, LegOutcome::kApplied);
+  ASSERT_EQ(poison.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  EXPECT_FALSE(poison.get().has_value());
+  EXPECT_EQ(f->balance("111111"), 100'00 - 33 * 1'00);
+}
+
 }  // namespace
 }  // namespace upi::banks

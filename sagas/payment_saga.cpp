@@ -134,6 +134,12 @@ asio::awaitable<void> PaymentSagaEngine::run(PaymentState state,
   }
   if (state.terminal() && !was_terminal) {
     if (on_terminal_) on_terminal_(state);
+    if (ended_order_.size() == kEndedRememberedMax) {
+      ended_lately_.erase(ended_order_.front());
+      ended_order_.pop_front();
+    }
+    ended_order_.push_back(payment_id);
+    ended_lately_.insert(payment_id);
     terminal_waiters_.notify(payment_id);
   }
 }

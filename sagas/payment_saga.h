@@ -9,12 +9,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_set>
 
 #include "banks/bank_network.h"
 #include "common/async.h"
@@ -70,6 +72,11 @@ class PaymentSagaEngine {
   // they are and are left to recovery.
   void set_gate(std::function<bool()> may_drive) { may_drive_ = std::move(may_drive); }
   bool stopped() const { return stopped_; }
+  // True when the payment reached a terminal status on this node lately (the last
+  // kEndedRememberedMax to end here): a waiter that registers later would not be woken.
+  bool ended_lately(const std::string& payment_id) const {
+    return ended_lately_.contains(payment_id);
+  }
   // Returns when the payment is terminal here, or at the deadline.
   asio::awaitable<void> wait_terminal(const std::string& payment_id, Deadline deadline);
   // True when one more saga fits under active_sagas_max.
@@ -114,6 +121,9 @@ class PaymentSagaEngine {
   std::map<std::string, Deadline> parked_;
   WriteAheadBuffer unsaved_;
   Waiters<std::string> terminal_waiters_;
+  static constexpr std::size_t kEndedRememberedMax = 4096;
+  std::unordered_set<std::string> ended_lately_;
+  std::deque<std::string> ended_order_;  // oldest first, to forget beyond the bound
   std::function<void(const PaymentState&)> on_terminal_;
   std::function<bool()> may_drive_;
   TaskGroup sagas_;       // one coroutine per payment being driven; ended by stop_ at a step
