@@ -6,22 +6,22 @@ namespace upi::api {
 
 KeyCheck IdempotencyIndex::check(const std::string& key, const std::string& request_hash,
                                  std::string* payment_id) {
-  auto it = keys_.find(key);
-  if (it == keys_.end()) {
+  const Entry* entry = keys_.find(key);
+  if (entry == nullptr) {
     if (keys_.size() >= kIdempotencyKeysMax) return KeyCheck::kFull;
     keys_.emplace(key, Entry{request_hash, ""});
     return KeyCheck::kNew;
   }
-  if (it->second.request_hash != request_hash) return KeyCheck::kBodyMismatch;
-  if (it->second.payment_id.empty()) return KeyCheck::kInProgress;
-  *payment_id = it->second.payment_id;
+  if (entry->request_hash != request_hash) return KeyCheck::kBodyMismatch;
+  if (entry->payment_id.empty()) return KeyCheck::kInProgress;
+  *payment_id = entry->payment_id;
   return KeyCheck::kReplay;
 }
 
 void IdempotencyIndex::accept(const std::string& key, const std::string& payment_id) {
-  auto it = keys_.find(key);
-  assert(it != keys_.end() && it->second.payment_id.empty());
-  it->second.payment_id = payment_id;
+  Entry* entry = keys_.find(key);
+  assert(entry != nullptr && entry->payment_id.empty());
+  entry->payment_id = payment_id;
 }
 
 void IdempotencyIndex::remember(const std::string& key, const std::string& request_hash,
@@ -30,9 +30,9 @@ void IdempotencyIndex::remember(const std::string& key, const std::string& reque
 }
 
 void IdempotencyIndex::release(const std::string& key) {
-  auto it = keys_.find(key);
-  assert(it != keys_.end() && it->second.payment_id.empty());
-  keys_.erase(it);
+  [[maybe_unused]] const Entry* entry = keys_.find(key);
+  assert(entry != nullptr && entry->payment_id.empty());
+  keys_.erase(key);
 }
 
 }  // namespace upi::api

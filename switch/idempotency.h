@@ -3,8 +3,9 @@
 // busy. Single-threaded: use from the event loop's thread.
 #pragma once
 
-#include <map>
 #include <string>
+
+#include "common/split_hash_map.h"
 
 namespace upi::api {
 
@@ -36,7 +37,7 @@ class IdempotencyIndex {
     std::string request_hash;
     std::string payment_id;  // empty while the first request is being accepted
   };
-  std::map<std::string, Entry> keys_;
+  SplitHashMap<std::string, Entry> keys_;  // in parts: no rehash moves every key at once
 };
 
 }  // namespace upi::api
