@@ -20,7 +20,7 @@ case "$command" in
     if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
     as_postgres "$bin/initdb" -D "$dir/data" -U upi --auth=trust -E UTF8 --no-sync >/dev/null
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses='' -c max_connections=200 -c fsync=${UPI_PG_FSYNC:-off}" \
+      -o "-k $dir -c listen_addresses='' -c max_connections=300 -c fsync=${UPI_PG_FSYNC:-off}" \
       start >/dev/null
     echo "host=$dir dbname=postgres user=upi"
     ;;
