@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "common/sha256.h"
 
 namespace upi::ledger {
 namespace {
@@ -27,20 +28,6 @@ void put_signed(std::int64_t v, std::string& out) {  // zigzag, so small negativ
 void put_bytes(std::string_view bytes, std::string& out) {
   put_varint(bytes.size(), out);
   out.append(bytes);
-}
-
-int hex_digit(char c) {
-  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-// The 32 bytes of a lower-case hex hash, appended without building a string on the way.
-void put_hash(std::string_view hex, std::string& out) {
-  assert(hex.size() == 2 * EventCodec::kHashBytes);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int high = hex_digit(hex[i]), low = hex_digit(hex[i + 1]);
-    assert(high >= 0 && low >= 0 && "a hash is lower-case hex");
-    out.push_back(static_cast<char>(high << 4 | low));
-  }
 }
 
 // The part of a stream name after its category ("payment-pay_1" -> "pay_1").
@@ -219,7 +206,9 @@ void EventCodec::put_metadata_field(const std::string& value, std::string_view s
 }
 
 void EventCodec::encode(const RecordedEvent& e, std::uint32_t stream_id, std::string& out) {
-  put_hash(e.hash, out);
+  assert(e.hash.size() == 2 * kHashBytes);
+  [[maybe_unused]] const bool hex = append_bytes_from_hex(e.hash, out);
+  assert(hex && "a hash is lower-case hex");
   put_varint(stream_id, out);
   put_varint(static_cast<std::uint64_t>(e.version), out);
   put_name(types_, e.type, out);
@@ -241,15 +230,8 @@ std::uint32_t EventCodec::stream_id(std::string_view encoded) {
 }
 
 std::string EventCodec::hash_hex(std::string_view encoded) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   assert(encoded.size() >= kHashBytes);
-  std::string hex(2 * kHashBytes, '0');
-  for (std::size_t i = 0; i < kHashBytes; ++i) {
-    const auto byte = static_cast<std::uint8_t>(encoded[i]);
-    hex[2 * i] = kDigits[byte >> 4];
-    hex[2 * i + 1] = kDigits[byte & 0xf];
-  }
-  return hex;
+  return hex_from_bytes(encoded.substr(0, kHashBytes));
 }
 
 RecordedEvent EventCodec::decode(std::string_view encoded, std::string_view stream) const {

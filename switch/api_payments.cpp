@@ -147,18 +147,17 @@ asio::awaitable<Response> PaymentsApi::create_payment(const Request& req, const 
     co_return http::problem(begun.error());
   }
   idempotency_.accept(key, id);
-  // A saga this node drives (it has not run a step since begin() returned) tells its waiters
-  // when it ends, so a request that waits need not read the stream before then.
-  const bool wait_first = wait.value_or(0) > 0 && engine_.knows(id) && !engine_.ended_lately(id);
-  co_return co_await payment_response(id, Status::created, wait, false, wait_first);
+  co_return co_await payment_response(id, Status::created, wait, false);
 }
 
 asio::awaitable<Response> PaymentsApi::payment_response(const std::string& id, Status status,
                                                         std::optional<int> wait_seconds,
-                                                        bool replayed, bool wait_first) {
+                                                        bool replayed) {
   const auto deadline = MonotonicClock::now() + std::chrono::seconds(wait_seconds.value_or(0));
   sagas::PaymentState state;
-  if (wait_first) {
+  // A saga this node drives and that has not ended tells its waiters when it ends: a request
+  // that waits need not read the stream before then.
+  if (wait_seconds.value_or(0) > 0 && engine_.knows(id) && !engine_.ended_lately(id)) {
     co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
   }
   for (;;) {

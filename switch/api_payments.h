@@ -32,11 +32,9 @@ class PaymentsApi {
                                           const Principal&);
   asio::awaitable<Response> payment_events(const Request& req, const Params& params,
                                            const Principal&);
-  // The payment as a response, after waiting up to wait_seconds for a terminal status;
-  // wait_first: wait before the first read (the saga is known to be running here).
+  // The payment as a response, after waiting up to wait_seconds for a terminal status.
   asio::awaitable<Response> payment_response(const std::string& id, http::Status status,
-                                             std::optional<int> wait_seconds, bool replayed,
-                                             bool wait_first = false);
+                                             std::optional<int> wait_seconds, bool replayed);
 
   sagas::PaymentSagaEngine& engine_;
   ledger::EventStore& store_;
