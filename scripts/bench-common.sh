@@ -8,8 +8,10 @@ pgbench=/usr/lib/postgresql/15/bin/pgbench
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 as_postgres "$pgbench" -i -q -s 10 "$url" >/dev/null 2>&1
-# pgbench_tps CLIENTS: the reference's transactions per second with that many clients.
+# pgbench_tps CLIENTS: the reference's transactions per second with that many clients. Then a
+# checkpoint, so that the flush of what pgbench wrote does not run during the next measurement.
 pgbench_tps() {
   { as_postgres "$pgbench" -c "$1" -j 2 -T "$seconds" "$url" 2>/dev/null || true; } |
     awk '/^tps = / {print $3; exit}'
+  as_postgres psql -q "$url" -c CHECKPOINT >/dev/null
 }
