@@ -26,12 +26,12 @@ Result<void> MemoryStore::check_room(std::size_t events) const {
   if (events_.size() + events > limits_.events_max) {
     return fail(ErrorKind::kBusy, "STORE_FULL",
                 "the embedded store holds at most " + std::to_string(limits_.events_max) +
-                    " events; use the durable store (--database) for more");
+                    " events; use the durable store (--database-url) for more");
   }
   if (memory_bytes() + ByteArena::kChunkBytes > limits_.bytes_max) {  // an append may open a chunk
     return fail(ErrorKind::kBusy, "STORE_FULL",
                 "the embedded store holds at most " + std::to_string(limits_.bytes_max >> 20) +
-                    " MiB of events; use the durable store (--database) for more");
+                    " MiB of events; use the durable store (--database-url) for more");
   }
   return {};
 }
