@@ -18,6 +18,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -25,6 +26,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -49,22 +51,28 @@ struct Args {
   std::uint64_t seed = 1;
 };
 
+// Every flag takes a whole number; false on an unknown flag or a value that is not one.
 bool parse(int argc, char** argv, Args& args) {
   for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
-    const int n = std::stoi(value);
+    const std::string_view flag = argv[i], value = argv[i + 1];
+    std::uint64_t n = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (error != std::errc() || end != value.data() + value.size()) return false;
+    const auto bounded = [n](int low, int high) {
+      return static_cast<int>(std::clamp<std::uint64_t>(n, low, high));
+    };
     if (flag == "--port")
-      args.port = n;
+      args.port = bounded(1, 65535);
     else if (flag == "--clients")
-      args.clients = std::clamp(n, 0, 1024);
+      args.clients = bounded(0, 1024);
     else if (flag == "--seconds")
-      args.seconds = std::clamp(n, 1, 3600);
+      args.seconds = bounded(1, 3600);
     else if (flag == "--rate")
-      args.rate = std::clamp(n, 0, 1'000'000);
+      args.rate = bounded(0, 1'000'000);
     else if (flag == "--probe-ms")
-      args.probe_ms = std::clamp(n, 0, 1000);
+      args.probe_ms = bounded(0, 1000);
     else if (flag == "--seed")
-      args.seed = std::stoull(value);
+      args.seed = n;
     else
       return false;
   }
@@ -182,12 +190,16 @@ void run_client(const Args& args, const upi::World& world, int client, Steady::t
   }
 }
 
-Steady::time_point longest_at_;  // when the longest probe was sent (steady = CLOCK_MONOTONIC)
-
-// Polls /healthz every interval and returns the longest wait for an answer, in ms.
-double run_probe(const Args& args, Steady::time_point until, int* failures) {
-  Connection connection(args.port);
+struct ProbeReport {
   double longest_ms = 0;
+  Steady::time_point longest_sent_at;  // steady_clock is CLOCK_MONOTONIC, as perf can record
+  int failures = 0;
+};
+
+// Polls /healthz every interval until the end; the longest wait for an answer.
+ProbeReport run_probe(const Args& args, Steady::time_point until) {
+  Connection connection(args.port);
+  ProbeReport report;
   for (auto next = Steady::now(); next < until; next += std::chrono::milliseconds(args.probe_ms)) {
     std::this_thread::sleep_until(next);
     bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
@@ -195,14 +207,14 @@ double run_probe(const Args& args, Steady::time_point until, int* failures) {
     const auto sent = Steady::now();
     auto answer = connection.exchange(req);
     const double waited_ms = Ms(Steady::now() - sent).count();
-    if (waited_ms > longest_ms) {
-      longest_ms = waited_ms;
-      longest_at_ = sent;
+    if (waited_ms > report.longest_ms) {
+      report.longest_ms = waited_ms;
+      report.longest_sent_at = sent;
     }
-    if (!answer || answer->first != 200) ++*failures;
+    if (!answer || answer->first != 200) ++report.failures;
     next = std::max(next, Steady::now() - std::chrono::milliseconds(args.probe_ms));
   }
-  return longest_ms;
+  return report;
 }
 
 }  // namespace
@@ -224,8 +236,7 @@ int main(int argc, char** argv) {
   for (int c = 0; c < args.clients; ++c) {
     clients.emplace_back([&, c] { run_client(args, world, c, started, until, ticket, tally); });
   }
-  int probe_failures = 0;
-  const double probe_longest_ms = args.probe_ms > 0 ? run_probe(args, until, &probe_failures) : 0;
+  const ProbeReport probe = args.probe_ms > 0 ? run_probe(args, until) : ProbeReport{};
   for (auto& t : clients) t.join();
   const double elapsed = std::chrono::duration<double>(Steady::now() - started).count();
   const int terminal =
@@ -246,8 +257,8 @@ int main(int argc, char** argv) {
     std::printf(
         "probe_longest_wait_ms %.1f (GET /healthz every %d ms, %d failed; the longest sent at "
         "CLOCK_MONOTONIC %.6f s)\n",
-        probe_longest_ms, args.probe_ms, probe_failures,
-        std::chrono::duration<double>(longest_at_.time_since_epoch()).count());
+        probe.longest_ms, args.probe_ms, probe.failures,
+        std::chrono::duration<double>(probe.longest_sent_at.time_since_epoch()).count());
   }
-  return tally.errors.load() == 0 && probe_failures == 0 ? 0 : 1;
+  return tally.errors.load() == 0 && probe.failures == 0 ? 0 : 1;
 }
