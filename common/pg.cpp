@@ -135,13 +135,33 @@ asio::awaitable<PgResult<std::vector<Rows>>> Connection::collect(Deadline deadli
   co_return results;
 }
 
+asio::awaitable<PgResult<std::string>> Connection::prepared_name(const std::string& sql, int params,
+                                                                 Deadline deadline) {
+  if (auto it = prepared_.find(sql); it != prepared_.end()) co_return it->second;
+  if (prepared_.size() >= kPreparedStatementsMax) co_return std::string();
+  std::string name = "upi_" + std::to_string(prepared_.size() + 1);
+  if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), params, nullptr)) {
+    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+  }
+  auto results = co_await collect(deadline);
+  if (!results) co_return std::unexpected(results.error());
+  prepared_.emplace(sql, name);
+  co_return name;
+}
+
 asio::awaitable<PgResult<Rows>> Connection::query(std::string sql, std::vector<Param> params,
                                                   Deadline deadline) {
   assert(!broken_);
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                         values.data(), nullptr, nullptr, 0)) {
+  const int count = static_cast<int>(values.size());
+  auto name = co_await prepared_name(sql, count, deadline);
+  if (!name) co_return std::unexpected(name.error());
+  const int sent = name->empty() ? PQsendQueryParams(conn_, sql.c_str(), count, nullptr,
+                                                     values.data(), nullptr, nullptr, 0)
+                                 : PQsendQueryPrepared(conn_, name->c_str(), count, values.data(),
+                                                       nullptr, nullptr, 0);
+  if (!sent) {
     co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
   }
   auto results = co_await collect(deadline);
@@ -182,7 +202,8 @@ asio::awaitable<PgResult<std::unique_ptr<Connection>>> Pool::connect() {
   if (!conn) co_return std::unexpected(conn.error());
   auto set = co_await (*conn)->execute("SET search_path TO " + quote_identifier(schema_) +
                                            "; SET idle_in_transaction_session_timeout = " +
-                                           std::to_string(kIdleInTransactionTimeoutMs),
+                                           std::to_string(kIdleInTransactionTimeoutMs) +
+                                           "; SET plan_cache_mode = force_generic_plan",
                                        deadline());
   if (!set) co_return std::unexpected(set.error());
   co_return std::move(*conn);

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -64,9 +65,12 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs one statement with text parameters ($1, $2, ...); returns its rows.
+  // Runs one statement with text parameters ($1, $2, ...); returns its rows. The first
+  // kPreparedStatementsMax distinct statements are prepared on first use and reused, so the
+  // server parses and plans each once per connection.
   asio::awaitable<PgResult<Rows>> query(std::string sql, std::vector<Param> params,
                                         Deadline deadline);
+  static constexpr std::size_t kPreparedStatementsMax = 128;
   // Runs statements with no parameters (a script, BEGIN, COMMIT, LISTEN ...).
   asio::awaitable<PgResult<void>> execute(std::string sql, Deadline deadline);
   // Waits until the server sends something (a notification), or the deadline passes.
@@ -83,8 +87,13 @@ class Connection {
   asio::awaitable<PgResult<void>> wait(bool write, Deadline deadline);
   asio::awaitable<PgResult<std::vector<Rows>>> collect(Deadline deadline);
   PgError fail_connection(std::string code, std::string message);
+  // The name sql is prepared under on this connection (preparing it now if there is room);
+  // empty when it is to run unprepared.
+  asio::awaitable<PgResult<std::string>> prepared_name(const std::string& sql, int params,
+                                                       Deadline deadline);
 
   PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
   asio::posix::stream_descriptor socket_;  // a dup of libpq's socket, for readiness only
   bool broken_ = false;
 };

@@ -4,6 +4,8 @@
 #   scripts/throwaway-postgres.sh start DIR   prints the connection string
 #   scripts/throwaway-postgres.sh stop DIR    stops it and removes DIR
 # fsync is off (tests do not crash the server) unless UPI_PG_FSYNC=on (benchmarks).
+# UPI_PG_OPTIONS adds server options, e.g. to profile statements:
+#   UPI_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" 
 set -euo pipefail
 bin=/usr/lib/postgresql/15/bin
 command=$1
@@ -20,7 +22,7 @@ case "$command" in
     if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
     as_postgres "$bin/initdb" -D "$dir/data" -U upi --auth=trust -E UTF8 --no-sync >/dev/null
     as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses='' -c max_connections=300 -c fsync=${UPI_PG_FSYNC:-off}" \
+      -o "-k $dir -c listen_addresses='' -c max_connections=300 -c fsync=${UPI_PG_FSYNC:-off} ${UPI_PG_OPTIONS:-}" \
       start >/dev/null
     echo "host=$dir dbname=postgres user=upi"
     ;;
