@@ -230,18 +230,13 @@ asio::awaitable<void> LegBatcher::write_loop() {
 asio::awaitable<bool> LegBatcher::write_together(std::vector<Call*>& batch) {
   auto conn = co_await pool_.acquire();
   if (!conn) co_return false;
-  auto tx = co_await pg::Transaction::begin(**conn, pool_.deadline());
-  if (!tx) co_return false;
-  for (Call* call : batch) {
-    call->result = co_await (*tx)->query(call->sql, call->params, pool_.deadline());
-    if (!call->result->has_value()) co_return false;  // the transaction is abandoned: rolled back
-  }
+  std::vector<pg::Statement> legs;
+  for (const Call* call : batch) legs.push_back(pg::Statement{call->sql, call->params});
   ++transactions_;
-  auto committed = co_await tx->commit(pool_.deadline());
-  // A lost COMMIT may have applied: each leg's answer is unknown, as a lost answer would be.
-  if (!committed) {
-    for (Call* call : batch) call->result = std::unexpected(committed.error());
-  }
+  auto answers = co_await pg::run_transaction(**conn, std::move(legs), pool_.deadline());
+  if (!answers) co_return false;
+  assert(answers->size() == batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move((*answers)[i]);
   co_return true;
 }
 
@@ -253,8 +248,9 @@ asio::awaitable<void> LegBatcher::write_batch(std::vector<Call*>& batch) {
     const bool written = co_await write_together(batch);
     if (written) co_return;
   }
-  // One leg alone, or a batch that failed before its commit (nothing of it applied): each leg
-  // on its own, so one bad leg fails only itself.
+  // One leg alone, or a batch that failed: each leg on its own, so one bad leg fails only
+  // itself. A batch whose COMMIT was lost may have applied; every leg is idempotent by its id,
+  // so running it again answers what it did.
   for (Call* call : batch) {
     ++transactions_;
     call->result = co_await pool_.query(call->sql, call->params);

@@ -21,8 +21,8 @@ asio::awaitable<Result<void>> prepare_postgres_banks(pg::Pool& pool, const World
 
 // Runs the legs of every in-process bank in few transactions (group commit): the legs that
 // arrive while one transaction is in flight go together in the next, each still its own SQL
-// call and answered by itself; a transaction that fails is retried leg by leg, so one bad leg
-// cannot fail the others. Single-threaded (one event loop).
+// call and answered by itself; a transaction that fails is retried leg by leg (legs are
+// idempotent by their ids), so one bad leg cannot fail the others. Single-threaded.
 class LegBatcher {
  public:
   static constexpr std::size_t kBatchLegsMax = 256;
@@ -41,7 +41,7 @@ class LegBatcher {
   struct Call;
   asio::awaitable<void> write_loop();
   asio::awaitable<void> write_batch(std::vector<Call*>& batch);
-  // The batch in one transaction; false when it failed before its commit (nothing applied).
+  // The batch in one transaction, sent in one round trip; false when it failed.
   asio::awaitable<bool> write_together(std::vector<Call*>& batch);
 
   pg::Pool& pool_;

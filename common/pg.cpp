@@ -1,6 +1,8 @@
 #include "common/pg.h"
 
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include <unistd.h>
 
@@ -99,39 +101,52 @@ asio::awaitable<PgResult<void>> Connection::wait(bool write, Deadline deadline) 
   co_return PgResult<void>{};
 }
 
-// Sends what is queued, then reads results until libpq has none left.
-asio::awaitable<PgResult<std::vector<Rows>>> Connection::collect(Deadline deadline) {
+asio::awaitable<PgResult<void>> Connection::flush(Deadline deadline) {
   for (;;) {
+    // Reading what the server has sent meanwhile keeps it from blocking on a full socket
+    // while this side still writes (a pipeline's early results).
+    if (PQconsumeInput(conn_) == 0) {
+      co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+    }
     const int flushed = PQflush(conn_);
     if (flushed < 0)
       co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
-    if (flushed == 0) break;
+    if (flushed == 0) co_return PgResult<void>{};
     if (auto ok = co_await wait(true, deadline); !ok) co_return std::unexpected(ok.error());
   }
-  std::vector<Rows> results;
-  std::optional<PgError> statement_error;
+}
+
+asio::awaitable<PgResult<PGresult*>> Connection::next_result(Deadline deadline) {
   for (;;) {
     if (PQconsumeInput(conn_) == 0) {
       co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
     }
-    if (PQisBusy(conn_)) {
-      if (auto ok = co_await wait(false, deadline); !ok) co_return std::unexpected(ok.error());
-      continue;
-    }
-    PGresult* result = PQgetResult(conn_);
-    if (result == nullptr) break;
-    const auto status = PQresultStatus(result);
-    if (status == PGRES_FATAL_ERROR && !statement_error) {
-      const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-      statement_error =
-          PgError{"PG_ERROR", sqlstate ? sqlstate : "", trimmed(PQresultErrorMessage(result))};
-    }
-    results.emplace_back(result);
+    if (!PQisBusy(conn_)) co_return PQgetResult(conn_);
+    if (auto ok = co_await wait(false, deadline); !ok) co_return std::unexpected(ok.error());
+  }
+}
+
+PgError Connection::statement_error(const PGresult* result) const {
+  const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  return PgError{"PG_ERROR", sqlstate ? sqlstate : "", trimmed(PQresultErrorMessage(result))};
+}
+
+// Sends what is queued, then reads results until libpq has none left.
+asio::awaitable<PgResult<std::vector<Rows>>> Connection::collect(Deadline deadline) {
+  if (auto sent = co_await flush(deadline); !sent) co_return std::unexpected(sent.error());
+  std::vector<Rows> results;
+  std::optional<PgError> error;
+  for (;;) {
+    auto result = co_await next_result(deadline);
+    if (!result) co_return std::unexpected(result.error());
+    if (*result == nullptr) break;
+    if (PQresultStatus(*result) == PGRES_FATAL_ERROR && !error) error = statement_error(*result);
+    results.emplace_back(*result);
   }
   if (PQstatus(conn_) == CONNECTION_BAD) {
     co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
   }
-  if (statement_error) co_return std::unexpected(*statement_error);
+  if (error) co_return std::unexpected(*error);
   co_return results;
 }
 
@@ -139,7 +154,7 @@ asio::awaitable<PgResult<std::string>> Connection::prepared_name(const std::stri
                                                                  Deadline deadline) {
   if (auto it = prepared_.find(sql); it != prepared_.end()) co_return it->second;
   if (prepared_.size() >= kPreparedStatementsMax) co_return std::string();
-  std::string name = "upi_" + std::to_string(prepared_.size() + 1);
+  std::string name = "upi_" + std::to_string(++statements_named_);
   if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), params, nullptr)) {
     co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
   }
@@ -168,6 +183,92 @@ asio::awaitable<PgResult<Rows>> Connection::query(std::string sql, std::vector<P
   if (!results) co_return std::unexpected(results.error());
   assert(results->size() == 1);
   co_return results->back();
+}
+
+asio::awaitable<PgResult<std::vector<Rows>>> Connection::pipeline(std::vector<Statement> statements,
+                                                                  Deadline deadline) {
+  assert(!broken_);
+  assert(statements.size() <= kPipelineStatementsMax);
+  if (PQenterPipelineMode(conn_) == 0) {
+    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+  }
+  std::vector<std::pair<std::string, std::string>> preparing;  // text, name: Prepares sent here
+  std::vector<bool> is_prepare;                                // per command sent
+  for (const Statement& statement : statements) {
+    std::vector<const char*> values;
+    for (const auto& p : statement.params) values.push_back(p ? p->c_str() : nullptr);
+    const int count = static_cast<int>(values.size());
+    std::string name;
+    if (auto it = prepared_.find(statement.sql); it != prepared_.end()) {
+      name = it->second;
+    } else if (auto at = std::find_if(preparing.begin(), preparing.end(),
+                                      [&](const auto& p) { return p.first == statement.sql; });
+               at != preparing.end()) {
+      name = at->second;
+    } else if (prepared_.size() + preparing.size() < kPreparedStatementsMax) {
+      name = "upi_" + std::to_string(++statements_named_);
+      preparing.emplace_back(statement.sql, name);
+      is_prepare.push_back(true);
+      if (!PQsendPrepare(conn_, name.c_str(), statement.sql.c_str(), count, nullptr)) {
+        co_return std::unexpected(
+            fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+      }
+    }
+    is_prepare.push_back(false);
+    const int sent = name.empty() ? PQsendQueryParams(conn_, statement.sql.c_str(), count, nullptr,
+                                                      values.data(), nullptr, nullptr, 0)
+                                  : PQsendQueryPrepared(conn_, name.c_str(), count, values.data(),
+                                                        nullptr, nullptr, 0);
+    if (!sent) {
+      co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+    }
+  }
+  if (PQpipelineSync(conn_) == 0) {
+    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+  }
+  if (auto sent = co_await flush(deadline); !sent) co_return std::unexpected(sent.error());
+  co_return co_await pipeline_results(is_prepare, preparing, deadline);
+}
+
+asio::awaitable<PgResult<std::vector<Rows>>> Connection::pipeline_results(
+    const std::vector<bool>& is_prepare,
+    const std::vector<std::pair<std::string, std::string>>& preparing, Deadline deadline) {
+  std::vector<Rows> rows;
+  std::optional<PgError> error;
+  std::size_t prepared_now = 0;
+  for (const bool prepare : is_prepare) {
+    Rows last;
+    for (;;) {  // a command's results end with a null result
+      auto result = co_await next_result(deadline);
+      if (!result) co_return std::unexpected(result.error());
+      if (*result == nullptr) break;
+      const auto status = PQresultStatus(*result);
+      if (status == PGRES_FATAL_ERROR && !error) error = statement_error(*result);
+      // A Prepare that succeeded exists on the server even when a later command fails.
+      if (prepare && status == PGRES_COMMAND_OK) {
+        prepared_.insert(preparing[prepared_now]);
+      }
+      last = Rows(*result);
+    }
+    if (prepare) {
+      ++prepared_now;
+    } else {
+      rows.push_back(std::move(last));
+    }
+  }
+  for (;;) {  // then the sync point
+    auto result = co_await next_result(deadline);
+    if (!result) co_return std::unexpected(result.error());
+    if (*result == nullptr) continue;
+    const bool synced = PQresultStatus(*result) == PGRES_PIPELINE_SYNC;
+    PQclear(*result);
+    if (synced) break;
+  }
+  if (PQexitPipelineMode(conn_) == 0) {
+    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
+  }
+  if (error) co_return std::unexpected(*error);
+  co_return rows;
 }
 
 asio::awaitable<PgResult<void>> Connection::execute(std::string sql, Deadline deadline) {
@@ -226,6 +327,43 @@ asio::awaitable<PgResult<void>> Transaction::commit(Deadline deadline) {
   auto committed = co_await conn_->execute("COMMIT", deadline);
   if (committed) conn_ = nullptr;  // ended cleanly: the connection may be reused
   co_return committed;
+}
+
+asio::awaitable<PgResult<Transaction::Begun>> Transaction::begin(Connection& conn,
+                                                                 Deadline deadline,
+                                                                 std::vector<Statement> first) {
+  Transaction tx(conn);  // abandons the connection unless committed, even if BEGIN fails
+  first.insert(first.begin(), Statement{"BEGIN", {}});
+  auto rows = co_await conn.pipeline(std::move(first), deadline);
+  if (!rows) co_return std::unexpected(rows.error());
+  rows->erase(rows->begin());
+  co_return Begun{std::move(tx), std::move(*rows)};
+}
+
+asio::awaitable<PgResult<std::vector<Rows>>> Transaction::commit(std::vector<Statement> last,
+                                                                 Deadline deadline) {
+  assert(conn_ != nullptr && "a transaction commits once");
+  last.push_back(Statement{"COMMIT", {}});
+  auto rows = co_await conn_->pipeline(std::move(last), deadline);
+  if (!rows) co_return std::unexpected(rows.error());
+  conn_ = nullptr;  // ended cleanly: the connection may be reused
+  rows->pop_back();
+  co_return std::move(*rows);
+}
+
+asio::awaitable<PgResult<std::vector<Rows>>> run_transaction(Connection& conn,
+                                                             std::vector<Statement> statements,
+                                                             Deadline deadline) {
+  statements.insert(statements.begin(), Statement{"BEGIN", {}});
+  statements.push_back(Statement{"COMMIT", {}});
+  auto rows = co_await conn.pipeline(std::move(statements), deadline);
+  if (!rows) {
+    conn.abandon();  // a failed statement leaves the transaction open and aborted
+    co_return std::unexpected(rows.error());
+  }
+  rows->erase(rows->begin());
+  rows->pop_back();
+  co_return std::move(*rows);
 }
 
 asio::awaitable<PgResult<PooledConnection>> Pool::acquire() {

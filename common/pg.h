@@ -56,6 +56,12 @@ class Rows {
   std::shared_ptr<PGresult> result_;
 };
 
+// One statement with its text parameters, for a pipeline.
+struct Statement {
+  std::string sql;
+  std::vector<Param> params;
+};
+
 class Connection {
  public:
   // Connects with a libpq conninfo string ("host=... dbname=..." or a postgresql:// URL).
@@ -71,6 +77,12 @@ class Connection {
   asio::awaitable<PgResult<Rows>> query(std::string sql, std::vector<Param> params,
                                         Deadline deadline);
   static constexpr std::size_t kPreparedStatementsMax = 128;
+  // Runs the statements in one round trip (libpq's pipeline mode) and returns each one's rows,
+  // in order. Inside a transaction a failing statement fails the ones after it, and the
+  // first failure is returned; outside one they run as one implicit transaction.
+  asio::awaitable<PgResult<std::vector<Rows>>> pipeline(std::vector<Statement> statements,
+                                                        Deadline deadline);
+  static constexpr std::size_t kPipelineStatementsMax = 1'024;
   // Runs statements with no parameters (a script, BEGIN, COMMIT, LISTEN ...).
   asio::awaitable<PgResult<void>> execute(std::string sql, Deadline deadline);
   // Waits until the server sends something (a notification), or the deadline passes.
@@ -86,6 +98,14 @@ class Connection {
   Connection(asio::any_io_executor executor, PGconn* conn);
   asio::awaitable<PgResult<void>> wait(bool write, Deadline deadline);
   asio::awaitable<PgResult<std::vector<Rows>>> collect(Deadline deadline);
+  // Sends everything libpq has queued.
+  asio::awaitable<PgResult<void>> flush(Deadline deadline);
+  // The next result (null at the end of a command), waiting for the server when needed.
+  asio::awaitable<PgResult<PGresult*>> next_result(Deadline deadline);
+  asio::awaitable<PgResult<std::vector<Rows>>> pipeline_results(
+      const std::vector<bool>& is_prepare,
+      const std::vector<std::pair<std::string, std::string>>& preparing, Deadline deadline);
+  PgError statement_error(const PGresult* result) const;
   PgError fail_connection(std::string code, std::string message);
   // The name sql is prepared under on this connection (preparing it now if there is room);
   // empty when it is to run unprepared.
@@ -94,6 +114,7 @@ class Connection {
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
+  std::size_t statements_named_ = 0;
   asio::posix::stream_descriptor socket_;  // a dup of libpq's socket, for readiness only
   bool broken_ = false;
 };
@@ -142,11 +163,32 @@ class Transaction {
   // Commits; afterwards the connection is free for reuse. On failure the outcome is unknown
   // (a lost COMMIT may have applied): callers must re-read before going on.
   asio::awaitable<PgResult<void>> commit(Deadline deadline);
+  // BEGIN and the first statements in one round trip (one pipeline): the transaction and each
+  // statement's rows.
+  struct Begun;
+  static asio::awaitable<PgResult<Begun>> begin(Connection& conn, Deadline deadline,
+                                                std::vector<Statement> first);
+  // The last statements and COMMIT in one round trip: each statement's rows. On failure the
+  // outcome is unknown, as for commit().
+  asio::awaitable<PgResult<std::vector<Rows>>> commit(std::vector<Statement> last,
+                                                      Deadline deadline);
 
  private:
   explicit Transaction(Connection& conn) : conn_(&conn) {}
   Connection* conn_;  // null once committed or moved from
 };
+
+struct Transaction::Begun {
+  Transaction tx;
+  std::vector<Rows> rows;
+};
+
+// BEGIN, the statements and COMMIT in one round trip: each statement's rows. On failure the
+// connection is abandoned and the outcome unknown (a lost COMMIT may have applied), so a caller
+// that retries must be idempotent.
+asio::awaitable<PgResult<std::vector<Rows>>> run_transaction(Connection& conn,
+                                                             std::vector<Statement> statements,
+                                                             Deadline deadline);
 
 class Pool {
  public:

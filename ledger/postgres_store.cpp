@@ -254,24 +254,39 @@ asio::awaitable<void> PostgresStore::write_loop() {
 
 asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& conn,
                                                                 std::vector<Pending*>& batch) {
-  auto tx = co_await pg::Transaction::begin(conn, deadline());
-  if (!tx) co_return std::unexpected(tx.error());
-  auto heads = co_await lock_streams(**tx, batch);
-  if (!heads) co_return std::unexpected(heads.error());
-  const std::vector<Pending*> accepted = accept(batch, *heads);
-  if (accepted.empty()) co_return co_await tx->commit(deadline());
-  // The ledger head is locked last, so concurrent writers queue only for the shortest time.
-  auto head = co_await (*tx)->query(
-      "SELECT position, hash FROM ledger_head WHERE id = 1 FOR UPDATE", {}, deadline());
-  if (!head) co_return std::unexpected(head.error());
+  std::vector<std::string> streams;
+  for (Pending* p : batch) streams.push_back(p->stream);
+  std::sort(streams.begin(), streams.end());  // one lock order for every node: no deadlocks
+  streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
+  const std::vector<pg::Param> stream_array{pg::text_array(streams)};
+  // The ledger head is locked after the streams, so every node takes the locks in one order.
+  std::vector<pg::Statement> lock;
+  lock.push_back(
+      {"INSERT INTO streams (stream_id, version) SELECT s, 0 FROM unnest($1::text[]) "
+       "AS s ON CONFLICT (stream_id) DO NOTHING",
+       stream_array});
+  lock.push_back(
+      {"SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[]) "
+       "ORDER BY stream_id FOR UPDATE",
+       stream_array});
+  lock.push_back({"SELECT position, hash FROM ledger_head WHERE id = 1 FOR UPDATE", {}});
+  // Not a temporary list in the co_await's arguments: GCC 12 cannot keep one in the frame.
+  auto begun = co_await pg::Transaction::begin(conn, deadline(), std::move(lock));
+  if (!begun) co_return std::unexpected(begun.error());
+  const pg::Rows& locked = begun->rows[1];
+  std::map<std::string, std::int64_t> heads;
+  for (int i = 0; i < locked.size(); ++i) heads[locked.text(i, 0)] = locked.int64(i, 1);
+  const std::vector<Pending*> accepted = accept(batch, heads);
+  if (accepted.empty()) co_return co_await begun->tx.commit(deadline());
   RecordedEvent last;
-  last.position = head->int64(0, 0);
-  last.hash = head->text(0, 1);
-  std::vector<RecordedEvent> recorded = record(accepted, *heads, last);
+  last.position = begun->rows[2].int64(0, 0);
+  last.hash = begun->rows[2].text(0, 1);
+  std::vector<RecordedEvent> recorded = record(accepted, heads, last);
   std::vector<StreamHead> moved;
-  for (const auto& [stream, version] : *heads) moved.push_back({stream, version});
-  auto written = co_await write_batch(**tx, recorded, moved, recorded.back());
-  if (written) written = co_await tx->commit(deadline());
+  for (const auto& [stream, version] : heads) moved.push_back({stream, version});
+  std::vector<pg::Statement> write;
+  write.push_back(write_statement(recorded, moved, recorded.back()));
+  auto written = co_await begun->tx.commit(std::move(write), deadline());
   if (!written) {
     // The outcome of a lost COMMIT is unknown: callers re-read their stream before going on.
     for (Pending* p : accepted) p->result.reset();
@@ -281,28 +296,6 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
   appends_committed_ += accepted.size();
   wake_subscribers(recorded.back().position);
   co_return pg::PgResult<void>{};
-}
-
-asio::awaitable<pg::PgResult<std::map<std::string, std::int64_t>>> PostgresStore::lock_streams(
-    pg::Connection& conn, const std::vector<Pending*>& batch) {
-  std::vector<std::string> streams;
-  for (Pending* p : batch) streams.push_back(p->stream);
-  std::sort(streams.begin(), streams.end());  // one lock order for every node: no deadlocks
-  streams.erase(std::unique(streams.begin(), streams.end()), streams.end());
-  const std::vector<pg::Param> stream_array{pg::text_array(streams)};
-  auto created = co_await conn.query(
-      "INSERT INTO streams (stream_id, version) SELECT s, 0 FROM unnest($1::text[]) AS s "
-      "ON CONFLICT (stream_id) DO NOTHING",
-      stream_array, deadline());
-  if (!created) co_return std::unexpected(created.error());
-  auto heads = co_await conn.query(
-      "SELECT stream_id, version FROM streams WHERE stream_id = ANY($1::text[]) "
-      "ORDER BY stream_id FOR UPDATE",
-      stream_array, deadline());
-  if (!heads) co_return std::unexpected(heads.error());
-  std::map<std::string, std::int64_t> versions;
-  for (int i = 0; i < heads->size(); ++i) versions[heads->text(i, 0)] = heads->int64(i, 1);
-  co_return versions;
 }
 
 std::vector<PostgresStore::Pending*> PostgresStore::accept(
@@ -354,9 +347,9 @@ std::vector<RecordedEvent> PostgresStore::record(const std::vector<Pending*>& ac
   return recorded;
 }
 
-asio::awaitable<pg::PgResult<void>> PostgresStore::write_batch(
-    pg::Connection& conn, const std::vector<RecordedEvent>& recorded,
-    const std::vector<StreamHead>& heads, const RecordedEvent& last) {
+pg::Statement PostgresStore::write_statement(const std::vector<RecordedEvent>& recorded,
+                                             const std::vector<StreamHead>& heads,
+                                             const RecordedEvent& last) {
   std::vector<pg::Param> params = kEvents.arrays(recorded);
   const int streams_from = static_cast<int>(params.size()) + 1;
   for (auto& array : kStreams.arrays(heads)) params.push_back(std::move(array));
@@ -365,7 +358,7 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::write_batch(
   params.emplace_back(std::to_string(last.position));
   params.emplace_back(last.hash);
   const std::string columns = kEvents.write_list();
-  auto written = co_await conn.query(
+  return pg::Statement{
       "WITH r AS (SELECT * FROM " + kEvents.unnest(1) +
           "), "
           "ix AS (INSERT INTO event_index (position, stream_id, version, recorded_at) "
@@ -381,9 +374,7 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::write_batch(
           " WHERE id = 1) "
           "SELECT pg_notify('upi_commits', " +
           head_position + "::text)",
-      std::move(params), deadline());
-  if (!written) co_return std::unexpected(written.error());
-  co_return pg::PgResult<void>{};
+      std::move(params)};
 }
 
 void PostgresStore::wake_subscribers(std::int64_t position) {

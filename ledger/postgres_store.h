@@ -79,13 +79,11 @@ class PostgresStore final : public EventStore {
   asio::awaitable<pg::PgResult<std::unique_ptr<pg::Connection>>> connect();
   asio::awaitable<Result<void>> migrate(pg::Connection& conn);
   asio::awaitable<void> write_loop();
-  // One group commit: locks the batch's streams, refuses appends whose expected version is
-  // stale, records the rest after the ledger head and writes them in one statement.
+  // One group commit in two round trips: BEGIN, creating and locking the batch's streams and
+  // locking the ledger head in one; the events, stream versions, head and COMMIT in the other.
+  // Appends whose expected version is stale are refused.
   asio::awaitable<pg::PgResult<void>> commit_batch(pg::Connection& conn,
                                                    std::vector<Pending*>& batch);
-  // Creates missing streams and locks every stream of the batch; their versions now.
-  asio::awaitable<pg::PgResult<std::map<std::string, std::int64_t>>> lock_streams(
-      pg::Connection& conn, const std::vector<Pending*>& batch);
   // The appends whose expected version holds, in batch order; the rest get VERSION_CONFLICT.
   static std::vector<Pending*> accept(const std::vector<Pending*>& batch,
                                       const std::map<std::string, std::int64_t>& versions);
@@ -93,11 +91,10 @@ class PostgresStore final : public EventStore {
   std::vector<RecordedEvent> record(const std::vector<Pending*>& accepted,
                                     std::map<std::string, std::int64_t>& heads,
                                     const RecordedEvent& last);
-  // The events, the stream versions and the ledger head, in one statement.
-  asio::awaitable<pg::PgResult<void>> write_batch(pg::Connection& conn,
-                                                  const std::vector<RecordedEvent>& recorded,
-                                                  const std::vector<StreamHead>& heads,
-                                                  const RecordedEvent& last);
+  // The events, the stream versions and the ledger head, as one statement.
+  static pg::Statement write_statement(const std::vector<RecordedEvent>& recorded,
+                                       const std::vector<StreamHead>& heads,
+                                       const RecordedEvent& last);
   asio::awaitable<void> listen_loop();
   asio::awaitable<void> partition_loop();
   asio::awaitable<Result<std::vector<RecordedEvent>>> read(std::string sql,

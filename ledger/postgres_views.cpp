@@ -102,33 +102,46 @@ const std::string& upsert_positions() {
 
 using PositionKey = std::tuple<std::string, std::string, std::string>;
 
-// Folds the events after checkpoint into the views, inside the caller's transaction, which
-// holds the checkpoint row's lock. Returns the new checkpoint.
-asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
-                                                        std::int64_t checkpoint,
-                                                        const std::vector<RecordedEvent>& batch,
-                                                        pg::Deadline deadline) {
-  std::vector<const RecordedEvent*> fresh;
+// Loads the summaries of the payments that batch touches.
+pg::Statement load_summaries(const std::vector<RecordedEvent>& batch) {
   std::vector<std::string> ids;
+  for (const auto& e : batch) {
+    if (auto id = payment_id_of(e); !id.empty()) ids.push_back(std::move(id));
+  }
+  return pg::Statement{
+      "SELECT " + kSummaries.read_list() + " FROM view_payments WHERE id = ANY($1::text[])",
+      {pg::text_array(ids)}};
+}
+
+// What folding a batch writes, and the checkpoint it reaches.
+struct Fold {
+  std::int64_t checkpoint;
+  std::vector<pg::Statement> writes;  // empty when nothing in the batch is new
+};
+
+// Folds the events of batch after checkpoint into the loaded summaries (load_summaries' rows);
+// each touched summary and each bank position is written once for the whole batch.
+Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch,
+          const pg::Rows& loaded) {
+  std::vector<const RecordedEvent*> fresh;
   for (const auto& e : batch) {
     if (e.position <= checkpoint) continue;
     assert(e.position == checkpoint + 1 + static_cast<std::int64_t>(fresh.size()));
     fresh.push_back(&e);
-    if (auto id = payment_id_of(e); !id.empty()) ids.push_back(std::move(id));
   }
-  if (fresh.empty()) co_return checkpoint;
-  std::vector<pg::Param> id_param{pg::text_array(ids)};
-  auto loaded = co_await conn.query(
-      "SELECT " + kSummaries.read_list() + " FROM view_payments WHERE id = ANY($1::text[])",
-      std::move(id_param), deadline);
-  if (!loaded) co_return std::unexpected(loaded.error());
+  if (fresh.empty()) return Fold{checkpoint, {}};
+  std::map<std::string, PaymentSummary> stored;
+  for (int i = 0; i < loaded.size(); ++i) stored[loaded.text(i, 0)] = summary_from(loaded, i);
   std::map<std::string, PaymentSummary> touched;
-  for (int i = 0; i < loaded->size(); ++i) touched[loaded->text(i, 0)] = summary_from(*loaded, i);
   std::map<PositionKey, PositionDelta> deltas;
   for (const RecordedEvent* e : fresh) {
     const std::string id = payment_id_of(*e);
     if (id.empty()) continue;
-    if (e->type != events::kPaymentRequested && !touched.contains(id)) continue;
+    if (!touched.contains(id)) {
+      auto it = stored.find(id);
+      if (it == stored.end() && e->type != events::kPaymentRequested) continue;
+      touched[id] = it == stored.end() ? PaymentSummary{} : it->second;
+    }
     for (auto& d : fold_summary(touched[id], *e)) {
       PositionDelta& sum = deltas[{d.bank, d.rail, d.window}];
       if (sum.bank.empty()) sum = PositionDelta{d.bank, d.rail, d.window};
@@ -136,28 +149,37 @@ asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
       sum.credits += d.credits;
     }
   }
-  if (!touched.empty()) {
-    auto upserted = co_await conn.query(upsert_summaries(), kSummaries.arrays(touched), deadline);
-    if (!upserted) co_return std::unexpected(upserted.error());
-  }
-  if (!deltas.empty()) {
-    auto booked = co_await conn.query(upsert_positions(), kDeltas.arrays(deltas), deadline);
-    if (!booked) co_return std::unexpected(booked.error());
-  }
-  const std::int64_t last = fresh.back()->position;
-  std::vector<pg::Param> last_param{std::to_string(last)};
-  auto moved =
-      co_await conn.query("UPDATE view_checkpoint SET position = $1 WHERE name = 'payments'",
-                          std::move(last_param), deadline);
-  if (!moved) co_return std::unexpected(moved.error());
-  co_return last;
+  Fold result{fresh.back()->position, {}};
+  if (!touched.empty()) result.writes.push_back({upsert_summaries(), kSummaries.arrays(touched)});
+  if (!deltas.empty()) result.writes.push_back({upsert_positions(), kDeltas.arrays(deltas)});
+  result.writes.push_back({"UPDATE view_checkpoint SET position = $1 WHERE name = 'payments'",
+                           {std::to_string(result.checkpoint)}});
+  return result;
 }
+
+// Folds the events after checkpoint into the views, inside the caller's transaction, which
+// holds the checkpoint row's lock: two round trips. Returns the new checkpoint.
+asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
+                                                        std::int64_t checkpoint,
+                                                        const std::vector<RecordedEvent>& batch,
+                                                        pg::Deadline deadline) {
+  pg::Statement load = load_summaries(batch);
+  auto loaded = co_await conn.query(std::move(load.sql), std::move(load.params), deadline);
+  if (!loaded) co_return std::unexpected(loaded.error());
+  Fold folded = fold(checkpoint, batch, *loaded);
+  if (folded.writes.empty()) co_return checkpoint;
+  auto written = co_await conn.pipeline(std::move(folded.writes), deadline);
+  if (!written) co_return std::unexpected(written.error());
+  co_return folded.checkpoint;
+}
+
+const char* const kLockCheckpoint =
+    "SELECT position FROM view_checkpoint WHERE name = 'payments' FOR UPDATE";
 
 // Inside tx: locks the checkpoint row and returns the position the views hold.
 asio::awaitable<pg::PgResult<std::int64_t>> lock_checkpoint(pg::Connection& conn,
                                                             pg::Deadline deadline) {
-  auto rows = co_await conn.query(
-      "SELECT position FROM view_checkpoint WHERE name = 'payments' FOR UPDATE", {}, deadline);
+  auto rows = co_await conn.query(kLockCheckpoint, {}, deadline);
   if (!rows) co_return std::unexpected(rows.error());
   assert(rows->size() == 1 && "the migration creates the checkpoint row");
   co_return rows->int64(0, 0);
@@ -203,21 +225,23 @@ asio::awaitable<Result<void>> PostgresViews::apply(const std::vector<RecordedEve
   auto conn = co_await pool_.acquire();
   if (!conn) co_return std::unexpected(store_unavailable(conn.error()));
   const auto deadline = pool_.deadline();
-  auto tx = co_await pg::Transaction::begin(**conn, deadline);
-  if (!tx) co_return std::unexpected(store_unavailable(tx.error()));
-  auto folded = co_await lock_checkpoint(**tx, deadline);
-  if (folded && *folded + 1 < batch.front().position) {
-    folded = std::unexpected(
-        pg::PgError{"VIEWS_BEHIND", "",
-                    "the views stop at " + std::to_string(*folded) + ", before this batch begins"});
+  // Two round trips: lock the checkpoint and load the touched summaries; write and commit.
+  std::vector<pg::Statement> first;
+  first.push_back({kLockCheckpoint, {}});
+  first.push_back(load_summaries(batch));
+  auto begun = co_await pg::Transaction::begin(**conn, deadline, std::move(first));
+  if (!begun) co_return std::unexpected(store_unavailable(begun.error()));
+  assert(begun->rows[0].size() == 1 && "the migration creates the checkpoint row");
+  const std::int64_t checkpoint = begun->rows[0].int64(0, 0);
+  if (checkpoint + 1 < batch.front().position) {
+    co_return std::unexpected(store_unavailable(pg::PgError{
+        "VIEWS_BEHIND", "",
+        "the views stop at " + std::to_string(checkpoint) + ", before this batch begins"}));
   }
-  if (folded) folded = co_await fold_locked(**tx, *folded, batch, deadline);
-  if (folded) {
-    auto committed = co_await tx->commit(deadline);
-    if (!committed) folded = std::unexpected(committed.error());
-  }
-  if (!folded) co_return std::unexpected(store_unavailable(folded.error()));
-  known_checkpoint_ = std::max(known_checkpoint_, *folded);
+  Fold folded = fold(checkpoint, batch, begun->rows[1]);
+  auto committed = co_await begun->tx.commit(std::move(folded.writes), deadline);
+  if (!committed) co_return std::unexpected(store_unavailable(committed.error()));
+  known_checkpoint_ = std::max(known_checkpoint_, folded.checkpoint);
   co_return Result<void>{};
 }
 
