@@ -9,7 +9,7 @@ set -euo pipefail
 
 packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libspdlog-dev libssl-dev
           libgtest-dev libgmock-dev libyaml-cpp-dev clang-format curl libpq-dev postgresql-15
-          openssl)
+          openssl libgoogle-perftools-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(clang-15 libfuzzer-15-dev)
   command -v npm > /dev/null || packages+=(nodejs npm)
