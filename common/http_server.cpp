@@ -8,6 +8,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -16,6 +18,8 @@
 #include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <chrono>
+#include <optional>
+#include <thread>
 
 namespace upi::http {
 namespace {
@@ -92,7 +96,8 @@ std::optional<Response> content_problem(const Request& request, std::size_t targ
   return std::nullopt;
 }
 
-// A StreamWriter over a connection's stream, plain or TLS.
+// A StreamWriter over a connection's stream, plain or TLS, used by a handler on the core loop:
+// each write runs on the connection's thread.
 template <class Stream>
 class StreamWriterFor final : public StreamWriter {
  public:
@@ -100,28 +105,69 @@ class StreamWriterFor final : public StreamWriter {
       : stream_(stream), write_timeout_ms_(write_timeout_ms) {}
   asio::awaitable<bool> write(std::string bytes) override {
     if (!open_) co_return false;
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(write_timeout_ms_));
-    auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
-    if (ec) mark_gone();
+    const bool written = co_await asio::co_spawn(stream_.get_executor(),
+                                                 write_here(std::move(bytes)), asio::use_awaitable);
+    if (!written) mark_gone();
     co_return open_;
   }
 
  private:
+  asio::awaitable<bool> write_here(std::string bytes) {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::milliseconds(write_timeout_ms_));
+    auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(bytes), kTuple);
+    co_return !ec;
+  }
   Stream& stream_;
   int write_timeout_ms_;
 };
 
 }  // namespace
 
+struct Server::Shard {
+  explicit Shard(asio::io_context& core) : io(&core) {}  // the core loop serves
+  Shard() : owned(std::make_unique<asio::io_context>(1)), io(owned.get()) {
+    guard.emplace(io->get_executor());
+    thread = std::thread([this] {
+      try {
+        io->run();
+      } catch (const std::exception& e) {
+        spdlog::critical("a connection thread stopped by an exception: {}", e.what());
+        std::abort();  // a bug: every connection's errors are handled where they happen
+      }
+    });
+  }
+  std::unique_ptr<asio::io_context> owned;  // null for the core loop
+  asio::io_context* io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+  std::thread thread;
+  std::set<tcp::socket*> open;  // sockets of this shard's live connections; its thread only
+};
+
 Server::Server(asio::io_context& io, ServerLimits limits, Handler handler)
     : io_(io),
       limits_(limits),
       handler_(std::move(handler)),
       acceptor_(io),
-      tasks_(io.get_executor()) {}
+      tasks_(io.get_executor()) {
+  assert(limits_.io_threads <= kIoThreadsMax);
+  if (limits_.io_threads == 0) shards_.push_back(std::make_unique<Shard>(io));
+  for (std::size_t i = 0; i < limits_.io_threads; ++i) shards_.push_back(std::make_unique<Shard>());
+}
 
 Server::~Server() {
   stop();
+  halt_threads();
+  alive_.reset();   // what the connections post to the core loop from now on does nothing
+  shards_.clear();  // destroys the suspended connections while the server still exists
+}
+
+void Server::halt_threads() {
+  for (auto& shard : shards_) {
+    if (!shard->owned || !shard->thread.joinable()) continue;
+    shard->guard.reset();
+    shard->io->stop();
+    shard->thread.join();
+  }
 }
 
 Result<tcp::endpoint> Server::listen(const std::string& host, std::uint16_t port) {
@@ -147,21 +193,73 @@ void Server::start() {
   tasks_.spawn(accept_loop());
 }
 
-asio::awaitable<void> Server::join() {
-  co_await tasks_.join();
-}
-
 void Server::stop() {
   if (stopped_) return;
   stopped_ = true;
   beast::error_code ec;
   acceptor_.close(ec);
-  for (tcp::socket* socket : open_) socket->close(ec);
+  for (auto& shard : shards_) {
+    asio::dispatch(*shard->io, [&open = shard->open] {
+      beast::error_code ignored;
+      for (tcp::socket* socket : open) socket->close(ignored);
+    });
+  }
+}
+
+asio::awaitable<void> Server::join() {
+  co_await tasks_.join();
+  while (connections_live_ > 0) {
+    OneShotEvent ended(io_.get_executor());
+    all_ended_ = &ended;
+    co_await ended.wait();
+    all_ended_ = nullptr;
+  }
+}
+
+void Server::launch(Shard& shard, asio::awaitable<void> connection, std::function<void()> on_end) {
+  ++connections_live_;
+  // Whatever ends the connection (its last step, or its frame destroyed at shutdown) tells the
+  // core loop, unless the server is gone by then.
+  struct Ended {
+    Ended(Server& s, std::weak_ptr<int> a, std::function<void()> e)
+        : server(s), alive(std::move(a)), on_end(std::move(e)) {}
+    Ended(Ended&& other) noexcept
+        : server(other.server), alive(std::move(other.alive)), on_end(std::move(other.on_end)) {
+      other.armed = false;  // the coroutine's copy of it reports, not the argument
+    }
+    Server& server;
+    std::weak_ptr<int> alive;
+    std::function<void()> on_end;
+    bool armed = true;
+    ~Ended() {
+      if (!armed) return;
+      asio::dispatch(server.io_, [&server = server, alive = alive, on_end = std::move(on_end)] {
+        if (alive.expired()) return;
+        if (on_end) on_end();
+        if (--server.connections_live_ == 0 && server.all_ended_ != nullptr)
+          server.all_ended_->set();
+      });
+    }
+  };
+  auto run = [](Ended ended [[maybe_unused]],
+                asio::awaitable<void> connection) -> asio::awaitable<void> {
+    co_await std::move(connection);
+  };
+  asio::co_spawn(*shard.io, run(Ended{*this, alive_, std::move(on_end)}, std::move(connection)),
+                 [](std::exception_ptr error) {
+                   if (!error) return;
+                   try {
+                     std::rethrow_exception(error);
+                   } catch (const std::exception& e) {
+                     spdlog::error("a connection failed: {}", e.what());
+                   }
+                 });
 }
 
 asio::awaitable<void> Server::accept_loop() {
   while (!stopped_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(kTuple);
+    Shard& shard = *shards_[next_shard_++ % shards_.size()];
+    auto [ec, socket] = co_await acceptor_.async_accept(*shard.io, kTuple);
     if (ec) {
       if (stopped_ || ec == asio::error::operation_aborted) co_return;
       spdlog::warn("accept failed: {}", ec.message());
@@ -170,7 +268,7 @@ asio::awaitable<void> Server::accept_loop() {
     beast::error_code peer_ec;
     const auto peer = socket.remote_endpoint(peer_ec).address();
     std::string over;
-    if (open_.size() >= limits_.connections_max) {
+    if (connections_live_ - refusing_ >= limits_.connections_max) {
       over = "the server has as many connections as it takes; retry shortly";
     } else if (!peer_ec && open_by_address_[peer] >= limits_.connections_per_address_max) {
       over = "this address has " + std::to_string(limits_.connections_per_address_max) +
@@ -181,23 +279,22 @@ asio::awaitable<void> Server::accept_loop() {
       // in flight, further connections are just closed.
       if (open_by_address_[peer] == 0) open_by_address_.erase(peer);
       if (refusing_ < kRefusingMax && !tls_) {  // a TLS client could not read a plain 503
-        tasks_.spawn(refuse(std::move(socket), std::move(over)));
+        ++refusing_;
+        launch(shard, refuse(std::move(socket), std::move(over)), [this] { --refusing_; });
       } else {
         beast::error_code ignored;
         socket.close(ignored);
       }
       continue;
     }
-    tasks_.spawn(serve(std::move(socket)));
+    ++open_by_address_[peer];
+    launch(shard, serve(shard, std::move(socket)), [this, peer] {
+      if (--open_by_address_[peer] == 0) open_by_address_.erase(peer);
+    });
   }
 }
 
 asio::awaitable<void> Server::refuse(tcp::socket socket, std::string detail) {
-  ++refusing_;
-  struct Done {
-    std::size_t& refusing;
-    ~Done() { --refusing; }
-  } done{refusing_};
   beast::tcp_stream stream(std::move(socket));
   Response busy = problem(Error{ErrorKind::kBusy, "TOO_MANY_CONNECTIONS", std::move(detail)});
   busy.set(beast_http::field::retry_after, "1");
@@ -239,7 +336,8 @@ asio::awaitable<beast::error_code> Server::read_request(
 }
 
 template <class Stream>
-asio::awaitable<void> Server::watch_for_close(Stream& stream, StreamWriter& writer) {
+asio::awaitable<void> Server::watch_for_close(Stream& stream,
+                                              std::shared_ptr<StreamWriter> writer) {
   // A streaming client has nothing more to say; a read that ends means it has gone. Then this
   // waits to be cancelled when the handler ends, so the handler is never cut off mid-step.
   // The read has no deadline (the writes keep theirs: a pending read's timer is left alone).
@@ -249,51 +347,59 @@ asio::awaitable<void> Server::watch_for_close(Stream& stream, StreamWriter& writ
     auto [ec, n] = co_await stream.async_read_some(asio::buffer(&byte, 1), kTuple);
     if (ec) break;
   }
-  writer.mark_gone();
+  // The writer is the handler's, on the core loop; it lives until that has run.
+  asio::dispatch(io_, [writer] { writer->mark_gone(); });
   Timer until_cancelled(stream.get_executor(), MonotonicClock::time_point::max());
   co_await until_cancelled.async_wait(kTuple);
 }
 
-asio::awaitable<void> Server::serve(tcp::socket socket) {
-  tcp::socket* raw = &socket;
-  beast::error_code peer_ec;
-  const auto peer = raw->remote_endpoint(peer_ec).address();
-  ++open_by_address_[peer];
-  struct Unregister {
-    Server& server;
-    asio::ip::address peer;
-    ~Unregister() {
-      if (--server.open_by_address_[peer] == 0) server.open_by_address_.erase(peer);
-    }
-  } unregister{*this, peer};
+asio::awaitable<void> Server::serve(Shard& shard, tcp::socket socket) {
   if (!tls_) {
     beast::tcp_stream stream(std::move(socket));
-    co_await serve_requests(stream);
+    co_await serve_requests(shard, stream);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls_);
   beast::get_lowest_layer(stream).expires_after(
       std::chrono::milliseconds(limits_.header_timeout_ms));
-  open_.insert(&beast::get_lowest_layer(stream).socket());
+  if (stopped_) co_return;  // stop() may have closed this shard's sockets before this one came
+  shard.open.insert(&beast::get_lowest_layer(stream).socket());
   auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kTuple);
-  open_.erase(&beast::get_lowest_layer(stream).socket());
+  shard.open.erase(&beast::get_lowest_layer(stream).socket());
   if (handshake_ec) {
     // Not TLS, an untrusted client certificate, or too slow: nothing to answer in HTTP.
     spdlog::debug("TLS handshake failed: {}", handshake_ec.message());
     co_return;
   }
-  co_await serve_requests(stream);
+  co_await serve_requests(shard, stream);
 }
 
 template <class Stream>
-asio::awaitable<void> Server::serve_requests(Stream& stream) {
+asio::awaitable<void> Server::serve_stream(const StreamHandler& handler, const Request& request,
+                                           Stream& stream) {
+  using namespace asio::experimental::awaitable_operators;
+  auto writer = std::make_shared<StreamWriterFor<Stream>>(stream, limits_.write_timeout_ms);
+  auto on_core = [&handler, &request, writer]() -> asio::awaitable<void> {
+    struct Finished {
+      StreamWriter& writer;
+      ~Finished() { writer.mark_finished(); }
+    } finished{*writer};
+    co_await handler(request, *writer);
+  };
+  co_await (asio::co_spawn(io_, std::move(on_core), asio::use_awaitable) ||
+            watch_for_close(stream, writer));
+}
+
+template <class Stream>
+asio::awaitable<void> Server::serve_requests(Shard& shard, Stream& stream) {
   tcp::socket* raw = &beast::get_lowest_layer(stream).socket();
-  open_.insert(raw);
+  shard.open.insert(raw);
   struct Unregister {
     std::set<tcp::socket*>& open;
     tcp::socket* raw;
     ~Unregister() { open.erase(raw); }
-  } unregister{open_, raw};
+  } unregister{shard.open, raw};
+  if (stopped_) co_return;  // stop() may have closed this shard's sockets before this one came
 
   beast::flat_buffer buffer;
   for (;;) {
@@ -323,13 +429,15 @@ asio::awaitable<void> Server::serve_requests(Stream& stream) {
       const std::string_view target = request.target();
       auto streamed = stream_routes_.find(std::string(target.substr(0, target.find('?'))));
       if (streamed != stream_routes_.end() && request.method() == beast_http::verb::get) {
-        using namespace asio::experimental::awaitable_operators;
-        StreamWriterFor<Stream> writer(stream, limits_.write_timeout_ms);
-        co_await (streamed->second(request, writer) || watch_for_close(stream, writer));
+        co_await serve_stream(streamed->second, request, stream);
         break;
       }
       keep_alive = request.keep_alive();
-      response = co_await handler_(request);
+      // The handler runs on the core loop; this connection waits for its answer.
+      response = co_await asio::co_spawn(
+          io_,
+          [this, &request]() -> asio::awaitable<Response> { co_return co_await handler_(request); },
+          asio::use_awaitable);
     }
     if (stopped_) break;
     response.keep_alive(keep_alive);

@@ -71,6 +71,7 @@ http::ServerLimits server_limits(const Options& options) {
   limits.header_timeout_ms = options.header_timeout_ms;
   limits.connections_max = options.connections_max;
   limits.connections_per_address_max = options.connections_per_address_max;
+  limits.io_threads = options.io_threads;
   return limits;
 }
 
@@ -137,7 +138,9 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   if (!options_.metrics_listen.empty()) {
     auto scrape_at = http::parse_host_port(options_.metrics_listen);
     if (!scrape_at) return std::unexpected(scrape_at.error());
-    metrics_server_.emplace(io_, server_limits(options_),
+    http::ServerLimits scrape_limits = server_limits(options_);
+    scrape_limits.io_threads = 0;  // a scrape now and then: the core thread serves it
+    metrics_server_.emplace(io_, scrape_limits,
                             [this](const Request& r) { return handle_scrape(r); });
     if (tls) metrics_server_->use_tls(tls);
     auto scrape = metrics_server_->listen(scrape_at->first, scrape_at->second);
@@ -181,6 +184,10 @@ void SwitchApp::stop() {
   background_.stop();
   projector_.stop();
   ledger_.stop();
+}
+
+void SwitchApp::halt_threads() {
+  server_.halt_threads();
 }
 
 asio::awaitable<void> SwitchApp::join() {

@@ -1,6 +1,7 @@
 // The composition root: builds the backend once (backend.h: memory or PostgreSQL), the saga
 // engine and recovery over it, and the groups of handlers, each given only what it uses; then
-// starts, stops and joins them, all on one event loop.
+// starts, stops and joins them. All of it runs on one event loop (the core thread); only the
+// connections' reading and writing may run on threads of their own (--io-threads).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -47,6 +48,9 @@ class SwitchApp {
   void stop();
   // Returns once every saga and background task the app started has ended (after stop()).
   asio::awaitable<void> join();
+  // Stops the connection threads (--io-threads), leaving their coroutines suspended: call
+  // after the core loop has stopped running, before it is shut down.
+  void halt_threads();
 
   // Every route, as "METHOD /pattern" (the router's and the streamed ones).
   std::vector<std::string> routes() const;

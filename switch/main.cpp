@@ -94,7 +94,8 @@ int run(const upi::api::Options& options) {
     });
   });
   io.run();
-  io.shutdown();  // destroys pending coroutine frames while the app still exists
+  (*app)->halt_threads();  // nothing may run beside the shutdown that follows
+  io.shutdown();           // destroys pending coroutine frames while the app still exists
   spdlog::info("stopped");
   return 0;
 }

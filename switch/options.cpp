@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "common/http_server.h"
 #include "common/ids.h"
 
 namespace upi::api {
@@ -52,6 +53,8 @@ constexpr NumberOption kNumberOptions[] = {
      [](Options& o, std::int64_t n) { o.header_timeout_ms = static_cast<int>(n); }},
     {"--connections-max", 1, 100'000,
      [](Options& o, std::int64_t n) { o.connections_max = static_cast<std::size_t>(n); }},
+    {"--io-threads", 0, static_cast<std::int64_t>(http::kIoThreadsMax),
+     [](Options& o, std::int64_t n) { o.io_threads = static_cast<std::size_t>(n); }},
     {"--connections-per-address-max", 1, 100'000,
      [](Options& o, std::int64_t n) {
        o.connections_per_address_max = static_cast<std::size_t>(n);
@@ -113,6 +116,9 @@ std::string usage() {
          "                          are answered 503 TOO_MANY_CONNECTIONS and closed\n"
          "  --connections-per-address-max N  open connections from one client address,\n"
          "                          1-100000 (default 256); more are answered the same way\n"
+         "  --io-threads N          threads that serve connections (read, parse, TLS, write),\n"
+         "                          0-16 (default 1); the handlers and all state stay on the\n"
+         "                          one core thread. 0: connections on the core thread too\n"
          "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
          "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"

@@ -21,8 +21,7 @@ struct Options {
   std::string tls_cert_path;  // with tls_key_path: HTTPS only
   std::string tls_key_path;
   std::string tls_client_ca_path;  // also require client certificates it signed (mutual TLS)
-  std::string bank_ca_path;  // trust for https:// bank endpoints (empty: the system's)    // empty:
-                             // /metrics only on the API listener, for auditors
+  std::string bank_ca_path;        // trust for https:// bank endpoints (empty: the system's)
   int node_id = 0;
   std::uint64_t fault_seed = 1;
   int leg_timeout_ms = 2'000;
@@ -35,6 +34,7 @@ struct Options {
   int header_timeout_ms = 10'000;       // a request's headers must arrive within this (else 408)
   std::size_t connections_max = 1'024;  // more are answered 503 and closed
   std::size_t connections_per_address_max = 256;  // from one client address
+  std::size_t io_threads = 1;  // connection threads beside the core thread (0: none)
   bool print_routes = false;
   bool rebuild_views = false;
   bool help = false;

@@ -1,4 +1,5 @@
 // The live ledger stream (server-sent events) and hash-chain verification, over real HTTP.
+#include <atomic>
 #include <thread>
 
 #include "tests/credentials_file.h"
@@ -33,6 +34,35 @@ TEST(E2eLedger, StreamDeliversEveryEventInOrderAcrossAReconnect) {
                       kAdminAuthorization + "Last-Event-ID: 40\r\n");
   by_header.read_until("\nid: 45\n");
   EXPECT_EQ(by_header.ids(), range(41, 45));
+}
+
+// Connections on three threads of their own, the handlers on the core thread: parallel
+// clients are all answered, the stream sees every event once and in order, the money adds up,
+// and SIGTERM with connections still open stops cleanly.
+TEST(E2eLedger, ConnectionThreadsServeParallelClientsAndTheStreamAndStopCleanly) {
+  SwitchProcess sw({"--io-threads", "3"});
+  const Paise total_before = total_balance(sw);
+  SseClient live(sw.port(), "/v1/ledger/stream?after=0");
+  live.read_until("\r\n\r\n");
+  constexpr int kClients = 6;
+  constexpr int kPaymentsEach = 5;
+  std::vector<std::thread> clients;
+  std::atomic<int> completed{0};
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < kPaymentsEach; ++i) {
+        if (str(pay(sw, "alice@okaxis", "bob@ybl", "1.00"), "status") == "COMPLETED") ++completed;
+      }
+    });
+  }
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(completed.load(), kClients * kPaymentsEach);
+  const std::int64_t events = kClients * kPaymentsEach * 9;  // nine events per payment
+  live.read_until("\nid: " + std::to_string(events) + "\n");
+  EXPECT_EQ(live.ids(), range(1, events));
+  EXPECT_EQ(total_balance(sw), total_before);
+  RawClient idle(sw.port());  // a keep-alive connection with nothing to say
+  EXPECT_EQ(sw.terminate(), 0);
 }
 
 TEST(E2eLedger, StreamRefusesABadStartPrecisely) {
