@@ -21,6 +21,8 @@
 #include <optional>
 #include <thread>
 
+#include <pthread.h>
+
 namespace upi::http {
 namespace {
 
@@ -128,6 +130,7 @@ struct Server::Shard {
   Shard() : owned(std::make_unique<asio::io_context>(1)), io(owned.get()) {
     guard.emplace(io->get_executor());
     thread = std::thread([this] {
+      pthread_setname_np(pthread_self(), "upi-connections");  // as top and perf show it
       try {
         io->run();
       } catch (const std::exception& e) {

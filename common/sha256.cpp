@@ -6,11 +6,33 @@
 
 namespace upi {
 
+namespace {
+
+// Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up again on every digest
+// (a provider lookup under a lock), which cost more than hashing a ledger event.
+const EVP_MD* sha256_method() {
+  static EVP_MD* const method = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  assert(method != nullptr && "OpenSSL's default provider has SHA-256");
+  return method;
+}
+
+// One digest context per thread, reused.
+struct DigestContext {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~DigestContext() { EVP_MD_CTX_free(ctx); }
+};
+
+}  // namespace
+
 std::string sha256_bytes(std::string_view data) {
+  thread_local DigestContext context;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  const int ok = EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  assert(ok == 1 && length == 32);
+  const bool ok = context.ctx != nullptr &&
+                  EVP_DigestInit_ex2(context.ctx, sha256_method(), nullptr) == 1 &&
+                  EVP_DigestUpdate(context.ctx, data.data(), data.size()) == 1 &&
+                  EVP_DigestFinal_ex(context.ctx, digest, &length) == 1;
+  assert(ok && length == 32);
   (void)ok;
   return std::string(reinterpret_cast<const char*>(digest), length);
 }
