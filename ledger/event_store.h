@@ -31,6 +31,7 @@ struct AppendResult {
   std::int64_t first_position = 0;
   std::int64_t last_position = 0;
   std::int64_t stream_version = 0;  // the version of the last event appended
+  std::int64_t recorded_at_ms = 0;  // when they were recorded (one time for all of them)
 };
 
 class EventStore {

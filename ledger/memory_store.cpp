@@ -67,6 +67,7 @@ Result<AppendResult> MemoryStore::append_now(const std::string& stream,
     Stream& target = streams_[stream_id];
     const std::int64_t now_ms = clock_.now_ms();
     result.first_position = static_cast<std::int64_t>(events_.size()) + 1;
+    result.recorded_at_ms = now_ms;
     for (auto& e : events) {
       RecordedEvent r;
       r.position = static_cast<std::int64_t>(events_.size()) + 1;

@@ -326,6 +326,7 @@ std::vector<RecordedEvent> PostgresStore::record(const std::vector<Pending*>& ac
   for (Pending* p : accepted) {
     AppendResult result;
     result.first_position = position + 1;
+    result.recorded_at_ms = now_ms;
     for (auto& e : p->events) {
       RecordedEvent r;
       r.position = ++position;

@@ -101,13 +101,20 @@ PropertyRun run_property(std::uint64_t seed, int payments,
   if (::testing::Test::HasFatalFailure()) return {};
 
   std::map<std::string, int> by_status;
+  std::size_t remembered = 0;
   for (const auto& id : ids) {
     const PaymentState state = h.state(id);
     ++by_status[state.status];
+    // What the engine remembers of an ended payment answers requests instead of the stream.
+    if (const PaymentState* ended = h.engine.ended_state(id)) {
+      EXPECT_EQ(to_json(payment_to_json(*ended)), to_json(payment_to_json(state))) << id;
+      ++remembered;
+    }
     outcomes[id].status = state.status;
     outcomes[id].reason = state.reason ? state.reason->code : "";
     EXPECT_EQ(outcomes[id].payer, sim::account_of(h.world, state.payer_vpa)) << id;
   }
+  EXPECT_EQ(remembered, ids.size()) << "every payment ended on this engine";
   // The views catch up with the whole log (a deadline in simulated time), then every check.
   const auto deadline = MonotonicClock::now() + std::chrono::seconds(10);
   while (views.checkpoint() < h.store.head_position() && MonotonicClock::now() < deadline) {

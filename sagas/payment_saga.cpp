@@ -139,9 +139,18 @@ asio::awaitable<void> PaymentSagaEngine::run(PaymentState state,
       ended_order_.pop_front();
     }
     ended_order_.push_back(payment_id);
-    ended_lately_.insert(payment_id);
+    ended_lately_.insert_or_assign(payment_id, state);
     terminal_waiters_.notify(payment_id);
   }
+}
+
+void PaymentSagaEngine::note_recorded(PaymentState& state, const ledger::AppendResult& appended) {
+  // What fold() takes from the recorded events rather than from their contents, so that the
+  // state equals the fold of the stream (checked by the property test).
+  const std::int64_t count = appended.last_position - appended.first_position + 1;
+  if (appended.stream_version - count < 1) state.created_at_ms = appended.recorded_at_ms;
+  state.updated_at_ms = appended.recorded_at_ms;
+  state.position = appended.last_position;
 }
 
 StepContext PaymentSagaEngine::context() const {
@@ -207,9 +216,11 @@ void PaymentSagaEngine::stage(PaymentState& state, const std::vector<ev::Payment
 
 asio::awaitable<StepResult> PaymentSagaEngine::flush(PaymentState& state) {
   // Awaited into a variable: GCC 12 miscompiles a co_await in a switch condition (SIGILL).
-  const FlushOutcome outcome = co_await unsaved_.flush(store_, state.id, state.version);
+  ledger::AppendResult appended;
+  const FlushOutcome outcome = co_await unsaved_.flush(store_, state.id, state.version, &appended);
   switch (outcome) {
     case FlushOutcome::kWritten:
+      if (appended.last_position > 0) note_recorded(state, appended);
       co_return StepResult::kContinue;
     case FlushOutcome::kConflict:
     case FlushOutcome::kNotStored:

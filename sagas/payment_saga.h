@@ -16,7 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 
 #include "banks/bank_network.h"
 #include "common/async.h"
@@ -77,6 +77,12 @@ class PaymentSagaEngine {
   bool ended_lately(const std::string& payment_id) const {
     return ended_lately_.contains(payment_id);
   }
+  // Its terminal state then (equal to the fold of its stream, which nothing appends to after
+  // the end), else null: an answer that needs no read of the stream.
+  const PaymentState* ended_state(const std::string& payment_id) const {
+    auto it = ended_lately_.find(payment_id);
+    return it == ended_lately_.end() ? nullptr : &it->second;
+  }
   // Returns when the payment is terminal here, or at the deadline.
   asio::awaitable<void> wait_terminal(const std::string& payment_id, Deadline deadline);
   // True when one more saga fits under active_sagas_max.
@@ -105,6 +111,8 @@ class PaymentSagaEngine {
   // Appends every staged event in one append (kStop on a version conflict, or when nothing of
   // the payment is in the ledger yet; kPark on other errors).
   asio::awaitable<StepResult> flush(PaymentState& state);
+  // Takes into the state what the ledger recorded with its events (position, times).
+  static void note_recorded(PaymentState& state, const ledger::AppendResult& appended);
   asio::awaitable<void> backoff(int attempt);
   asio::awaitable<void> sweep();
   StepContext context() const;
@@ -122,7 +130,7 @@ class PaymentSagaEngine {
   WriteAheadBuffer unsaved_;
   Waiters<std::string> terminal_waiters_;
   static constexpr std::size_t kEndedRememberedMax = 4096;
-  std::unordered_set<std::string> ended_lately_;
+  std::unordered_map<std::string, PaymentState> ended_lately_;
   std::deque<std::string> ended_order_;  // oldest first, to forget beyond the bound
   std::function<void(const PaymentState&)> on_terminal_;
   std::function<bool()> may_drive_;

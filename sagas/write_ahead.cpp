@@ -29,7 +29,8 @@ bool WriteAheadBuffer::has_staged(const std::string& payment_id) const {
 
 asio::awaitable<FlushOutcome> WriteAheadBuffer::flush(ledger::EventStore& store,
                                                       const std::string& payment_id,
-                                                      std::int64_t expect_version) {
+                                                      std::int64_t expect_version,
+                                                      ledger::AppendResult* appended_out) {
   if (!has_staged(payment_id)) co_return FlushOutcome::kWritten;
   std::vector<ledger::NewEvent> events = std::move(pending_[payment_id].events);
   pending_[payment_id].events.clear();
@@ -41,6 +42,7 @@ asio::awaitable<FlushOutcome> WriteAheadBuffer::flush(ledger::EventStore& store,
   if (appended) {
     assert(expect_version == appended->stream_version);
     after.saved_version = appended->stream_version;
+    if (appended_out != nullptr) *appended_out = *appended;
   } else if (appended.error().kind == ErrorKind::kConflict) {
     spdlog::warn("payment {}: another driver moved the saga on; stopping here", payment_id);
     outcome = FlushOutcome::kConflict;

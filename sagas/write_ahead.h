@@ -44,9 +44,11 @@ class WriteAheadBuffer {
   void stage(const std::string& payment_id, ledger::NewEvent event);
   bool has_staged(const std::string& payment_id) const;
   // Appends everything staged for the payment in one append; expect_version is the state's
-  // version after folding them (asserted against the store's answer).
+  // version after folding them (asserted against the store's answer). When it was written and
+  // appended_out is given, the store's answer goes there.
   asio::awaitable<FlushOutcome> flush(ledger::EventStore& store, const std::string& payment_id,
-                                      std::int64_t expect_version);
+                                      std::int64_t expect_version,
+                                      ledger::AppendResult* appended_out = nullptr);
   // Forgets the payment; a first append still waiting is told why it will not happen.
   void close(const std::string& payment_id);
 

@@ -161,6 +161,10 @@ asio::awaitable<Response> PaymentsApi::payment_response(const std::string& id, S
     co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
   }
   for (;;) {
+    if (const sagas::PaymentState* ended = engine_.ended_state(id)) {
+      state = *ended;
+      break;
+    }
     auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
     if (!stream) co_return http::problem(stream.error());
     state = sagas::fold(*stream);
