@@ -304,7 +304,8 @@ asio::awaitable<PgResult<std::unique_ptr<Connection>>> Pool::connect() {
   auto set = co_await (*conn)->execute("SET search_path TO " + quote_identifier(schema_) +
                                            "; SET idle_in_transaction_session_timeout = " +
                                            std::to_string(kIdleInTransactionTimeoutMs) +
-                                           "; SET plan_cache_mode = force_generic_plan",
+                                           "; SET plan_cache_mode = force_generic_plan"
+                                           "; SET enable_seqscan = off",
                                        deadline());
   if (!set) co_return std::unexpected(set.error());
   co_return std::move(*conn);

@@ -120,6 +120,10 @@ class Connection {
 };
 
 // A bounded pool of connections that all use one schema. Single-threaded (one event loop).
+// Its connections plan each prepared statement once (generic plans) and never choose a
+// sequential scan where an index serves: every statement here is a keyed lookup or write, and
+// a plan made while a fresh database's tables were empty would otherwise keep scanning them
+// whole as they grow (measured: 736, 620, 488 payments/s in three runs in a row).
 // The server ends a session that sits inside a transaction, waiting on its client, for longer
 // than this: a client frozen mid-transaction (SIGSTOP, a stalled VM) must not hold row locks,
 // such as the ledger head's, that every other node needs. Our transactions never wait on the
