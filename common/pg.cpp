@@ -150,39 +150,14 @@ asio::awaitable<PgResult<std::vector<Rows>>> Connection::collect(Deadline deadli
   co_return results;
 }
 
-asio::awaitable<PgResult<std::string>> Connection::prepared_name(const std::string& sql, int params,
-                                                                 Deadline deadline) {
-  if (auto it = prepared_.find(sql); it != prepared_.end()) co_return it->second;
-  if (prepared_.size() >= kPreparedStatementsMax) co_return std::string();
-  std::string name = "upi_" + std::to_string(++statements_named_);
-  if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), params, nullptr)) {
-    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
-  }
-  auto results = co_await collect(deadline);
-  if (!results) co_return std::unexpected(results.error());
-  prepared_.emplace(sql, name);
-  co_return name;
-}
-
 asio::awaitable<PgResult<Rows>> Connection::query(std::string sql, std::vector<Param> params,
                                                   Deadline deadline) {
-  assert(!broken_);
-  std::vector<const char*> values;
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  const int count = static_cast<int>(values.size());
-  auto name = co_await prepared_name(sql, count, deadline);
-  if (!name) co_return std::unexpected(name.error());
-  const int sent = name->empty() ? PQsendQueryParams(conn_, sql.c_str(), count, nullptr,
-                                                     values.data(), nullptr, nullptr, 0)
-                                 : PQsendQueryPrepared(conn_, name->c_str(), count, values.data(),
-                                                       nullptr, nullptr, 0);
-  if (!sent) {
-    co_return std::unexpected(fail_connection("PG_UNAVAILABLE", trimmed(PQerrorMessage(conn_))));
-  }
-  auto results = co_await collect(deadline);
-  if (!results) co_return std::unexpected(results.error());
-  assert(results->size() == 1);
-  co_return results->back();
+  std::vector<Statement> one;
+  one.push_back(Statement{std::move(sql), std::move(params)});
+  auto rows = co_await pipeline(std::move(one), deadline);
+  if (!rows) co_return std::unexpected(rows.error());
+  assert(rows->size() == 1);
+  co_return std::move(rows->front());
 }
 
 asio::awaitable<PgResult<std::vector<Rows>>> Connection::pipeline(std::vector<Statement> statements,

@@ -72,8 +72,8 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs one statement with text parameters ($1, $2, ...); returns its rows. The first
-  // kPreparedStatementsMax distinct statements are prepared on first use and reused, so the
-  // server parses and plans each once per connection.
+  // kPreparedStatementsMax distinct statements are prepared on first use (in the same round
+  // trip) and reused, so the server parses and plans each once per connection.
   asio::awaitable<PgResult<Rows>> query(std::string sql, std::vector<Param> params,
                                         Deadline deadline);
   static constexpr std::size_t kPreparedStatementsMax = 128;
@@ -107,10 +107,6 @@ class Connection {
       const std::vector<std::pair<std::string, std::string>>& preparing, Deadline deadline);
   PgError statement_error(const PGresult* result) const;
   PgError fail_connection(std::string code, std::string message);
-  // The name sql is prepared under on this connection (preparing it now if there is room);
-  // empty when it is to run unprepared.
-  asio::awaitable<PgResult<std::string>> prepared_name(const std::string& sql, int params,
-                                                       Deadline deadline);
 
   PGconn* conn_;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
