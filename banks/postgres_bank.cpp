@@ -233,7 +233,7 @@ asio::awaitable<bool> LegBatcher::write_together(std::vector<Call*>& batch) {
   std::vector<pg::Statement> legs;
   for (const Call* call : batch) legs.push_back(pg::Statement{call->sql, call->params});
   ++transactions_;
-  auto answers = co_await pg::run_transaction(**conn, std::move(legs), pool_.deadline());
+  auto answers = co_await pg::Transaction::run(**conn, std::move(legs), pool_.deadline());
   if (!answers) co_return false;
   assert(answers->size() == batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move((*answers)[i]);

@@ -327,18 +327,14 @@ asio::awaitable<PgResult<std::vector<Rows>>> Transaction::commit(std::vector<Sta
   co_return std::move(*rows);
 }
 
-asio::awaitable<PgResult<std::vector<Rows>>> run_transaction(Connection& conn,
-                                                             std::vector<Statement> statements,
-                                                             Deadline deadline) {
+asio::awaitable<PgResult<std::vector<Rows>>> Transaction::run(Connection& conn,
+                                                              std::vector<Statement> statements,
+                                                              Deadline deadline) {
+  Transaction tx(conn);  // abandons the connection unless the commit goes through
   statements.insert(statements.begin(), Statement{"BEGIN", {}});
-  statements.push_back(Statement{"COMMIT", {}});
-  auto rows = co_await conn.pipeline(std::move(statements), deadline);
-  if (!rows) {
-    conn.abandon();  // a failed statement leaves the transaction open and aborted
-    co_return std::unexpected(rows.error());
-  }
+  auto rows = co_await tx.commit(std::move(statements), deadline);
+  if (!rows) co_return std::unexpected(rows.error());
   rows->erase(rows->begin());
-  rows->pop_back();
   co_return std::move(*rows);
 }
 

@@ -172,6 +172,12 @@ class Transaction {
   // outcome is unknown, as for commit().
   asio::awaitable<PgResult<std::vector<Rows>>> commit(std::vector<Statement> last,
                                                       Deadline deadline);
+  // BEGIN, the statements and COMMIT in one round trip: each statement's rows. On failure the
+  // connection is abandoned and the outcome unknown (a lost COMMIT may have applied), so a
+  // caller that retries must be idempotent.
+  static asio::awaitable<PgResult<std::vector<Rows>>> run(Connection& conn,
+                                                          std::vector<Statement> statements,
+                                                          Deadline deadline);
 
  private:
   explicit Transaction(Connection& conn) : conn_(&conn) {}
@@ -182,13 +188,6 @@ struct Transaction::Begun {
   Transaction tx;
   std::vector<Rows> rows;
 };
-
-// BEGIN, the statements and COMMIT in one round trip: each statement's rows. On failure the
-// connection is abandoned and the outcome unknown (a lost COMMIT may have applied), so a caller
-// that retries must be idempotent.
-asio::awaitable<PgResult<std::vector<Rows>>> run_transaction(Connection& conn,
-                                                             std::vector<Statement> statements,
-                                                             Deadline deadline);
 
 class Pool {
  public:

@@ -37,7 +37,7 @@ struct Session {
     return run_on(io, conn->pipeline(std::move(statements), deadline()));
   }
   PgResult<std::vector<Rows>> transaction(std::vector<Statement> statements) {
-    return run_on(io, run_transaction(*conn, std::move(statements), deadline()));
+    return run_on(io, Transaction::run(*conn, std::move(statements), deadline()));
   }
   std::int64_t count() {
     auto rows = run_on(io, conn->query("SELECT count(*) FROM t", {}, deadline()));

@@ -72,13 +72,10 @@ class PaymentSagaEngine {
   // they are and are left to recovery.
   void set_gate(std::function<bool()> may_drive) { may_drive_ = std::move(may_drive); }
   bool stopped() const { return stopped_; }
-  // True when the payment reached a terminal status on this node lately (the last
-  // kEndedRememberedMax to end here): a waiter that registers later would not be woken.
-  bool ended_lately(const std::string& payment_id) const {
-    return ended_lately_.contains(payment_id);
-  }
-  // Its terminal state then (equal to the fold of its stream, which nothing appends to after
-  // the end), else null: an answer that needs no read of the stream.
+  // The terminal state of a payment that ended on this node lately (the last
+  // kEndedRememberedMax to end here), else null. It equals the fold of its stream (nothing is
+  // appended after the end), so it answers without a read; and a waiter that registered now
+  // would not be woken.
   const PaymentState* ended_state(const std::string& payment_id) const {
     auto it = ended_lately_.find(payment_id);
     return it == ended_lately_.end() ? nullptr : &it->second;

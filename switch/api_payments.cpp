@@ -157,7 +157,7 @@ asio::awaitable<Response> PaymentsApi::payment_response(const std::string& id, S
   sagas::PaymentState state;
   // A saga this node drives and that has not ended tells its waiters when it ends: a request
   // that waits need not read the stream before then.
-  if (wait_seconds.value_or(0) > 0 && engine_.knows(id) && !engine_.ended_lately(id)) {
+  if (wait_seconds.value_or(0) > 0 && engine_.knows(id) && engine_.ended_state(id) == nullptr) {
     co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
   }
   for (;;) {
