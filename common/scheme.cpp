@@ -56,12 +56,57 @@ Result<RailLimit> parse_rail_limit(const json::value& value, std::size_t index) 
   return RailLimit{*rail, *min_paise, *max_paise};
 }
 
+// "HH:MM" as minutes after midnight.
+std::optional<int> parse_time_of_day(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (std::size_t i : {0u, 1u, 3u, 4u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+Result<std::vector<int>> parse_settlement(const json::value& value) {
+  const std::string where = "scheme settlement";
+  if (!value.is_object())
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", where + " must be an object");
+  const auto& obj = value.as_object();
+  if (auto ok = reject_unknown_fields(obj, {"cutoffs_utc"}, where); !ok) {
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", ok.error().message);
+  }
+  auto cutoffs = required_array(obj, "cutoffs_utc", where);
+  if (!cutoffs) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", cutoffs.error().message);
+  if ((*cutoffs)->empty() || (*cutoffs)->size() > kCutoffsPerDayMax) {
+    return fail(
+        ErrorKind::kInvalid, "INVALID_SCHEME",
+        where + ".cutoffs_utc must list 1 to " + std::to_string(kCutoffsPerDayMax) + " times");
+  }
+  std::vector<int> minutes;
+  for (const auto& item : **cutoffs) {
+    const auto parsed =
+        item.is_string() ? parse_time_of_day(item.as_string()) : std::optional<int>();
+    if (!parsed || (!minutes.empty() && *parsed <= minutes.back())) {
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEME",
+                  where + ".cutoffs_utc must be \"HH:MM\" times (UTC) in ascending order");
+    }
+    minutes.push_back(*parsed);
+  }
+  return minutes;
+}
+
 }  // namespace
+
+std::vector<int> default_cutoff_minutes_utc() {
+  // 00:00, 02:00, ... 22:00 IST except 18:00 and 20:00 IST, as UTC.
+  return {30, 150, 270, 390, 510, 630, 750, 1110, 1230, 1350};
+}
 
 Result<Scheme> parse_scheme(std::string_view json_text) {
   auto obj = parse_json_object(json_text);
   if (!obj) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", obj.error().message);
-  if (auto ok = reject_unknown_fields(*obj, {"currency", "rails"}, "scheme"); !ok) {
+  if (auto ok = reject_unknown_fields(*obj, {"currency", "rails", "settlement"}, "scheme"); !ok) {
     return fail(ErrorKind::kInvalid, "INVALID_SCHEME", ok.error().message);
   }
   auto currency = required_string(*obj, "currency", "scheme");
@@ -88,6 +133,11 @@ Result<Scheme> parse_scheme(std::string_view json_text) {
   }
   if (scheme.rails.empty())
     return fail(ErrorKind::kInvalid, "INVALID_SCHEME", "scheme must list at least one rail");
+  if (const json::value* settlement = obj->if_contains("settlement")) {
+    auto cutoffs = parse_settlement(*settlement);
+    if (!cutoffs) return std::unexpected(cutoffs.error());
+    scheme.cutoff_minutes_utc = std::move(*cutoffs);
+  }
   return scheme;
 }
 

@@ -24,14 +24,20 @@ struct RailLimit {
   Paise max;  // inclusive
 };
 
+// Settlement cut-offs: ten a day by default (specs/scheme.json), as minutes after 00:00 UTC.
+inline constexpr std::size_t kCutoffsPerDayMax = 48;
+std::vector<int> default_cutoff_minutes_utc();
+
 struct Scheme {
   std::string currency;
   std::vector<RailLimit> rails;  // ascending, contiguous, starting at 0.01
+  std::vector<int> cutoff_minutes_utc = default_cutoff_minutes_utc();  // ascending, in [0, 1440)
 
   Paise amount_max() const { return rails.back().max; }
 };
 
-// Parses and checks a scheme profile: rails contiguous and non-overlapping from 0.01 up.
+// Parses and checks a scheme profile: rails contiguous and non-overlapping from 0.01 up;
+// settlement.cutoffs_utc (optional) "HH:MM" times, ascending, 1 to kCutoffsPerDayMax of them.
 // Error code: INVALID_SCHEME.
 Result<Scheme> parse_scheme(std::string_view json_text);
 Result<Scheme> load_scheme(const std::string& path);

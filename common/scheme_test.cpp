@@ -46,6 +46,26 @@ TEST(Scheme, RejectsGapsOverlapsAndBadFields) {
   }
 }
 
+TEST(Scheme, SettlementCutOffsAreTenADayByDefaultAndChecked) {
+  EXPECT_EQ(default_scheme().cutoff_minutes_utc, default_cutoff_minutes_utc());
+  EXPECT_EQ(default_cutoff_minutes_utc().size(), 10u);
+  const std::string rails =
+      R"("currency":"INR","rails":[{"rail":"IMPS","min":"0.01","max":"1.00"}])";
+  auto without = parse_scheme("{" + rails + "}");
+  ASSERT_TRUE(without.has_value());
+  EXPECT_EQ(without->cutoff_minutes_utc, default_cutoff_minutes_utc());
+  auto two = parse_scheme("{" + rails + R"(,"settlement":{"cutoffs_utc":["00:00","23:59"]}})");
+  ASSERT_TRUE(two.has_value());
+  EXPECT_EQ(two->cutoff_minutes_utc, (std::vector<int>{0, 1439}));
+  for (const char* bad : {R"({"cutoffs_utc":[]})", R"({"cutoffs_utc":["24:00"]})",
+                          R"({"cutoffs_utc":["02:00","01:00"]})", R"({"cutoffs_utc":["1:00"]})",
+                          R"({"cutoffs_utc":[60]})", R"({"cutoff":["01:00"]})", R"([])"}) {
+    auto scheme = parse_scheme("{" + rails + R"(,"settlement":)" + bad + "}");
+    ASSERT_FALSE(scheme.has_value()) << bad;
+    EXPECT_EQ(scheme.error().code, "INVALID_SCHEME") << bad;
+  }
+}
+
 TEST(Scheme, BuiltInProfileMatchesTheShippedFile) {
   auto shipped = read_file(testing::source_path("specs/scheme.json"));
   ASSERT_TRUE(shipped.has_value());

@@ -128,7 +128,8 @@ CREATE TRIGGER event_index_append_only BEFORE UPDATE OR DELETE ON event_index
 CREATE TRIGGER event_index_no_truncate BEFORE TRUNCATE ON event_index
   FOR EACH STATEMENT EXECUTE FUNCTION reject_ledger_change();
 )sql"},
-          {"ledger/2", postgres_views_migration()}};
+          {"ledger/2", postgres_views_migration()},
+          {"ledger/3", postgres_settlement_views_migration()}};
 }
 
 struct PostgresStore::Pending {

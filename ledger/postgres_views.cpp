@@ -18,6 +18,10 @@ namespace upi::ledger {
 namespace {
 
 constexpr std::size_t kRebuildBatch = 10'000;
+// The settlement views of an empty ledger (initial_settlement()): cycle 1 open.
+constexpr const char* kResetSettlementViews =
+    "DELETE FROM view_settlement_rows; DELETE FROM view_settlement_cycles; "
+    "INSERT INTO view_settlement_cycles VALUES (1, 'OPEN', 0, 0, 0, 0, 0, 0); ";
 bool ends_with_reason(const PaymentSummary& p) {
   return p.status == "FAILED" || p.status == "REVERSED";
 }
@@ -53,6 +57,7 @@ const pg::Column<PaymentSummary> kSummaryColumns[] = {
     pg::int_column<&PaymentSummary::position>("position"),
     pg::int_column<&PaymentSummary::first_position>("first_position"),
     pg::text_column<&PaymentSummary::owner_node>("owner_node"),
+    pg::int_column<&PaymentSummary::settlement_cycle>("settlement_cycle"),
 };
 const pg::Table<PaymentSummary> kSummaries("view_payments", kSummaryColumns);
 
@@ -69,7 +74,8 @@ const std::string& upsert_summaries() {
       " ON CONFLICT (id) DO UPDATE SET status = excluded.status, rail = excluded.rail, "
       "reason_code = excluded.reason_code, reason_upi_code = excluded.reason_upi_code, "
       "reason_message = excluded.reason_message, updated_at_ms = excluded.updated_at_ms, "
-      "position = excluded.position, owner_node = excluded.owner_node";
+      "position = excluded.position, owner_node = excluded.owner_node, "
+      "settlement_cycle = excluded.settlement_cycle";
   return sql;
 }
 
@@ -102,6 +108,92 @@ const std::string& upsert_positions() {
 
 using PositionKey = std::tuple<std::string, std::string, std::string>;
 
+// view_settlement_cycles and view_settlement_rows (migration ledger/3).
+const pg::Column<CycleSummary> kCycleColumns[] = {
+    pg::int_column<&CycleSummary::cycle>("cycle"),
+    pg::text_column<&CycleSummary::status>("status"),
+    pg::int_column<&CycleSummary::cutoff_at_ms>("cutoff_at_ms"),
+    pg::int_column<&CycleSummary::cutoff_position>("cutoff_position"),
+    pg::int_column<&CycleSummary::closed_position>("closed_position"),
+    pg::int_column<&CycleSummary::completed>("completed"),
+    pg::int_column<&CycleSummary::reversed>("reversed"),
+    pg::int_column<&CycleSummary::volume>("volume_paise"),
+};
+const pg::Table<CycleSummary> kCycles("view_settlement_cycles", kCycleColumns);
+
+struct CycleRowRecord {
+  std::int64_t cycle = 0;
+  std::string bank, rail;
+  Paise debits = 0, credits = 0;
+  std::int64_t debit_count = 0, credit_count = 0;
+};
+const pg::Column<CycleRowRecord> kCycleRowColumns[] = {
+    pg::int_column<&CycleRowRecord::cycle>("cycle"),
+    pg::text_column<&CycleRowRecord::bank>("bank"),
+    pg::text_column<&CycleRowRecord::rail>("rail"),
+    pg::int_column<&CycleRowRecord::debits>("debits_paise"),
+    pg::int_column<&CycleRowRecord::credits>("credits_paise"),
+    pg::int_column<&CycleRowRecord::debit_count>("debit_count"),
+    pg::int_column<&CycleRowRecord::credit_count>("credit_count"),
+};
+const pg::Table<CycleRowRecord> kCycleRows("view_settlement_rows", kCycleRowColumns);
+
+const std::string& upsert_cycles() {
+  static const std::string sql =
+      "INSERT INTO view_settlement_cycles (" + kCycles.write_list() + ") SELECT * FROM " +
+      kCycles.unnest(1) +
+      " ON CONFLICT (cycle) DO UPDATE SET status = excluded.status, "
+      "cutoff_at_ms = excluded.cutoff_at_ms, cutoff_position = excluded.cutoff_position, "
+      "closed_position = excluded.closed_position, completed = excluded.completed, "
+      "reversed = excluded.reversed, volume_paise = excluded.volume_paise";
+  return sql;
+}
+
+const std::string& upsert_cycle_rows() {
+  static const std::string sql =
+      "INSERT INTO view_settlement_rows (" + kCycleRows.write_list() + ") SELECT * FROM " +
+      kCycleRows.unnest(1) +
+      " ON CONFLICT (cycle, bank, rail) DO UPDATE SET "
+      "debits_paise = view_settlement_rows.debits_paise + excluded.debits_paise, "
+      "credits_paise = view_settlement_rows.credits_paise + excluded.credits_paise, "
+      "debit_count = view_settlement_rows.debit_count + excluded.debit_count, "
+      "credit_count = view_settlement_rows.credit_count + excluded.credit_count";
+  return sql;
+}
+
+// The cycles a batch can touch: the open one and one cut off but not yet closed.
+pg::Statement load_unclosed_cycles() {
+  return {"SELECT " + kCycles.read_list() +
+              " FROM view_settlement_cycles WHERE status <> 'CLOSED' ORDER BY cycle",
+          {}};
+}
+
+SettlementFold settlement_from(const pg::Rows& loaded) {
+  SettlementFold fold;
+  for (int i = 0; i < loaded.size(); ++i) {
+    auto cycle = kCycles.row(loaded, i);
+    assert(cycle && "a cycle row reads back");
+    if (!cycle) continue;
+    if (cycle->status == kCycleOpen) fold.open_cycle = cycle->cycle;
+    fold.cycles[cycle->cycle] = *cycle;
+  }
+  assert(fold.cycles.contains(fold.open_cycle) && "one cycle is always open");
+  return fold;
+}
+
+// The writes of what a batch's settlement fold changed.
+void write_settlement(const SettlementFold& fold, std::vector<pg::Statement>& writes) {
+  if (!fold.touched) return;
+  writes.push_back({upsert_cycles(), kCycles.arrays(fold.cycles)});
+  if (fold.rows.empty()) return;
+  std::vector<CycleRowRecord> rows;
+  for (const auto& [key, row] : fold.rows) {
+    rows.push_back({std::get<0>(key), row.bank, row.rail, row.debits, row.credits, row.debit_count,
+                    row.credit_count});
+  }
+  writes.push_back({upsert_cycle_rows(), kCycleRows.arrays(rows)});
+}
+
 // Loads the summaries of the payments that batch touches.
 pg::Statement load_summaries(const std::vector<RecordedEvent>& batch) {
   std::vector<std::string> ids;
@@ -119,10 +211,11 @@ struct Fold {
   std::vector<pg::Statement> writes;  // empty when nothing in the batch is new
 };
 
-// Folds the events of batch after checkpoint into the loaded summaries (load_summaries' rows);
-// each touched summary and each bank position is written once for the whole batch.
-Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch,
-          const pg::Rows& loaded) {
+// Folds the events of batch after checkpoint into the loaded summaries (load_summaries' rows)
+// and cycles (load_unclosed_cycles' rows); each touched summary, bank position and cycle row is
+// written once for the whole batch.
+Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch, const pg::Rows& loaded,
+          const pg::Rows& loaded_cycles) {
   std::vector<const RecordedEvent*> fresh;
   for (const auto& e : batch) {
     if (e.position <= checkpoint) continue;
@@ -134,7 +227,12 @@ Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch,
   for (int i = 0; i < loaded.size(); ++i) stored[loaded.text(i, 0)] = summary_from(loaded, i);
   std::map<std::string, PaymentSummary> touched;
   std::map<PositionKey, PositionDelta> deltas;
+  SettlementFold settlement = settlement_from(loaded_cycles);
   for (const RecordedEvent* e : fresh) {
+    if (is_settlement_event(*e)) {
+      settlement.settlement_event(*e);
+      continue;
+    }
     const std::string id = payment_id_of(*e);
     if (id.empty()) continue;
     if (!touched.contains(id)) {
@@ -142,16 +240,21 @@ Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch,
       if (it == stored.end() && e->type != events::kPaymentRequested) continue;
       touched[id] = it == stored.end() ? PaymentSummary{} : it->second;
     }
-    for (auto& d : fold_summary(touched[id], *e)) {
+    PaymentSummary& p = touched[id];
+    const bool was_pending = p.status == "PENDING";
+    const auto folded = fold_summary(p, *e);
+    for (const auto& d : folded) {
       PositionDelta& sum = deltas[{d.bank, d.rail, d.window}];
       if (sum.bank.empty()) sum = PositionDelta{d.bank, d.rail, d.window};
       sum.debits += d.debits;
       sum.credits += d.credits;
     }
+    settlement.payment_folded(p, was_pending, folded);
   }
   Fold result{fresh.back()->position, {}};
   if (!touched.empty()) result.writes.push_back({upsert_summaries(), kSummaries.arrays(touched)});
   if (!deltas.empty()) result.writes.push_back({upsert_positions(), kDeltas.arrays(deltas)});
+  write_settlement(settlement, result.writes);
   result.writes.push_back({"UPDATE view_checkpoint SET position = $1 WHERE name = 'payments'",
                            {std::to_string(result.checkpoint)}});
   return result;
@@ -163,10 +266,12 @@ asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
                                                         std::int64_t checkpoint,
                                                         const std::vector<RecordedEvent>& batch,
                                                         pg::Deadline deadline) {
-  pg::Statement load = load_summaries(batch);
-  auto loaded = co_await conn.query(std::move(load.sql), std::move(load.params), deadline);
+  std::vector<pg::Statement> loads;
+  loads.push_back(load_summaries(batch));
+  loads.push_back(load_unclosed_cycles());
+  auto loaded = co_await conn.pipeline(std::move(loads), deadline);
   if (!loaded) co_return std::unexpected(loaded.error());
-  Fold folded = fold(checkpoint, batch, *loaded);
+  Fold folded = fold(checkpoint, batch, (*loaded)[0], (*loaded)[1]);
   if (folded.writes.empty()) co_return checkpoint;
   auto written = co_await conn.pipeline(std::move(folded.writes), deadline);
   if (!written) co_return std::unexpected(written.error());
@@ -186,6 +291,34 @@ asio::awaitable<pg::PgResult<std::int64_t>> lock_checkpoint(pg::Connection& conn
 }
 
 }  // namespace
+
+std::string postgres_settlement_views_migration() {
+  return std::string(R"sql(
+ALTER TABLE view_payments ADD COLUMN settlement_cycle bigint NOT NULL DEFAULT 0 CHECK (settlement_cycle >= 0);
+CREATE TABLE view_settlement_cycles (
+  cycle bigint PRIMARY KEY CHECK (cycle >= 1),
+  status text COLLATE "C" NOT NULL CHECK (status IN ('OPEN', 'CUT_OFF', 'CLOSED')),
+  cutoff_at_ms bigint NOT NULL,
+  cutoff_position bigint NOT NULL CHECK (cutoff_position >= 0),
+  closed_position bigint NOT NULL CHECK (closed_position >= 0),
+  completed bigint NOT NULL CHECK (completed >= 0),
+  reversed bigint NOT NULL CHECK (reversed >= 0),
+  volume_paise bigint NOT NULL CHECK (volume_paise >= 0));
+CREATE UNIQUE INDEX view_settlement_one_open ON view_settlement_cycles ((true)) WHERE status = 'OPEN';
+CREATE TABLE view_settlement_rows (
+  cycle bigint NOT NULL,
+  bank text COLLATE "C" NOT NULL,
+  rail text COLLATE "C" NOT NULL,
+  debits_paise bigint NOT NULL CHECK (debits_paise >= 0),
+  credits_paise bigint NOT NULL CHECK (credits_paise >= 0),
+  debit_count bigint NOT NULL CHECK (debit_count >= 0),
+  credit_count bigint NOT NULL CHECK (credit_count >= 0),
+  PRIMARY KEY (cycle, bank, rail));
+-- Folded again from the log, so that payments that ended before this migration join cycle 1.
+DELETE FROM view_payments; DELETE FROM view_positions;
+UPDATE view_checkpoint SET position = 0 WHERE name = 'payments';
+)sql") + kResetSettlementViews;
+}
 
 std::string postgres_views_migration() {
   return R"sql(
@@ -229,6 +362,7 @@ asio::awaitable<Result<void>> PostgresViews::apply(const std::vector<RecordedEve
   std::vector<pg::Statement> first;
   first.push_back({kLockCheckpoint, {}});
   first.push_back(load_summaries(batch));
+  first.push_back(load_unclosed_cycles());
   auto begun = co_await pg::Transaction::begin(**conn, deadline, std::move(first));
   if (!begun) co_return std::unexpected(store_unavailable(begun.error()));
   assert(begun->rows[0].size() == 1 && "the migration creates the checkpoint row");
@@ -238,7 +372,7 @@ asio::awaitable<Result<void>> PostgresViews::apply(const std::vector<RecordedEve
         "VIEWS_BEHIND", "",
         "the views stop at " + std::to_string(checkpoint) + ", before this batch begins"}));
   }
-  Fold folded = fold(checkpoint, batch, begun->rows[1]);
+  Fold folded = fold(checkpoint, batch, begun->rows[1], begun->rows[2]);
   auto committed = co_await begun->tx.commit(std::move(folded.writes), deadline);
   if (!committed) co_return std::unexpected(store_unavailable(committed.error()));
   known_checkpoint_ = std::max(known_checkpoint_, folded.checkpoint);
@@ -254,8 +388,9 @@ asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) 
   auto folded = co_await lock_checkpoint(**tx, deadline());
   if (folded) {
     auto emptied = co_await (*tx)->execute(
-        "DELETE FROM view_payments; DELETE FROM view_positions; "
-        "UPDATE view_checkpoint SET position = 0 WHERE name = 'payments'",
+        std::string("DELETE FROM view_payments; DELETE FROM view_positions; ") +
+            kResetSettlementViews +
+            "UPDATE view_checkpoint SET position = 0 WHERE name = 'payments'",
         deadline());
     folded = emptied ? pg::PgResult<std::int64_t>(0) : std::unexpected(emptied.error());
   }
@@ -372,6 +507,50 @@ asio::awaitable<Result<std::vector<PendingPayment>>> PostgresViews::pending(std:
   co_return out;
 }
 
+asio::awaitable<Result<std::vector<CycleSummary>>> PostgresViews::settlement_cycles(
+    std::int64_t before_cycle, std::size_t limit) {
+  assert(limit >= 1 && limit <= kCycleListLimitMax);
+  std::vector<pg::Param> params{std::to_string(before_cycle), std::to_string(limit)};
+  auto rows = co_await read("SELECT " + kCycles.read_list() +
+                                " FROM view_settlement_cycles WHERE ($1 = 0 OR cycle < $1)"
+                                " ORDER BY cycle DESC LIMIT $2",
+                            std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<CycleSummary> out;
+  for (int i = 0; i < rows->size(); ++i) {
+    auto cycle = kCycles.row(*rows, i);
+    assert(cycle && "a cycle row reads back");
+    out.push_back(cycle.value_or(CycleSummary{}));
+  }
+  co_return out;
+}
+
+asio::awaitable<Result<std::optional<CycleReport>>> PostgresViews::settlement_cycle(
+    std::int64_t cycle) {
+  // One statement, so the cycle and its rows come from one snapshot.
+  std::vector<pg::Param> params{std::to_string(cycle)};
+  auto rows =
+      co_await read("SELECT " + kCycles.read_list("c.") +
+                        ", r.bank, r.rail, r.debits_paise, r.credits_paise, "
+                        "r.debit_count, r.credit_count FROM view_settlement_cycles c "
+                        "LEFT JOIN view_settlement_rows r ON r.cycle = c.cycle WHERE c.cycle = $1 "
+                        "ORDER BY r.bank, r.rail",
+                    std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  if (rows->size() == 0) co_return std::nullopt;
+  auto summary = kCycles.row(*rows, 0);
+  assert(summary && "a cycle row reads back");
+  CycleReport report{summary.value_or(CycleSummary{}), {}};
+  const int first = static_cast<int>(std::size(kCycleColumns));
+  for (int i = 0; i < rows->size(); ++i) {
+    if (rows->is_null(i, first)) continue;  // a cycle without rows yet
+    report.rows.push_back(events::CycleBankRail{
+        rows->text(i, first), rows->text(i, first + 1), rows->int64(i, first + 2),
+        rows->int64(i, first + 3), rows->int64(i, first + 4), rows->int64(i, first + 5)});
+  }
+  co_return report;
+}
+
 asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
   json::object out;
   auto checkpoint =
@@ -386,6 +565,7 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
     const PaymentSummary p = summary_from(*rows, i);
     json::object row = summary_to_json(p);
     row["owner_node"] = p.owner_node;
+    row["settlement_cycle"] = p.settlement_cycle;
     payments.push_back(std::move(row));
   }
   out["payments"] = std::move(payments);
@@ -418,6 +598,24 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
   json::object rails;
   for (const auto& [rail, row] : *stats) rails[rail] = rail_stats_to_json(row);
   out["rail_stats"] = std::move(rails);
+  auto cycles = co_await read(
+      "SELECT " + kCycles.read_list() + " FROM view_settlement_cycles ORDER BY cycle", {});
+  if (!cycles) co_return std::unexpected(cycles.error());
+  json::array cycle_list;
+  for (int i = 0; i < cycles->size(); ++i)
+    cycle_list.push_back(cycle_summary_to_json(kCycles.row(*cycles, i).value_or(CycleSummary{})));
+  out["settlement_cycles"] = std::move(cycle_list);
+  auto cycle_rows = co_await read(
+      "SELECT " + kCycleRows.read_list() + " FROM view_settlement_rows ORDER BY cycle, bank, rail",
+      {});
+  if (!cycle_rows) co_return std::unexpected(cycle_rows.error());
+  json::array row_list;
+  for (int i = 0; i < cycle_rows->size(); ++i) {
+    const auto r = kCycleRows.row(*cycle_rows, i).value_or(CycleRowRecord{});
+    row_list.push_back(cycle_row_to_json(
+        r.cycle, {r.bank, r.rail, r.debits, r.credits, r.debit_count, r.credit_count}));
+  }
+  out["settlement_rows"] = std::move(row_list);
   co_return out;
 }
 

@@ -24,6 +24,9 @@ class PostgresViews final : public ViewStore {
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
   asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) override;
+  asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
+                                                                       std::size_t limit) override;
+  asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;
   asio::awaitable<Result<json::object>> snapshot() override;
 
   // Empties the views and folds every event of store into them, in one transaction (live
@@ -39,5 +42,7 @@ class PostgresViews final : public ViewStore {
 
 // The DDL of the view tables (one of the ledger's migrations).
 std::string postgres_views_migration();
+// The settlement views (a later migration; it empties the views so that they fold again).
+std::string postgres_settlement_views_migration();
 
 }  // namespace upi::ledger

@@ -13,6 +13,7 @@
 #include "ledger/postgres_store.h"
 #include "ledger/postgres_views.h"
 #include "ledger/projector.h"
+#include "ledger/settlement_events.h"
 
 namespace upi::ledger {
 namespace {
@@ -106,6 +107,19 @@ asio::awaitable<bool> append_all(
     }
     if (*left > 0) co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
     if (*failures > 0) co_return false;
+    // Settlement: cycle 1 cut off after the first round; after the second, closed and cycle 2
+    // cut off (left unclosed), so payments end in cycles 2 and 3.
+    std::vector<events::SettlementEvent> settlement;
+    if (round == 1) settlement = {events::SettlementCutOff{1, 1'000, "ADMIN", "admin-1"}};
+    if (round == 2) {
+      settlement = {events::SettlementCycleClosed{1, 0, 0, 0, 0, {}},
+                    events::SettlementCutOff{2, 2'000, "SCHEDULE", ""}};
+    }
+    for (const auto& e : settlement) {
+      std::vector<NewEvent> one{events::to_new_event(e, "node-1")};
+      auto r = co_await store.append(std::string(events::kSettlementStream), kAnyVersion, one);
+      if (!r) co_return false;
+    }
   }
   co_return true;
 }
@@ -151,6 +165,30 @@ TEST(PostgresViews, TwoNodesFoldTheSameRowsAsMemoryAndARebuildGivesThemAgain) {
     }
     EXPECT_EQ(page->next_cursor, want.next_cursor);
   }
+  for (std::int64_t cycle : {1, 2, 3, 4}) {
+    auto report = run_on(io, views_2.settlement_cycle(cycle));
+    ASSERT_TRUE(report.has_value());
+    const auto want = memory.cycle(cycle);
+    ASSERT_EQ(report->has_value(), want.has_value()) << cycle;
+    if (!want) continue;
+    EXPECT_EQ(to_json(cycle_summary_to_json((*report)->summary)),
+              to_json(cycle_summary_to_json(want->summary)));
+    ASSERT_EQ((*report)->rows.size(), want->rows.size());
+    for (std::size_t i = 0; i < want->rows.size(); ++i) {
+      EXPECT_EQ(to_json(cycle_row_to_json(cycle, (*report)->rows[i])),
+                to_json(cycle_row_to_json(cycle, want->rows[i])));
+    }
+  }
+  auto cycles = run_on(io, views_1.settlement_cycles(3, 10));
+  ASSERT_TRUE(cycles.has_value());
+  ASSERT_EQ(cycles->size(), 2u);
+  EXPECT_EQ((*cycles)[0].cycle, 2);
+  EXPECT_EQ((*cycles)[0].status, kCycleCutOff);
+  EXPECT_EQ((*cycles)[1].status, kCycleClosed);
+  ASSERT_TRUE(memory.cycle(3).has_value());
+  EXPECT_EQ(memory.cycle(3)->summary.status, kCycleOpen);
+  EXPECT_GT(memory.cycle(2)->summary.completed, 0);
+  EXPECT_GT(memory.cycle(3)->summary.completed, 0);
   auto pending = run_on(io, views_2.pending(kPendingPageMax));
   ASSERT_TRUE(pending.has_value());
   EXPECT_EQ(pending->size(), memory.pending_payments(kPendingPageMax).size());

@@ -28,6 +28,16 @@ asio::awaitable<Result<std::vector<PendingPayment>>> MemoryViewStore::pending(st
   co_return views_.pending_payments(limit);
 }
 
+asio::awaitable<Result<std::vector<CycleSummary>>> MemoryViewStore::settlement_cycles(
+    std::int64_t before_cycle, std::size_t limit) {
+  co_return views_.cycles(before_cycle, limit);
+}
+
+asio::awaitable<Result<std::optional<CycleReport>>> MemoryViewStore::settlement_cycle(
+    std::int64_t cycle) {
+  co_return views_.cycle(cycle);
+}
+
 asio::awaitable<Result<json::object>> MemoryViewStore::snapshot() {
   co_return views_.snapshot();
 }

@@ -33,6 +33,13 @@ class ViewStore {
   virtual asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() = 0;
   // Payments not yet terminal, oldest first, at most limit.
   virtual asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) = 0;
+  // Settlement cycles, newest first (the open one leads), those below before_cycle (0: from
+  // the newest); limit is within [1, kCycleListLimitMax].
+  virtual asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(
+      std::int64_t before_cycle, std::size_t limit) = 0;
+  // One cycle and its rows by bank and rail; nothing when there is no such cycle.
+  virtual asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(
+      std::int64_t cycle) = 0;
   // Every view in the canonical form of ReadViews::snapshot(), to compare stores and rebuilds.
   virtual asio::awaitable<Result<json::object>> snapshot() = 0;
 };
@@ -45,6 +52,9 @@ class MemoryViewStore final : public ViewStore {
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
   asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) override;
+  asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
+                                                                       std::size_t limit) override;
+  asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;
   asio::awaitable<Result<json::object>> snapshot() override;
 
   const ReadViews& views() const { return views_; }

@@ -80,6 +80,64 @@ std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& 
   return {};
 }
 
+bool is_settlement_event(const RecordedEvent& e) {
+  return e.stream == events::kSettlementStream;
+}
+
+SettlementFold initial_settlement() {
+  SettlementFold fold;
+  fold.cycles[1] = CycleSummary{.cycle = 1};
+  return fold;
+}
+
+void SettlementFold::payment_folded(PaymentSummary& p, bool was_pending,
+                                    const std::vector<PositionDelta>& deltas) {
+  if (!was_pending || p.status == "PENDING" || p.status == "FAILED") return;
+  assert(p.settlement_cycle == 0 && "a payment ends once");
+  touched = true;
+  CycleSummary& cycle = cycles[open_cycle];
+  assert(cycle.status == kCycleOpen && "payments join only the open cycle");
+  p.settlement_cycle = open_cycle;
+  if (p.status == "REVERSED") ++cycle.reversed;
+  if (p.status != "COMPLETED") return;
+  ++cycle.completed;
+  cycle.volume += p.amount;
+  for (const auto& d : deltas) {
+    events::CycleBankRail& row = rows[{open_cycle, d.bank, d.rail}];
+    row.bank = d.bank;
+    row.rail = d.rail;
+    row.debits += d.debits;
+    row.credits += d.credits;
+    row.debit_count += d.debits > 0 ? 1 : 0;
+    row.credit_count += d.credits > 0 ? 1 : 0;
+  }
+}
+
+void SettlementFold::settlement_event(const RecordedEvent& e) {
+  auto decoded = events::decode_settlement(e);
+  assert(decoded.has_value() && "the views read every settlement event the switch writes");
+  if (!decoded) return;
+  touched = true;
+  if (const auto* cut = std::get_if<events::SettlementCutOff>(&*decoded)) {
+    // The stream's versions make cycle N's cut-off the one after cycle N-1's.
+    assert(cut->cycle == open_cycle && e.version == events::cutoff_version(cut->cycle));
+    if (cut->cycle != open_cycle) return;
+    CycleSummary& cycle = cycles[open_cycle];
+    cycle.status = kCycleCutOff;
+    cycle.cutoff_at_ms = cut->cutoff_at_ms;
+    cycle.cutoff_position = e.position;
+    ++open_cycle;
+    cycles[open_cycle] = CycleSummary{.cycle = open_cycle};
+    return;
+  }
+  const auto& closed = std::get<events::SettlementCycleClosed>(*decoded);
+  auto it = cycles.find(closed.cycle);
+  assert(it != cycles.end() && it->second.status == kCycleCutOff && "a cycle closes once cut off");
+  if (it == cycles.end() || it->second.status != kCycleCutOff) return;
+  it->second.status = kCycleClosed;
+  it->second.closed_position = e.position;
+}
+
 void ReadViews::count_status(const PaymentSummary& p, int delta) {
   RailStatsRow& row = rail_stats_[rail_key(p)];
   auto& count = row.payments_by_status[p.status];
@@ -92,6 +150,7 @@ void ReadViews::count_status(const PaymentSummary& p, int delta) {
 void ReadViews::apply(const RecordedEvent& e) {
   assert(e.position == checkpoint_ + 1 && "events are folded in position order, no gaps");
   checkpoint_ = e.position;
+  if (is_settlement_event(e)) return settlement_.settlement_event(e);
   const std::string id = payment_id_of(e);
   if (id.empty()) return;
   auto it = payments_.find(id);
@@ -103,7 +162,9 @@ void ReadViews::apply(const RecordedEvent& e) {
     count_status(it->second, -1);
   }
   PaymentSummary& p = it->second;
-  for (const auto& d : fold_summary(p, e)) {
+  const bool was_pending = p.status == "PENDING";
+  const auto deltas = fold_summary(p, e);
+  for (const auto& d : deltas) {
     PositionRow& row = positions_[d.bank][{d.rail, d.window}];
     row.rail = d.rail;
     row.window = d.window;
@@ -113,6 +174,7 @@ void ReadViews::apply(const RecordedEvent& e) {
   count_status(p, +1);
   if (e.type == events::kPaymentRequested) index_new_payment(p);
   if (p.status != "PENDING") pending_.erase(&p);
+  settlement_.payment_folded(p, was_pending, deltas);
 }
 
 void ReadViews::index_new_payment(const PaymentSummary& p) {
@@ -191,6 +253,47 @@ Paise ReadViews::positions_total() const {
   return total;
 }
 
+std::vector<CycleSummary> ReadViews::cycles(std::int64_t before_cycle, std::size_t limit) const {
+  assert(limit >= 1 && limit <= kCycleListLimitMax);
+  std::vector<CycleSummary> out;
+  auto it =
+      before_cycle > 0 ? settlement_.cycles.lower_bound(before_cycle) : settlement_.cycles.end();
+  while (it != settlement_.cycles.begin() && out.size() < limit) out.push_back((--it)->second);
+  return out;
+}
+
+std::optional<CycleReport> ReadViews::cycle(std::int64_t cycle) const {
+  auto it = settlement_.cycles.find(cycle);
+  if (it == settlement_.cycles.end()) return std::nullopt;
+  CycleReport report{it->second, {}};
+  for (auto row = settlement_.rows.lower_bound({cycle, "", ""});
+       row != settlement_.rows.end() && std::get<0>(row->first) == cycle; ++row) {
+    report.rows.push_back(row->second);
+  }
+  return report;
+}
+
+json::object cycle_summary_to_json(const CycleSummary& c) {
+  return json::object{{"cycle", c.cycle},
+                      {"status", c.status},
+                      {"cutoff_at_ms", c.cutoff_at_ms},
+                      {"cutoff_position", c.cutoff_position},
+                      {"closed_position", c.closed_position},
+                      {"completed", c.completed},
+                      {"reversed", c.reversed},
+                      {"volume", format_money(c.volume)}};
+}
+
+json::object cycle_row_to_json(std::int64_t cycle, const events::CycleBankRail& row) {
+  return json::object{{"cycle", cycle},
+                      {"bank", row.bank},
+                      {"rail", row.rail},
+                      {"debits", format_money(row.debits)},
+                      {"credits", format_money(row.credits)},
+                      {"debit_count", row.debit_count},
+                      {"credit_count", row.credit_count}};
+}
+
 json::object reason_to_json(const Reason& r) {
   return json::object{{"code", r.code}, {"upi_code", r.upi_code}, {"message", r.message}};
 }
@@ -232,6 +335,7 @@ json::object ReadViews::snapshot() const {
   for (const auto& [id, p] : payments_) {
     json::object row = summary_to_json(p);
     row["owner_node"] = p.owner_node;
+    row["settlement_cycle"] = p.settlement_cycle;
     payments.push_back(std::move(row));
   }
   out["payments"] = std::move(payments);
@@ -252,6 +356,12 @@ json::object ReadViews::snapshot() const {
   json::object stats;
   for (const auto& [rail, row] : rail_stats_) stats[rail] = rail_stats_to_json(row);
   out["rail_stats"] = std::move(stats);
+  json::array cycles, cycle_rows;
+  for (const auto& [n, c] : settlement_.cycles) cycles.push_back(cycle_summary_to_json(c));
+  for (const auto& [key, row] : settlement_.rows)
+    cycle_rows.push_back(cycle_row_to_json(std::get<0>(key), row));
+  out["settlement_cycles"] = std::move(cycles);
+  out["settlement_rows"] = std::move(cycle_rows);
   return out;
 }
 

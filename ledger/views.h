@@ -7,12 +7,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "common/json.h"
 #include "common/money.h"
 #include "ledger/event.h"
 #include "ledger/payment_events.h"
+#include "ledger/settlement_events.h"
 
 namespace upi::ledger {
 
@@ -27,9 +29,10 @@ struct PaymentSummary {
   std::optional<Reason> reason;
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
-  std::int64_t position = 0;        // of the last event folded in
-  std::int64_t first_position = 0;  // of its PaymentRequested
-  std::string owner_node;           // the node that drives it (started or last resumed it)
+  std::int64_t position = 0;          // of the last event folded in
+  std::int64_t first_position = 0;    // of its PaymentRequested
+  std::string owner_node;             // the node that drives it (started or last resumed it)
+  std::int64_t settlement_cycle = 0;  // the cycle it ended in (completed or reversed); 0 before
 };
 
 // One settlement leg of a completed payment, as it moves a bank's position.
@@ -61,6 +64,50 @@ struct RailStatsRow {
   Paise completed_volume = 0;
 };
 
+// A settlement cycle as the views know it: OPEN (payments that end now join it), CUT_OFF (its
+// SettlementCutOff is in the ledger; its totals are final) or CLOSED (SettlementCycleClosed
+// records them too).
+inline constexpr std::string_view kCycleOpen = "OPEN";
+inline constexpr std::string_view kCycleCutOff = "CUT_OFF";
+inline constexpr std::string_view kCycleClosed = "CLOSED";
+struct CycleSummary {
+  std::int64_t cycle = 0;
+  std::string status{kCycleOpen};
+  std::int64_t cutoff_at_ms = 0;     // 0 while open
+  std::int64_t cutoff_position = 0;  // 0 while open
+  std::int64_t closed_position = 0;  // 0 until closed
+  std::int64_t completed = 0;
+  std::int64_t reversed = 0;
+  Paise volume = 0;
+};
+struct CycleReport {
+  CycleSummary summary;
+  std::vector<events::CycleBankRail> rows;  // by bank, then rail
+};
+inline constexpr std::size_t kCycleListLimitMax = 100;
+
+// The settlement views' fold, shared by both stores so that they agree row for row. rows holds
+// totals (memory) or one batch's additions (PostgreSQL adds them to the stored rows); cycles
+// holds every cycle (memory) or those a batch touches, loaded before it (PostgreSQL).
+struct SettlementFold {
+  using RowKey = std::tuple<std::int64_t, std::string, std::string>;  // cycle, bank, rail
+  std::int64_t open_cycle = 1;
+  std::map<std::int64_t, CycleSummary> cycles;
+  std::map<RowKey, events::CycleBankRail> rows;
+
+  bool touched = false;  // whether anything above changed since this fold began
+
+  // After a payment event's fold_summary(): a payment that has just completed or been reversed
+  // (it was PENDING before) joins the open cycle, with its settlement legs.
+  void payment_folded(PaymentSummary& p, bool was_pending,
+                      const std::vector<PositionDelta>& deltas);
+  // A SettlementCutOff or SettlementCycleClosed at its position.
+  void settlement_event(const RecordedEvent& e);
+};
+
+// The settlement views of an empty ledger: cycle 1 open.
+SettlementFold initial_settlement();
+
 struct ListQuery {
   std::string vpa;     // payer or payee; empty: any
   std::string handle;  // a PSP handle that the payer or the payee is under; empty: any
@@ -85,6 +132,8 @@ std::string payment_id_of(const RecordedEvent& e);
 // Folds e into its payment's summary (a PaymentRequested starts it afresh) and returns the
 // position changes a completion books (two legs that sum to zero).
 std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e);
+// Whether e is one of the settlement stream's events.
+bool is_settlement_event(const RecordedEvent& e);
 // "NONE" for a payment that ended before a rail was chosen.
 std::string rail_key(const PaymentSummary& p);
 
@@ -103,6 +152,9 @@ class ReadViews {
   const std::map<std::string, RailStatsRow>& rail_stats() const { return rail_stats_; }
   // Sum of every bank's net over every rail and window: always zero (double entry).
   Paise positions_total() const;
+  // Settlement cycles, newest first, those below before_cycle (0: from the newest).
+  std::vector<CycleSummary> cycles(std::int64_t before_cycle, std::size_t limit) const;
+  std::optional<CycleReport> cycle(std::int64_t cycle) const;
   // Every view in a canonical form, to compare a live fold with a rebuild.
   json::object snapshot() const;
 
@@ -129,6 +181,7 @@ class ReadViews {
   PaymentIndex pending_;                                // payments not yet terminal
   std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
   std::map<std::string, RailStatsRow> rail_stats_;
+  SettlementFold settlement_ = initial_settlement();
 };
 
 json::object summary_to_json(const PaymentSummary& p);
@@ -136,5 +189,7 @@ json::object reason_to_json(const Reason& r);
 // The canonical forms snapshot() is made of, shared with the PostgreSQL views' snapshot.
 json::object position_to_json(const PositionRow& row);
 json::object rail_stats_to_json(const RailStatsRow& row);
+json::object cycle_summary_to_json(const CycleSummary& c);
+json::object cycle_row_to_json(std::int64_t cycle, const events::CycleBankRail& row);
 
 }  // namespace upi::ledger

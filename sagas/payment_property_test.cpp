@@ -11,7 +11,7 @@
 #include "common/timer.h"
 #include "ledger/projector.h"
 #include "sagas/saga_test_harness.h"
-#include "tests/source_path.h"
+#include "tests/event_catalogue.h"
 #include "tools/sim/checker.h"
 
 namespace upi::sagas {
@@ -166,50 +166,10 @@ TEST(PaymentProperty, ASeedReplaysTheSameInterleaving) {
   EXPECT_NE(first.head_hash, other.head_hash);
 }
 
-// specs/events.md's catalogue: type -> the data fields its "data fields" column names (the
-// leading name of each comma-separated entry; notes in brackets are not fields).
-std::map<std::string, std::set<std::string>> documented_events() {
-  std::ifstream in(upi::testing::source_path("specs/events.md"));
-  EXPECT_TRUE(in.good());
-  std::map<std::string, std::set<std::string>> out;
-  std::string line;
-  bool in_table = false;
-  while (std::getline(in, line)) {
-    if (line.starts_with("| type | data fields |")) {
-      in_table = true;
-      continue;
-    }
-    if (!in_table || line.starts_with("|---")) continue;
-    if (!line.starts_with("| ")) break;
-    const auto first = line.find(" | "), second = line.find(" | ", first + 3);
-    const std::string type = line.substr(2, first - 2);
-    const std::string fields = line.substr(first + 3, second - first - 3);
-    int depth = 0;
-    std::string entry;
-    auto take = [&] {
-      const auto start = entry.find_first_not_of(' ');
-      const auto end = entry.find_first_not_of("abcdefghijklmnopqrstuvwxyz_", start);
-      if (start != std::string::npos) out[type].insert(entry.substr(start, end - start));
-      entry.clear();
-    };
-    for (char c : fields) {
-      if (c == '(' || c == '[' || c == '{') ++depth;
-      if (c == ')' || c == ']' || c == '}') --depth;
-      if (c == ',' && depth == 0) {
-        take();
-      } else {
-        entry += c;
-      }
-    }
-    take();
-  }
-  return out;
-}
-
 // The catalogue in specs/events.md names exactly the event types the code has, and for each
 // type the saga writes in a run full of faults, exactly the data fields it writes.
 TEST(EventCatalogue, SpecsEventsMdListsExactlyTheTypesAndFieldsTheCodeWrites) {
-  const auto documented = documented_events();
+  const auto documented = upi::testing::catalogue_table("| type | data fields |");
   std::set<std::string> types_in_code;
   for (std::string_view type : ledger::events::all_types()) {
     types_in_code.emplace(type);
