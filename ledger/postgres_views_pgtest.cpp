@@ -117,7 +117,8 @@ asio::awaitable<bool> append_all(
     }
     for (const auto& e : settlement) {
       std::vector<NewEvent> one{events::to_new_event(e, "node-1")};
-      auto r = co_await store.append(std::string(events::kSettlementStream), kAnyVersion, one);
+      const std::string stream(events::kSettlementStream);
+      auto r = co_await store.append(stream, kAnyVersion, one);
       if (!r) co_return false;
     }
   }

@@ -11,6 +11,7 @@
 #include "common/timer.h"
 #include "ledger/projector.h"
 #include "sagas/saga_test_harness.h"
+#include "settlement/cycle_closer.h"
 #include "tests/event_catalogue.h"
 #include "tools/sim/checker.h"
 
@@ -64,6 +65,55 @@ std::map<std::string, Paise> view_nets(const ledger::ReadViews& views,
   return net;
 }
 
+// Every settlement cycle, checked against the payments and the banks' own leg records: nets
+// sum to zero; each completed or reversed payment is in exactly one cycle and each failed one
+// in none; a bank's net in a cycle is what its applied legs for that cycle's completed payments
+// say.
+void check_cycles(testing::Harness& h, const ledger::ReadViews& views,
+                  const std::vector<std::string>& ids,
+                  const std::map<std::string, int>& by_status) {
+  std::map<std::int64_t, std::map<std::string, Paise>> nets_from_legs;  // cycle -> bank -> net
+  std::map<std::string, std::int64_t> cycle_of;                         // completed payments
+  std::map<std::int64_t, int> completed_in, reversed_in;
+  for (const auto& id : ids) {
+    const ledger::PaymentSummary* p = views.payment(id);
+    ASSERT_NE(p, nullptr) << id;
+    EXPECT_EQ(p->settlement_cycle == 0, p->status == "FAILED") << id << " " << p->status;
+    if (p->status == "COMPLETED")
+      ++completed_in[p->settlement_cycle], cycle_of[id] = p->settlement_cycle;
+    if (p->status == "REVERSED") ++reversed_in[p->settlement_cycle];
+  }
+  for (const auto& code : h.banks->codes()) {
+    for (const auto& leg : h.banks->mock(code)->legs()) {
+      const auto it = cycle_of.find(banks::payment_of_leg(leg.leg_id));
+      if (it == cycle_of.end() || leg.answer.outcome != banks::LegOutcome::kApplied) continue;
+      if (leg.kind == banks::LegKind::kDebit) nets_from_legs[it->second][code] -= leg.amount;
+      if (leg.kind == banks::LegKind::kCredit) nets_from_legs[it->second][code] += leg.amount;
+    }
+  }
+  int completed = 0, reversed = 0, cycles_with_payments = 0;
+  for (const auto& summary : views.cycles(0, ledger::kCycleListLimitMax)) {
+    const auto report = views.cycle(summary.cycle).value();
+    SCOPED_TRACE("cycle " + std::to_string(summary.cycle));
+    EXPECT_EQ(summary.completed, completed_in[summary.cycle]);
+    EXPECT_EQ(summary.reversed, reversed_in[summary.cycle]);
+    completed += static_cast<int>(summary.completed);
+    reversed += static_cast<int>(summary.reversed);
+    cycles_with_payments += summary.completed > 0;
+    Paise total = 0;
+    std::map<std::string, Paise> nets;
+    for (const auto& row : report.rows) {
+      nets[row.bank] += row.net();
+      total += row.net();
+    }
+    EXPECT_EQ(total, 0);
+    for (auto& [bank, net] : nets_from_legs[summary.cycle]) EXPECT_EQ(nets[bank], net) << bank;
+  }
+  EXPECT_EQ(completed, by_status.at("COMPLETED"));
+  EXPECT_EQ(reversed, by_status.at("REVERSED"));
+  EXPECT_GE(cycles_with_payments, 3) << "the closes should have split the run into cycles";
+}
+
 struct PropertyRun {
   std::string head_hash;  // of the whole ledger: equal hashes, equal runs
   std::map<std::string, int> by_status;
@@ -80,6 +130,19 @@ PropertyRun run_property(std::uint64_t seed, int payments,
   const ledger::ReadViews& views = view_store.views();
   ledger::Projector projector(h.io, h.store, view_store);
   projector.start();
+  // Cycles are closed while payments are in flight, from two closers as two nodes would.
+  settlement::CycleCloser closers[] = {{h.store, view_store, projector, "node-1"},
+                                       {h.store, view_store, projector, "node-2"}};
+  auto close_now = [&](settlement::CycleCloser& closer) {
+    asio::co_spawn(
+        h.io,
+        [&closer]() -> asio::awaitable<void> {
+          settlement::CloseRequest request{settlement::kCauseAdmin, "admin-1", 0, 0};
+          auto closed = co_await closer.close(std::move(request));
+          EXPECT_TRUE(closed.has_value()) << closed.error().message;
+        },
+        asio::detached);
+  };
   std::mt19937_64 rng(seed);
   const auto& accounts = h.world.accounts;
   std::map<std::string, sim::PaymentOutcome> outcomes;
@@ -88,6 +151,7 @@ PropertyRun run_property(std::uint64_t seed, int payments,
     if (i % 100 == 0) {
       for (const auto& bank : h.world.banks) h.fault(bank.code, random_rules(rng));
     }
+    if (i % 150 == 75) close_now(closers[rng() % 2]);
     const auto& payer = accounts[rng() % accounts.size()];
     const auto& payee = accounts[rng() % accounts.size()];
     if (payer.vpa == payee.vpa) continue;
@@ -121,6 +185,7 @@ PropertyRun run_property(std::uint64_t seed, int payments,
     h.step();
   }
   EXPECT_EQ(views.checkpoint(), h.store.head_position());
+  check_cycles(h, views, ids, by_status);
   const auto checks = sim::check_run(bank_books(h), outcomes, view_nets(views, h.banks->codes()));
   EXPECT_TRUE(sim::all_ok(checks)) << sim::describe_failures(checks);
   std::int64_t completed_in_view = 0;
@@ -194,9 +259,12 @@ TEST(EventCatalogue, SpecsEventsMdListsExactlyTheTypesAndFieldsTheCodeWrites) {
     }
   });
   EXPECT_GE(written.size(), 17u) << "the run should make nearly every type of event";
+  // The run closes settlement cycles too: their events are in the settlement table.
+  auto all_documented = upi::testing::catalogue_table("| settlement event | data fields |");
+  all_documented.insert(documented.begin(), documented.end());
   for (const auto& [type, fields] : written) {
-    auto it = documented.find(type);
-    ASSERT_NE(it, documented.end()) << type << " is written but not in specs/events.md";
+    auto it = all_documented.find(type);
+    ASSERT_NE(it, all_documented.end()) << type << " is written but not in specs/events.md";
     EXPECT_EQ(fields, it->second) << type << ": the fields written and documented differ";
   }
 }

@@ -20,7 +20,8 @@ void CutoffScheduler::start(TaskGroup& group) {
 asio::awaitable<void> CutoffScheduler::tick() {
   const std::int64_t due_ms = schedule_.latest_at_or_before(clock_.now_ms());
   if (due_ms > served_ms_) {
-    auto closed = co_await closer_.close(CloseRequest{kCauseSchedule, "", due_ms, 0});
+    CloseRequest request{kCauseSchedule, "", due_ms, 0};
+    auto closed = co_await closer_.close(std::move(request));
     if (!closed) {
       spdlog::warn("settlement cut-off at {} failed: {}", format_timestamp(due_ms),
                    closed.error().message);

@@ -1,5 +1,6 @@
 #include "settlement/cycle_closer.h"
 
+#include <algorithm>
 #include <cassert>
 #include <optional>
 
@@ -41,7 +42,8 @@ asio::awaitable<Result<CycleCloser::Tail>> CycleCloser::read_tail() {
   std::int64_t from = known_open > 1 ? ev::cutoff_version(known_open - 1) : 1;
   Tail tail;
   for (;;) {
-    auto page = co_await store_.read_stream(std::string(ev::kSettlementStream), from, kTailPage);
+    const std::string stream(ev::kSettlementStream);
+    auto page = co_await store_.read_stream(stream, from, kTailPage);
     if (!page) co_return std::unexpected(page.error());
     for (const auto& e : *page) {
       auto decoded = ev::decode_settlement(e);
@@ -65,8 +67,8 @@ asio::awaitable<Result<CycleCloser::Tail>> CycleCloser::read_tail() {
   co_return tail;
 }
 
-asio::awaitable<Result<void>> CycleCloser::finish(std::int64_t cycle,
-                                                  std::int64_t cutoff_position) {
+asio::awaitable<Result<std::int64_t>> CycleCloser::finish(std::int64_t cycle,
+                                                          std::int64_t cutoff_position) {
   const bool folded = co_await projector_.wait_for(cutoff_position, kViewsWait);
   if (!folded) {
     co_return fail(ErrorKind::kUnavailable, "VIEWS_BEHIND",
@@ -76,23 +78,25 @@ asio::awaitable<Result<void>> CycleCloser::finish(std::int64_t cycle,
   auto report = co_await views_.settlement_cycle(cycle);
   if (!report) co_return std::unexpected(report.error());
   assert(*report && (*report)->summary.status != ledger::kCycleOpen && "a cut-off cycle");
-  if (!*report || (*report)->summary.status == ledger::kCycleClosed) co_return Result<void>{};
+  if (!*report || (*report)->summary.status == ledger::kCycleClosed) co_return 0;
   const ledger::CycleReport& r = **report;
   ev::SettlementCycleClosed closed{
       cycle, r.summary.cutoff_position, r.summary.completed, r.summary.reversed, r.summary.volume,
       r.rows};
   std::vector<ledger::NewEvent> events{ev::to_new_event(closed, node_id_)};
-  auto appended = co_await store_.append(std::string(ev::kSettlementStream),
-                                         ev::cutoff_version(cycle), std::move(events));
+  const std::string stream(ev::kSettlementStream);
+  auto appended = co_await store_.append(stream, ev::cutoff_version(cycle), std::move(events));
   if (!appended && !is_conflict(appended.error())) co_return std::unexpected(appended.error());
-  co_return Result<void>{};  // a conflict: another node closed it with the same totals
+  co_return appended ? appended->last_position : 0;  // 0: another node closed it, the same way
 }
 
 asio::awaitable<Result<void>> CycleCloser::finish_cut_off() {
   auto tail = co_await read_tail();
   if (!tail) co_return std::unexpected(tail.error());
   if (tail->last_closed) co_return Result<void>{};
-  co_return co_await finish(tail->open_cycle - 1, tail->last_cutoff_position);
+  auto finished = co_await finish(tail->open_cycle - 1, tail->last_cutoff_position);
+  if (!finished) co_return std::unexpected(finished.error());
+  co_return Result<void>{};
 }
 
 asio::awaitable<Result<CloseOutcome>> CycleCloser::close(CloseRequest request) {
@@ -108,24 +112,24 @@ asio::awaitable<Result<CloseOutcome>> CycleCloser::close(CloseRequest request) {
                    "cycle " + std::to_string(request.cycle) + " is not open yet; cycle " +
                        std::to_string(open) + " is");
   }
-  if (request.cycle != 0 && request.cycle < open) co_return CloseOutcome{request.cycle, false};
+  if (request.cycle != 0 && request.cycle < open) co_return CloseOutcome{request.cycle, false, 0};
   if (request.cause == kCauseSchedule && tail->last_cutoff_at_ms >= request.cutoff_at_ms)
-    co_return CloseOutcome{open - 1, false};
+    co_return CloseOutcome{open - 1, false, 0};
   ev::SettlementCutOff cut{open, request.cutoff_at_ms, std::string(request.cause),
                            request.requested_by};
   std::vector<ledger::NewEvent> events{ev::to_new_event(cut, node_id_)};
-  auto appended = co_await store_.append(std::string(ev::kSettlementStream),
-                                         ev::closed_version(open - 1), std::move(events));
+  const std::string stream(ev::kSettlementStream);
+  auto appended = co_await store_.append(stream, ev::closed_version(open - 1), std::move(events));
   if (!appended && is_conflict(appended.error())) {
     // Another request cut the open cycle off first: that one is this request's answer.
     auto finished = co_await finish_cut_off();
     if (!finished) co_return std::unexpected(finished.error());
-    co_return CloseOutcome{open, false};
+    co_return CloseOutcome{open, false, 0};
   }
   if (!appended) co_return std::unexpected(appended.error());
   auto finished = co_await finish(open, appended->last_position);
   if (!finished) co_return std::unexpected(finished.error());
-  co_return CloseOutcome{open, true};
+  co_return CloseOutcome{open, true, std::max(*finished, appended->last_position)};
 }
 
 }  // namespace upi::settlement

@@ -33,6 +33,8 @@ struct CloseOutcome {
   std::int64_t cycle = 0;
   bool cut_off_here = false;  // false: it was cut off already (a retry, another node, or a
                               // scheduled cut-off that a later one already served)
+  std::int64_t position = 0;  // of the last event this request appended (0: none), for a
+                              // read of the views that includes it
 };
 
 class CycleCloser {
@@ -52,7 +54,8 @@ class CycleCloser {
  private:
   struct Tail;
   asio::awaitable<Result<Tail>> read_tail();
-  asio::awaitable<Result<void>> finish(std::int64_t cycle, std::int64_t cutoff_position);
+  // Returns the position of the close it appended (0: another node's close was first).
+  asio::awaitable<Result<std::int64_t>> finish(std::int64_t cycle, std::int64_t cutoff_position);
 
   ledger::EventStore& store_;
   ledger::ViewStore& views_;

@@ -82,6 +82,15 @@ sagas::SagaConfig saga_config(const Options& options) {
   config.active_sagas_max = options.sagas_max;
   return config;
 }
+
+// The scheme's cut-offs, or --settlement-period-s's; none with --settlement-period-s 0.
+std::optional<settlement::CutoffSchedule> cutoff_schedule(const Options& options,
+                                                          const Scheme& scheme) {
+  if (options.settlement_period_s == 0) return std::nullopt;
+  if (options.settlement_period_s > 0)
+    return settlement::CutoffSchedule::every(options.settlement_period_s * 1'000);
+  return settlement::CutoffSchedule::daily(scheme.cutoff_minutes_utc);
+}
 }  // namespace
 
 SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, Scheme scheme,
@@ -96,6 +105,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       engine_(io, *backend_.store, registry_, *backend_.banks, scheme_, clock_,
               saga_config(options)),
       recovery_(engine_, *backend_.views, *backend_.lease, clock_),
+      closer_(*backend_.store, *backend_.views, projector_, node_name(options)),
       gate_(std::move(gate)),
       payments_(engine_, *backend_.store, *backend_.views, projector_, scheme_, clock_,
                 node_name(options), options.node_id),
@@ -104,6 +114,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
                  node_name(options)),
       operations_(ready_, gate_.authenticating(), backend_, projector_, http_metrics_, world_,
                   engine_),
+      settlement_(*backend_.views, projector_, closer_),
       server_(io, server_limits(options), [this](const Request& r) { return handle(r); }),
       background_(io.get_executor()) {
   engine_.set_gate([lease = backend_.lease.get()] { return lease->held(); });
@@ -120,6 +131,9 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
   });
   directory_.add_routes(router_);
   operations_.add_routes(router_);
+  settlement_.add_routes(router_);
+  if (auto schedule = cutoff_schedule(options, scheme_))
+    cutoffs_.emplace(closer_, *backend_.views, std::move(*schedule), clock_);
 }
 
 Result<asio::ip::tcp::endpoint> SwitchApp::start() {
@@ -163,6 +177,7 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   auto resumed = run_on(io_, recovery_.pass(true));
   if (!resumed) return std::unexpected(resumed.error());
   recovery_.start(background_);
+  if (cutoffs_) cutoffs_->start(background_);
   server_.start();
   if (metrics_server_) metrics_server_->start();
   ready_ = true;

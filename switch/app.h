@@ -15,10 +15,13 @@
 #include "psp/registry.h"
 #include "sagas/payment_saga.h"
 #include "sagas/recovery.h"
+#include "settlement/cutoff_scheduler.h"
+#include "settlement/cycle_closer.h"
 #include "switch/api_directory.h"
 #include "switch/api_ledger.h"
 #include "switch/api_operations.h"
 #include "switch/api_payments.h"
+#include "switch/api_settlement.h"
 #include "switch/backend.h"
 #include "switch/gatekeeper.h"
 #include "switch/metrics.h"
@@ -77,6 +80,8 @@ class SwitchApp {
   psp::Registry registry_;
   sagas::PaymentSagaEngine engine_;
   sagas::Recovery recovery_;
+  settlement::CycleCloser closer_;
+  std::optional<settlement::CutoffScheduler> cutoffs_;  // none with --settlement-period-s 0
   bool ready_ = false;
   Gatekeeper gate_;
   HttpMetrics http_metrics_;
@@ -84,6 +89,7 @@ class SwitchApp {
   LedgerApi ledger_;
   DirectoryApi directory_;
   OperationsApi operations_;
+  SettlementApi settlement_;
   http::Router router_;
   http::Server server_;
   std::optional<http::Server> metrics_server_;  // --metrics-listen

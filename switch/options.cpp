@@ -55,6 +55,8 @@ constexpr NumberOption kNumberOptions[] = {
      [](Options& o, std::int64_t n) { o.connections_max = static_cast<std::size_t>(n); }},
     {"--io-threads", 0, static_cast<std::int64_t>(http::kIoThreadsMax),
      [](Options& o, std::int64_t n) { o.io_threads = static_cast<std::size_t>(n); }},
+    {"--settlement-period-s", 0, 86'400,
+     [](Options& o, std::int64_t n) { o.settlement_period_s = n; }},
     {"--connections-per-address-max", 1, 100'000,
      [](Options& o, std::int64_t n) {
        o.connections_per_address_max = static_cast<std::size_t>(n);
@@ -119,6 +121,9 @@ std::string usage() {
          "  --io-threads N          threads that serve connections (read, parse, TLS, write),\n"
          "                          0-16 (default 1); the handlers and all state stay on the\n"
          "                          one core thread. 0: connections on the core thread too\n"
+         "  --settlement-period-s N cut settlement cycles off every N seconds, 1-86400, instead\n"
+         "                          of at the scheme's times of day; 0: never by schedule\n"
+         "                          (admins close cycles: POST /v1/admin/settlement/close)\n"
          "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
          "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"

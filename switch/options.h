@@ -35,6 +35,9 @@ struct Options {
   std::size_t connections_max = 1'024;  // more are answered 503 and closed
   std::size_t connections_per_address_max = 256;  // from one client address
   std::size_t io_threads = 1;  // connection threads beside the core thread (0: none)
+  // Settlement cut-offs every this many seconds instead of the scheme's times of day; 0: none
+  // at all (admins close cycles); -1: the scheme's.
+  std::int64_t settlement_period_s = -1;
   bool print_routes = false;
   bool rebuild_views = false;
   bool help = false;

@@ -72,6 +72,11 @@ std::vector<Row> matrix(const std::string& payment_id) {
        R"({"rules":[]})",
        {401, 401, 403, 403, 403, 403, 200}},
       {"DELETE", "/v1/admin/banks/HDFC/faults", "", {401, 401, 403, 403, 403, 403, 200}},
+      {"GET", "/v1/settlement/cycles", "", {401, 401, 403, 403, 403, 200, 200}},
+      {"GET", "/v1/settlement/cycles/current", "", {401, 401, 403, 403, 403, 200, 200}},
+      {"GET", "/v1/settlement/cycles/1", "", {401, 401, 403, 403, 403, 200, 200}},
+      {"GET", "/v1/settlement/cycles/1/report.csv", "", {401, 401, 403, 403, 403, 200, 200}},
+      {"POST", "/v1/admin/settlement/close", "", {401, 401, 403, 403, 403, 403, 200}},
       {"GET", "/healthz", "", {200, 200, 200, 200, 200, 200, 200}},
       {"GET", "/readyz", "", {200, 200, 200, 200, 200, 200, 200}},
       {"GET", "/metrics", "", {401, 401, 403, 403, 403, 200, 200}},
@@ -113,15 +118,18 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
     EXPECT_EQ(stream.read_until("\r\n").rfind("HTTP/1.1 " + std::to_string(expected[i]), 0), 0u)
         << kWho[i].name << ": " << stream.received();
   }
-  EXPECT_EQ(covered.size(), 17u);
+  EXPECT_EQ(covered.size(), 22u);
   // Only what was admitted wrote to the ledger: the first payment, the two admitted POSTs (the
-  // okaxis PSP's and the admin's) and the admin's two fault changes; no refusal left a trace.
+  // okaxis PSP's and the admin's), the admin's two fault changes and its close of cycle 1; no
+  // refusal left a trace.
   std::map<std::string, int> types;
   const json::object page = sw.get_json("/v1/ledger/events?after=0&limit=1000");
   for (const auto& e : page.at("events").as_array())
     ++types[std::string(e.as_object().at("type").as_string())];
   EXPECT_EQ(types["PaymentRequested"], 3);
   EXPECT_EQ(types["BankFaultsChanged"], 2);
+  EXPECT_EQ(types["SettlementCutOff"], 1);
+  EXPECT_EQ(types["SettlementCycleClosed"], 1);
 }
 
 TEST(E2eTrust, APspCannotDebitAnotherPspsCustomerAndNothingChanges) {

@@ -1,0 +1,207 @@
+#include "switch/api_settlement.h"
+
+#include <cassert>
+#include <charconv>
+
+#include "common/clock.h"
+#include "common/json.h"
+#include "switch/query.h"
+
+namespace upi::api {
+using http::Status;
+
+namespace {
+
+constexpr auto kViewsWait = std::chrono::seconds(5);
+
+Error cycle_not_found(std::string_view id) {
+  return Error{ErrorKind::kNotFound, "CYCLE_NOT_FOUND",
+               "no settlement cycle " + std::string(id) + " (cycles are numbered from 1)"};
+}
+
+// A cycle number from the path: 1 and up, digits only.
+std::optional<std::int64_t> parse_cycle(std::string_view text) {
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 1 || text.front() == '+')
+    return std::nullopt;
+  return n;
+}
+
+json::value position_or_null(std::int64_t position) {
+  return position > 0 ? json::value(position) : json::value(nullptr);
+}
+
+json::object summary_json(const ledger::CycleSummary& c) {
+  return json::object{
+      {"cycle", c.cycle},
+      {"status", c.status},
+      {"cutoff_at", c.cutoff_position > 0 ? json::value(format_timestamp(c.cutoff_at_ms))
+                                          : json::value(nullptr)},
+      {"cutoff_position", position_or_null(c.cutoff_position)},
+      {"closed_position", position_or_null(c.closed_position)},
+      {"payments", json::object{{"completed", c.completed}, {"reversed", c.reversed}}},
+      {"volume", format_money(c.volume)}};
+}
+
+json::object rail_json(const ledger::events::CycleBankRail& row) {
+  return json::object{{"rail", row.rail},
+                      {"debits", format_money(row.debits)},
+                      {"credits", format_money(row.credits)},
+                      {"debit_count", row.debit_count},
+                      {"credit_count", row.credit_count},
+                      {"net", format_money(row.net())}};
+}
+
+}  // namespace
+
+json::object cycle_report_to_json(const ledger::CycleReport& report) {
+  json::object out = summary_json(report.summary);
+  json::array banks;
+  Paise net_total = 0;
+  for (std::size_t i = 0; i < report.rows.size();) {
+    const std::string& bank = report.rows[i].bank;
+    json::array rails;
+    Paise net = 0;
+    for (; i < report.rows.size() && report.rows[i].bank == bank; ++i) {
+      rails.push_back(rail_json(report.rows[i]));
+      net += report.rows[i].net();
+    }
+    net_total += net;
+    banks.push_back(
+        json::object{{"bank", bank}, {"net", format_money(net)}, {"rails", std::move(rails)}});
+  }
+  assert(net_total == 0 && "a cycle's nets sum to zero: every leg is double-entry");
+  out["banks"] = std::move(banks);
+  out["net_total"] = format_money(net_total);
+  return out;
+}
+
+SettlementApi::SettlementApi(ledger::ViewStore& views, ledger::Projector& projector,
+                             settlement::CycleCloser& closer)
+    : views_(views), projector_(projector), closer_(closer) {}
+
+void SettlementApi::add_routes(http::Router& router) {
+  auto on = [&](const char* method, const char* pattern, Access access, auto handler) {
+    router.add(method, pattern, access, http::member_handler(this, handler));
+  };
+  on("GET", "/v1/settlement/cycles", kReaders, &SettlementApi::list_cycles);
+  on("GET", "/v1/settlement/cycles/current", kReaders, &SettlementApi::current_cycle);
+  on("GET", "/v1/settlement/cycles/{id}", kReaders, &SettlementApi::get_cycle);
+  on("GET", "/v1/settlement/cycles/{id}/report.csv", kReaders, &SettlementApi::cycle_csv);
+  on("POST", "/v1/admin/settlement/close", kAdmins, &SettlementApi::close_cycle);
+}
+
+asio::awaitable<Result<ledger::CycleReport>> SettlementApi::report(const std::string& id) {
+  const auto cycle = parse_cycle(id);
+  if (!cycle) co_return std::unexpected(cycle_not_found(id));
+  co_return co_await report(*cycle);
+}
+
+asio::awaitable<Result<ledger::CycleReport>> SettlementApi::report(std::int64_t cycle) {
+  auto found = co_await views_.settlement_cycle(cycle);
+  if (!found) co_return std::unexpected(found.error());
+  if (!*found) co_return std::unexpected(cycle_not_found(std::to_string(cycle)));
+  co_return std::move(**found);
+}
+
+asio::awaitable<Response> SettlementApi::list_cycles(const Request& req, const Params&,
+                                                     const Principal&) {
+  auto target = parse_target(req.target());
+  if (!target) co_return http::problem(target.error());
+  if (auto ok = only_known(target->query, {"limit", "cursor"}); !ok)
+    co_return http::problem(ok.error());
+  auto limit = query_int(target->query, "limit", 20, 1, ledger::kCycleListLimitMax);
+  if (!limit) co_return http::problem(limit.error());
+  auto cursor = query_int(target->query, "cursor", 0, 1, INT64_MAX);
+  if (!cursor) co_return http::problem(cursor.error());
+  auto cycles = co_await views_.settlement_cycles(*cursor, static_cast<std::size_t>(*limit));
+  if (!cycles) co_return http::problem(cycles.error());
+  json::array items;
+  for (const auto& c : *cycles) items.push_back(summary_json(c));
+  // Cycles are numbered from 1 with none missing: a page that ends above 1 has a next one.
+  const bool more = !cycles->empty() && cycles->back().cycle > 1 &&
+                    cycles->size() == static_cast<std::size_t>(*limit);
+  json::object body{{"items", std::move(items)}};
+  body["next_cursor"] =
+      more ? json::value(std::to_string(cycles->back().cycle)) : json::value(nullptr);
+  co_return http::json_response(Status::ok, body);
+}
+
+asio::awaitable<Response> SettlementApi::current_cycle(const Request& req, const Params&,
+                                                       const Principal&) {
+  auto target = parse_target(req.target());
+  if (!target) co_return http::problem(target.error());
+  if (auto ok = only_known(target->query, {"min_position"}); !ok)
+    co_return http::problem(ok.error());
+  auto fresh = co_await views_at_least(projector_, target->query);
+  if (!fresh) co_return http::problem(fresh.error());
+  auto newest = co_await views_.settlement_cycles(0, 1);
+  if (!newest) co_return http::problem(newest.error());
+  assert(!newest->empty() && newest->front().status == ledger::kCycleOpen);
+  auto found = co_await report(newest->front().cycle);
+  if (!found) co_return http::problem(found.error());
+  co_return http::json_response(Status::ok, cycle_report_to_json(*found));
+}
+
+asio::awaitable<Response> SettlementApi::get_cycle(const Request&, const Params& params,
+                                                   const Principal&) {
+  auto found = co_await report(params.at("id"));
+  if (!found) co_return http::problem(found.error());
+  co_return http::json_response(Status::ok, cycle_report_to_json(*found));
+}
+
+asio::awaitable<Response> SettlementApi::cycle_csv(const Request&, const Params& params,
+                                                   const Principal&) {
+  auto found = co_await report(params.at("id"));
+  if (!found) co_return http::problem(found.error());
+  const std::int64_t cycle = found->summary.cycle;
+  // Bank codes and rails are [A-Z0-9] (world file, scheme): no field needs quoting.
+  std::string csv = "cycle,status,bank,rail,debits,credits,debit_count,credit_count,net\r\n";
+  for (const auto& row : found->rows) {
+    csv += std::to_string(cycle) + "," + found->summary.status + "," + row.bank + "," + row.rail +
+           "," + format_money(row.debits) + "," + format_money(row.credits) + "," +
+           std::to_string(row.debit_count) + "," + std::to_string(row.credit_count) + "," +
+           format_money(row.net()) + "\r\n";
+  }
+  Response res{Status::ok, 11};
+  res.set(http::beast_http::field::content_type, "text/csv; charset=utf-8; header=present");
+  res.set(http::beast_http::field::content_disposition,
+          "attachment; filename=\"settlement-cycle-" + std::to_string(cycle) + ".csv\"");
+  res.body() = std::move(csv);
+  co_return res;
+}
+
+asio::awaitable<Response> SettlementApi::close_cycle(const Request& req, const Params&,
+                                                     const Principal& caller) {
+  std::int64_t cycle = 0;
+  if (!req.body().empty()) {
+    auto body = parse_json_object(req.body(), 2);
+    if (!body) co_return http::problem(body.error());
+    if (auto ok = reject_unknown_fields(*body, {"cycle"}, "body"); !ok)
+      co_return http::problem(ok.error());
+    const json::value* n = body->if_contains("cycle");
+    if (n != nullptr && (!n->is_int64() || n->as_int64() < 1)) {
+      co_return http::problem(Error{ErrorKind::kInvalid, "INVALID_FIELD",
+                                    "body field \"cycle\" must be an integer of 1 or more"});
+    }
+    if (n != nullptr) cycle = n->as_int64();
+  }
+  SystemClock clock;
+  settlement::CloseRequest request{settlement::kCauseAdmin, caller.id, clock.now_ms(), cycle};
+  auto closed = co_await closer_.close(std::move(request));
+  if (!closed) co_return http::problem(closed.error());
+  const bool folded = co_await projector_.wait_for(closed->position, kViewsWait);
+  if (!folded) {
+    co_return http::problem(Error{ErrorKind::kUnavailable, "VIEWS_BEHIND",
+                                  "cycle " + std::to_string(closed->cycle) +
+                                      " is closed; the read views do not show it yet"});
+  }
+  auto found = co_await report(closed->cycle);
+  if (!found) co_return http::problem(found.error());
+  json::object body = cycle_report_to_json(*found);
+  body["cut_off_by_this_request"] = closed->cut_off_here;
+  co_return http::json_response(Status::ok, body);
+}
+
+}  // namespace upi::api

@@ -1,0 +1,40 @@
+// Settlement: the cycles and their reports (auditors and admins), and closing the open cycle
+// now (admins). PSPs see none of it: settlement is between the switch and the banks.
+#pragma once
+
+#include "switch/handler.h"
+
+#include "ledger/projector.h"
+#include "ledger/view_store.h"
+#include "settlement/cycle_closer.h"
+
+namespace upi::api {
+
+class SettlementApi {
+ public:
+  SettlementApi(ledger::ViewStore& views, ledger::Projector& projector,
+                settlement::CycleCloser& closer);
+  void add_routes(http::Router& router);
+
+ private:
+  asio::awaitable<Response> list_cycles(const Request& req, const Params& params, const Principal&);
+  asio::awaitable<Response> current_cycle(const Request& req, const Params& params,
+                                          const Principal&);
+  asio::awaitable<Response> get_cycle(const Request& req, const Params& params, const Principal&);
+  asio::awaitable<Response> cycle_csv(const Request& req, const Params& params, const Principal&);
+  asio::awaitable<Response> close_cycle(const Request& req, const Params& params,
+                                        const Principal& caller);
+  // The cycle's report as the views hold it. Error code: CYCLE_NOT_FOUND.
+  asio::awaitable<Result<ledger::CycleReport>> report(std::int64_t cycle);
+  // The same for a cycle id from a path ("3"). Error code: CYCLE_NOT_FOUND.
+  asio::awaitable<Result<ledger::CycleReport>> report(const std::string& id);
+
+  ledger::ViewStore& views_;
+  ledger::Projector& projector_;
+  settlement::CycleCloser& closer_;
+};
+
+// A cycle's report as the API shows it: the summary, each bank's rails and net, the net total.
+json::object cycle_report_to_json(const ledger::CycleReport& report);
+
+}  // namespace upi::api

@@ -1,0 +1,71 @@
+// Settlement on two durable nodes sharing one database: closes asked of both at once, while
+// payments flow, cut each cycle off exactly once; every completed payment lands in exactly one
+// cycle; each cycle's nets sum to zero; both nodes report the same cycles, equal to the totals
+// that SettlementCycleClosed recorded in the ledger.
+#include <future>
+#include <thread>
+
+#include "tests/durable_helpers.h"
+
+namespace upi::testing {
+namespace {
+
+std::vector<std::string> node_args(const std::string& schema, int node) {
+  return {"--database-url", database_url(), "--database-schema",
+          schema,           "--node-id",    std::to_string(node)};
+}
+
+// Closes the open cycle through sw `count` times; returns how many this caller cut off.
+int close_repeatedly(const SwitchProcess& sw, int count) {
+  int cut_here = 0;
+  for (int i = 0; i < count; ++i) {
+    auto res = sw.request("POST", "/v1/admin/settlement/close");
+    EXPECT_EQ(res.status, 200) << res.body;
+    if (res.status == 200) cut_here += parse_body(res)["cut_off_by_this_request"].as_bool();
+  }
+  return cut_here;
+}
+
+TEST(E2eSettlementDurable, ClosesFromTwoNodesAtOnceCutEachCycleOnceAndLoseNoPayment) {
+  if (database_url() == nullptr) GTEST_SKIP() << "UPI_TEST_DATABASE_URL is not set";
+  const std::string schema = "settle" + std::to_string(::getpid());
+  SwitchProcess one(node_args(schema, 1)), two(node_args(schema, 2));
+  auto payments = std::async(std::launch::async, [&] { return send_payments(one, 120, 7); });
+  auto closes_one = std::async(std::launch::async, [&] { return close_repeatedly(one, 6); });
+  const int cut_by_two = close_repeatedly(two, 6);
+  const int cut_by_one = closes_one.get();
+  const auto sent = payments.get();
+  const Settled settled = wait_all_terminal(one, sent, std::chrono::seconds(60));
+  ASSERT_EQ(two.request("POST", "/v1/admin/settlement/close").status, 200);
+
+  // The ledger: cut-off, close, cut-off, close ... one of each per cycle, at versions 2N-1, 2N.
+  auto rows = sql(schema,
+                  "SELECT version, type, data FROM events WHERE stream_id = 'settlement' "
+                  "ORDER BY version");
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  const int cycles = rows->size() / 2;
+  ASSERT_EQ(rows->size(), 2 * cycles);
+  EXPECT_EQ(cycles, cut_by_one + cut_by_two + 1);
+  std::int64_t completed = 0;
+  for (int n = 1; n <= cycles; ++n) {
+    EXPECT_EQ(rows->text(2 * n - 2, 1), "SettlementCutOff");
+    EXPECT_EQ(rows->text(2 * n - 1, 1), "SettlementCycleClosed");
+    auto recorded = parse_json_object(rows->text(2 * n - 1, 2)).value();
+    EXPECT_EQ(recorded["cycle"].as_int64(), n);
+    auto a = one.get_json("/v1/settlement/cycles/" + std::to_string(n));
+    auto b = two.get_json("/v1/settlement/cycles/" + std::to_string(n));
+    EXPECT_EQ(str(a, "status"), "CLOSED");
+    EXPECT_EQ(a, b) << "cycle " << n;
+    EXPECT_EQ(str(a, "net_total"), "0.00");
+    EXPECT_EQ(a["payments"].as_object().at("completed"), recorded["completed"]);
+    EXPECT_EQ(str(a, "volume"), str(recorded, "volume"));
+    completed += a["payments"].as_object().at("completed").as_int64();
+  }
+  const auto it = settled.by_status.find("COMPLETED");
+  EXPECT_EQ(completed, it == settled.by_status.end() ? 0 : it->second)
+      << "every completed payment is in exactly one cycle";
+  EXPECT_EQ(one.get_json("/v1/settlement/cycles/current")["cycle"].as_int64(), cycles + 1);
+}
+
+}  // namespace
+}  // namespace upi::testing

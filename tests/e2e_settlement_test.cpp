@@ -1,0 +1,133 @@
+// Settlement cycles through the REST API: reports while open, an admin's close (and its retry),
+// the cycles that follow, CSV, who may see and close them, and the schedule's own cut-offs.
+#include <gtest/gtest.h>
+
+#include "tests/e2e_helpers.h"
+
+namespace upi::testing {
+namespace {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+Headers as(const std::string& key) {
+  return {{"Authorization", "Bearer " + key}};
+}
+
+Paise money(const json::object& o, std::string_view key) {
+  return parse_signed_money(std::string(o.at(key).as_string())).value();
+}
+
+// The bank's net in a cycle report (0 when the bank is not in it).
+Paise net_of(const json::object& report, const std::string& bank) {
+  for (const auto& b : report.at("banks").as_array()) {
+    if (b.as_object().at("bank").as_string() == bank) return money(b.as_object(), "net");
+  }
+  return 0;
+}
+
+std::size_t settlement_events(const SwitchProcess& sw) {
+  std::size_t n = 0;
+  auto body = sw.get_json("/v1/ledger/events?limit=1000");
+  for (const auto& e : body["events"].as_array()) n += e.as_object().at("stream") == "settlement";
+  return n;
+}
+
+TEST(E2eSettlement, CyclesNetTheirPaymentsAndAnAdminClosesTheOpenOneOnce) {
+  SwitchProcess sw;
+  EXPECT_EQ(str(pay(sw, "alice@okaxis", "bob@ybl", "100.00"), "status"), "COMPLETED");
+  EXPECT_EQ(str(pay(sw, "bob@ybl", "carol@paytm", "30.00"), "status"), "COMPLETED");
+  EXPECT_EQ(str(pay(sw, "gita@paytm", "bob@ybl", "5.00"), "status"), "FAILED");  // no funds
+  set_faults(sw, "SBI", R"([{"operation":"credit","action":"fail"}])");
+  EXPECT_EQ(str(pay(sw, "alice@okaxis", "carol@paytm", "7.00"), "status"), "REVERSED");
+  set_faults(sw, "SBI", "[]");
+
+  auto open = sw.get_json("/v1/settlement/cycles/current");
+  EXPECT_EQ(open["cycle"].as_int64(), 1);
+  EXPECT_EQ(str(open, "status"), "OPEN");
+  EXPECT_TRUE(open["cutoff_at"].is_null());
+  EXPECT_EQ(open["payments"].as_object().at("completed").as_int64(), 2);
+  EXPECT_EQ(open["payments"].as_object().at("reversed").as_int64(), 1);
+  EXPECT_EQ(str(open, "volume"), "130.00");
+  EXPECT_EQ(net_of(open, "HDFC"), -10000);
+  EXPECT_EQ(net_of(open, "ICICI"), 7000);
+  EXPECT_EQ(net_of(open, "SBI"), 3000);
+  EXPECT_EQ(str(open, "net_total"), "0.00");
+
+  // Settlement is for auditors and admins; only admins close, and a refused request changes
+  // nothing.
+  EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles", "", as("demo-okaxis-key")).status, 403);
+  EXPECT_EQ(sw.request("POST", "/v1/admin/settlement/close", "", as("demo-auditor-key")).status,
+            403);
+  EXPECT_EQ(sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":"1"})").status, 422);
+  EXPECT_EQ(sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":1,"x":2})").status, 422);
+  auto ahead = sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":2})");
+  EXPECT_EQ(ahead.status, 409);
+  EXPECT_EQ(str(parse_body(ahead), "code"), "CYCLE_NOT_OPEN");
+  EXPECT_EQ(settlement_events(sw), 0u);
+
+  auto closed = sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":1})");
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  auto one = parse_body(closed);
+  EXPECT_EQ(str(one, "status"), "CLOSED");
+  EXPECT_TRUE(one["cut_off_by_this_request"].as_bool());
+  EXPECT_EQ(net_of(one, "HDFC"), -10000);
+  EXPECT_EQ(settlement_events(sw), 2u);
+  // A retry (a lost answer) answers the same cycle and closes nothing more.
+  auto retry = parse_body(sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":1})"));
+  EXPECT_FALSE(retry["cut_off_by_this_request"].as_bool());
+  EXPECT_EQ(retry["banks"], one["banks"]);
+  EXPECT_EQ(settlement_events(sw), 2u);
+
+  // The next payment joins cycle 2; cycle 1 no longer changes.
+  pay(sw, "hari@okhdfc", "dev@okhdfc", "1.00");
+  auto two = sw.get_json("/v1/settlement/cycles/current");
+  EXPECT_EQ(two["cycle"].as_int64(), 2);
+  EXPECT_EQ(str(two, "volume"), "1.00");
+  EXPECT_EQ(sw.get_json("/v1/settlement/cycles/1")["banks"], one["banks"]);
+
+  auto page = sw.get_json("/v1/settlement/cycles?limit=1");
+  ASSERT_EQ(page["items"].as_array().size(), 1u);
+  EXPECT_EQ(page["items"].as_array()[0].as_object().at("cycle").as_int64(), 2);
+  EXPECT_EQ(str(page, "next_cursor"), "2");
+  auto last = sw.get_json("/v1/settlement/cycles?limit=1&cursor=2");
+  EXPECT_EQ(last["items"].as_array()[0].as_object().at("cycle").as_int64(), 1);
+  EXPECT_TRUE(last["next_cursor"].is_null());
+  EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles?limit=0").status, 422);
+  EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles/3").status, 404);
+  EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles/x1").status, 404);
+
+  auto csv = sw.request("GET", "/v1/settlement/cycles/1/report.csv", "", as("demo-auditor-key"));
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.header("content-type").rfind("text/csv", 0), 0u);
+  EXPECT_EQ(csv.body,
+            "cycle,status,bank,rail,debits,credits,debit_count,credit_count,net\r\n"
+            "1,CLOSED,HDFC,IMPS,100.00,0.00,1,0,-100.00\r\n"
+            "1,CLOSED,ICICI,IMPS,30.00,100.00,1,1,70.00\r\n"
+            "1,CLOSED,SBI,IMPS,0.00,30.00,0,1,30.00\r\n");
+}
+
+TEST(E2eSettlement, TheScheduleCutsCyclesOffByItself) {
+  SwitchProcess sw({"--settlement-period-s", "1"});
+  pay(sw, "alice@okaxis", "bob@ybl", "2.00");
+  json::object closed;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        auto list = sw.get_json("/v1/settlement/cycles?limit=100");
+        for (const auto& c : list["items"].as_array()) {
+          if (c.as_object().at("status") == "CLOSED") closed = c.as_object();
+        }
+        return !closed.empty();
+      },
+      std::chrono::seconds(10)));
+  EXPECT_FALSE(closed["cutoff_at"].is_null());
+  auto events = sw.get_json("/v1/ledger/events?limit=1000")["events"].as_array();
+  bool scheduled = false;
+  for (const auto& e : events) {
+    const auto& o = e.as_object();
+    if (o.at("type") == "SettlementCutOff")
+      scheduled |= o.at("data").as_object().at("cause") == "SCHEDULE";
+  }
+  EXPECT_TRUE(scheduled);
+}
+
+}  // namespace
+}  // namespace upi::testing
