@@ -199,7 +199,57 @@ Check check_positions(const std::vector<BankBooks>& banks,
   return c;
 }
 
+// Each bank's net from the legs in its own books that moved money.
+std::map<std::string, Paise> nets_from_legs(const std::vector<BankBooks>& banks) {
+  std::map<std::string, Paise> nets;
+  for (const auto& b : banks) {
+    for (const auto& leg : b.legs) {
+      if (moved_money(leg)) nets[b.code] += signed_amount(leg);
+    }
+  }
+  return nets;
+}
+
 }  // namespace
+
+Check check_settlement(const std::vector<BankBooks>& banks,
+                       const std::map<std::string, PaymentOutcome>& payments,
+                       const std::vector<CycleTotals>& cycles) {
+  Check c{"settlement"};
+  int n = 0;
+  std::map<std::string, std::int64_t> counted, expected;
+  std::map<std::string, Paise> nets;
+  for (const auto& cycle : cycles) {
+    const std::string name = "cycle " + std::to_string(cycle.cycle);
+    const bool newest = &cycle == &cycles.back();
+    if (cycle.status != (newest ? "OPEN" : "CLOSED")) offend(c, n, name + " is " + cycle.status);
+    Paise total = 0;
+    for (const auto& [bank, net] : cycle.net) {
+      total += net;
+      nets[bank] += net;
+    }
+    if (total != 0) offend(c, n, name + "'s nets sum to " + format_money(total));
+    counted["COMPLETED"] += cycle.completed;
+    counted["REVERSED"] += cycle.reversed;
+  }
+  for (const auto& [id, p] : payments) {
+    if (p.status == "COMPLETED" || p.status == "REVERSED") ++expected[p.status];
+  }
+  for (const char* status : {"COMPLETED", "REVERSED"}) {
+    if (counted[status] != expected[status]) {
+      offend(c, n,
+             "the cycles count " + std::to_string(counted[status]) + " " + status +
+                 " payments, the run " + std::to_string(expected[status]));
+    }
+  }
+  for (const auto& [bank, net] : nets_from_legs(banks)) {
+    if (nets[bank] != net) {
+      offend(c, n,
+             bank + ": cycles net " + format_money(nets[bank]) + ", legs net " + format_money(net));
+    }
+  }
+  return c;
+}
 
 std::vector<Check> check_run(const std::vector<BankBooks>& banks,
                              const std::map<std::string, PaymentOutcome>& payments,

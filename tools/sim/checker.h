@@ -72,6 +72,22 @@ std::vector<Check> check_run(const std::vector<BankBooks>& banks,
                              const std::map<std::string, PaymentOutcome>& payments,
                              const std::map<std::string, Paise>& switch_net);
 
+// A settlement cycle as the switch reports it (GET /v1/settlement/cycles/{id}).
+struct CycleTotals {
+  std::int64_t cycle = 0;
+  std::string status;  // OPEN, CUT_OFF, CLOSED
+  std::int64_t completed = 0;
+  std::int64_t reversed = 0;
+  std::map<std::string, Paise> net;  // bank -> net in the cycle
+};
+
+//  settlement    every cycle but the open one is CLOSED and each one's nets sum to zero; the
+//                cycles count every COMPLETED and every REVERSED payment once; each bank's
+//                nets over all cycles equal its net from its own legs (as positions does)
+Check check_settlement(const std::vector<BankBooks>& banks,
+                       const std::map<std::string, PaymentOutcome>& payments,
+                       const std::vector<CycleTotals>& cycles);
+
 bool all_ok(const std::vector<Check>& checks);
 // The names of the checks that failed, in order.
 std::vector<std::string> failed_names(const std::vector<Check>& checks);

@@ -142,3 +142,43 @@ TEST(Checker, FailsPendingPaymentsAndNegativeBalances) {
 
 }  // namespace
 }  // namespace upi::sim
+
+namespace upi::sim {
+namespace {
+
+// The sample run's payments in two cycles: p2 reversed in cycle 1, p1 completed in cycle 2,
+// then cycle 3 open and empty.
+std::vector<CycleTotals> sample_cycles() {
+  return {CycleTotals{1, "CLOSED", 0, 1, {}},
+          CycleTotals{2, "CLOSED", 1, 0, {{"HDFC", -100'00}, {"ICICI", 100'00}}},
+          CycleTotals{3, "OPEN", 0, 0, {}}};
+}
+
+std::string settlement_detail(const std::vector<CycleTotals>& cycles) {
+  SampleRun run;
+  const Check c = check_settlement(run.banks, run.payments, cycles);
+  return c.ok ? "" : c.detail;
+}
+
+TEST(Checker, SettlementPassesCyclesThatHoldEveryPaymentOnce) {
+  EXPECT_EQ(settlement_detail(sample_cycles()), "");
+}
+
+TEST(Checker, SettlementFailsACycleCountedTwiceALostNetAndAnUnclosedCycle) {
+  auto twice = sample_cycles();
+  twice[0].completed = 1;
+  twice[0].net = {{"HDFC", -100'00}, {"ICICI", 100'00}};
+  EXPECT_EQ(settlement_detail(twice),
+            "the cycles count 2 COMPLETED payments, the run 1; HDFC: cycles net -200.00, legs net "
+            "-100.00; ICICI: cycles net 200.00, legs net 100.00");
+  auto unbalanced = sample_cycles();
+  unbalanced[1].net["ICICI"] = 90'00;
+  EXPECT_EQ(settlement_detail(unbalanced),
+            "cycle 2's nets sum to -10.00; ICICI: cycles net 90.00, legs net 100.00");
+  auto cut = sample_cycles();
+  cut[1].status = "CUT_OFF";
+  EXPECT_EQ(settlement_detail(cut), "cycle 2 is CUT_OFF");
+}
+
+}  // namespace
+}  // namespace upi::sim

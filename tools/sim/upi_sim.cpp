@@ -40,6 +40,10 @@ constexpr int kPaymentsMax = 1'000'000;
 // The switch's deadline per bank call in a run: short, so that the status queries which follow
 // a lost answer happen while the schedule's faults are still in force.
 constexpr int kSwitchLegTimeoutMs = 500;
+// Settlement cycles are cut off every second, so that a run crosses many cut-offs (some while
+// the switch is down or being killed) and the checker can hold the cycles against the books.
+constexpr int kSettlementPeriodS = 1;
+constexpr std::int64_t kCyclesReadMax = 10'000;
 
 struct SimOptions {
   std::string scenario_path;
@@ -278,7 +282,9 @@ class Cluster {
                                   "--lease-ms",
                                   "1000",
                                   "--leg-timeout-ms",
-                                  std::to_string(kSwitchLegTimeoutMs)};
+                                  std::to_string(kSwitchLegTimeoutMs),
+                                  "--settlement-period-s",
+                                  std::to_string(kSettlementPeriodS)};
     if (!options_.database_url.empty()) {
       args.insert(args.end(), {"--database-url", options_.database_url, "--database-schema",
                                "sim_" + std::to_string(::getpid())});
@@ -597,6 +603,57 @@ std::map<std::string, Paise> switch_positions(const World& world, const Cluster&
   return net;
 }
 
+// One cycle's totals from its report.
+std::optional<CycleTotals> cycle_totals(const Cluster& cluster, std::int64_t cycle) {
+  auto res = switch_get(cluster, "/v1/settlement/cycles/" + std::to_string(cycle));
+  auto o = res.status == 200 ? parse_json_object(res.body, 8) : std::unexpected(Error{});
+  if (!o) return std::nullopt;
+  CycleTotals totals{cycle, string_or_empty(*o, "status")};
+  const json::value* payments = o->if_contains("payments");
+  const json::value* banks = o->if_contains("banks");
+  if (payments == nullptr || !payments->is_object() || banks == nullptr || !banks->is_array())
+    return std::nullopt;
+  totals.completed = payments->as_object().at("completed").to_number<std::int64_t>();
+  totals.reversed = payments->as_object().at("reversed").to_number<std::int64_t>();
+  for (const auto& b : banks->as_array()) {
+    const auto& bank = b.as_object();
+    totals.net[string_or_empty(bank, "bank")] =
+        parse_signed_money(string_or_empty(bank, "net")).value_or(0);
+  }
+  return totals;
+}
+
+// The settlement cycles, oldest first, once every payment of the run is in a closed one: waits
+// until the newest cycle that is not open was cut off after max_position and is closed.
+Result<std::vector<CycleTotals>> settled_cycles(const Cluster& cluster, std::int64_t max_position) {
+  const auto deadline = std::chrono::steady_clock::now() + kQuiescenceDeadline;
+  for (;;) {
+    auto res = switch_get(cluster, "/v1/settlement/cycles?limit=2");
+    auto o = res.status == 200 ? parse_json_object(res.body, 8) : std::unexpected(Error{});
+    const json::value* items = o ? o->if_contains("items") : nullptr;
+    if (items != nullptr && items->is_array() && items->as_array().size() == 2) {
+      const auto& last = items->as_array()[1].as_object();
+      const json::value* cut = last.if_contains("cutoff_position");
+      if (string_or_empty(last, "status") == "CLOSED" && cut != nullptr && cut->is_int64() &&
+          cut->as_int64() > max_position) {
+        const std::int64_t open = items->as_array()[0].as_object().at("cycle").as_int64();
+        std::vector<CycleTotals> cycles;
+        for (std::int64_t n = 1; n <= open && n <= kCyclesReadMax; ++n) {
+          auto totals = cycle_totals(cluster, n);
+          if (!totals) return fail(ErrorKind::kUnavailable, "CYCLES", "cycle " + std::to_string(n));
+          cycles.push_back(std::move(*totals));
+        }
+        return cycles;
+      }
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return fail(ErrorKind::kTimeout, "CYCLES",
+                  "no closed settlement cycle holds every payment yet: " + res.body);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a poll's pause
+  }
+}
+
 double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
@@ -724,6 +781,9 @@ std::vector<Check> settle_and_check(const SimOptions& o, const World& world, Clu
   for (std::size_t i = 0; i < closing->size(); ++i) (*closing)[i].opening = opening[i].balances;
   *activity = total_activity(*closing);
   auto checks = check_run(*closing, *outcomes, switch_positions(world, cluster, max_position));
+  auto cycles = settled_cycles(cluster, max_position);
+  checks.push_back(cycles ? check_settlement(*closing, *outcomes, *cycles)
+                          : Check{"settlement", false, cycles.error().message});
   if (!o.expect.empty()) checks.push_back(check_expectations(o.expect, *outcomes, *activity));
   return checks;
 }
