@@ -9,6 +9,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cassert>
+#include <charconv>
 #include <tuple>
 
 #include "ledger/payment_events.h"
@@ -21,6 +22,7 @@ constexpr std::size_t kRebuildBatch = 10'000;
 // The settlement views of an empty ledger (initial_settlement()): cycle 1 open.
 constexpr const char* kResetSettlementViews =
     "DELETE FROM view_settlement_rows; DELETE FROM view_settlement_cycles; "
+    "DELETE FROM view_settlement_gross; "
     "INSERT INTO view_settlement_cycles VALUES (1, 'OPEN', 0, 0, 0, 0, 0, 0); ";
 bool ends_with_reason(const PaymentSummary& p) {
   return p.status == "FAILED" || p.status == "REVERSED";
@@ -138,6 +140,36 @@ const pg::Column<CycleRowRecord> kCycleRowColumns[] = {
 };
 const pg::Table<CycleRowRecord> kCycleRows("view_settlement_rows", kCycleRowColumns);
 
+bool parse_int64(const std::string& text, std::int64_t& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+struct GrossRecord {
+  std::int64_t cycle = 0;
+  GrossItem item;
+};
+template <std::string GrossItem::*Field>
+pg::Column<GrossRecord> gross_text(std::string_view name) {
+  return {name, "text", [](const GrossRecord& r) { return r.item.*Field; },
+          [](GrossRecord& r, const std::string& text) {
+            r.item.*Field = text;
+            return true;
+          }};
+}
+
+const pg::Column<GrossRecord> kGrossColumns[] = {
+    pg::int_column<&GrossRecord::cycle>("cycle"),
+    gross_text<&GrossItem::payment_id>("payment_id"),
+    gross_text<&GrossItem::payer_bank>("payer_bank"),
+    gross_text<&GrossItem::payee_bank>("payee_bank"),
+    {"amount_paise", "bigint", [](const GrossRecord& r) { return std::to_string(r.item.amount); },
+     [](GrossRecord& r, const std::string& t) { return parse_int64(t, r.item.amount); }},
+    {"position", "bigint", [](const GrossRecord& r) { return std::to_string(r.item.position); },
+     [](GrossRecord& r, const std::string& t) { return parse_int64(t, r.item.position); }},
+};
+const pg::Table<GrossRecord> kGross("view_settlement_gross", kGrossColumns);
+
 const std::string& upsert_cycles() {
   static const std::string sql =
       "INSERT INTO view_settlement_cycles (" + kCycles.write_list() + ") SELECT * FROM " +
@@ -192,6 +224,15 @@ void write_settlement(const SettlementFold& fold, std::vector<pg::Statement>& wr
                     row.credit_count});
   }
   writes.push_back({upsert_cycle_rows(), kCycleRows.arrays(rows)});
+  std::vector<GrossRecord> gross;
+  for (const auto& [cycle, items] : fold.gross) {
+    for (const auto& item : items) gross.push_back({cycle, item});
+  }
+  if (gross.empty()) return;
+  // A payment completes once: its row is new (a batch another node folded first is skipped).
+  writes.push_back({"INSERT INTO view_settlement_gross (" + kGross.write_list() +
+                        ") SELECT * FROM " + kGross.unnest(1),
+                    kGross.arrays(gross)});
 }
 
 // Loads the summaries of the payments that batch touches.
@@ -314,6 +355,14 @@ CREATE TABLE view_settlement_rows (
   debit_count bigint NOT NULL CHECK (debit_count >= 0),
   credit_count bigint NOT NULL CHECK (credit_count >= 0),
   PRIMARY KEY (cycle, bank, rail));
+CREATE TABLE view_settlement_gross (
+  cycle bigint NOT NULL,
+  payment_id text COLLATE "C" PRIMARY KEY,
+  payer_bank text COLLATE "C" NOT NULL,
+  payee_bank text COLLATE "C" NOT NULL,
+  amount_paise bigint NOT NULL CHECK (amount_paise > 0),
+  position bigint NOT NULL);
+CREATE INDEX view_settlement_gross_by_cycle ON view_settlement_gross (cycle, position);
 -- Folded again from the log, so that payments that ended before this migration join cycle 1.
 DELETE FROM view_payments; DELETE FROM view_positions;
 UPDATE view_checkpoint SET position = 0 WHERE name = 'payments';
@@ -548,6 +597,16 @@ asio::awaitable<Result<std::optional<CycleReport>>> PostgresViews::settlement_cy
         rows->text(i, first), rows->text(i, first + 1), rows->int64(i, first + 2),
         rows->int64(i, first + 3), rows->int64(i, first + 4), rows->int64(i, first + 5)});
   }
+  // Gross items of a cycle never change once it is cut off; of the open one, a later read
+  // may show more.
+  std::vector<pg::Param> gross_params{std::to_string(cycle), std::to_string(kGrossItemsShown)};
+  auto gross = co_await read("SELECT " + kGross.read_list() +
+                                 " FROM view_settlement_gross WHERE cycle = $1"
+                                 " ORDER BY position LIMIT $2",
+                             std::move(gross_params));
+  if (!gross) co_return std::unexpected(gross.error());
+  for (int i = 0; i < gross->size(); ++i)
+    report.gross_items.push_back(kGross.row(*gross, i).value_or(GrossRecord{}).item);
   co_return report;
 }
 
@@ -616,6 +675,17 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
         r.cycle, {r.bank, r.rail, r.debits, r.credits, r.debit_count, r.credit_count}));
   }
   out["settlement_rows"] = std::move(row_list);
+  auto gross = co_await read(
+      "SELECT " + kGross.read_list() + " FROM view_settlement_gross ORDER BY cycle, position", {});
+  if (!gross) co_return std::unexpected(gross.error());
+  json::array gross_list;
+  for (int i = 0; i < gross->size(); ++i) {
+    const auto r = kGross.row(*gross, i).value_or(GrossRecord{});
+    json::object o = gross_item_to_json(r.item);
+    o["cycle"] = r.cycle;
+    gross_list.push_back(std::move(o));
+  }
+  out["settlement_gross"] = std::move(gross_list);
   co_return out;
 }
 

@@ -1,5 +1,6 @@
 #include "ledger/views.h"
 
+#include <algorithm>
 #include <cassert>
 
 #include "common/clock.h"
@@ -102,6 +103,11 @@ void SettlementFold::payment_folded(PaymentSummary& p, bool was_pending,
   if (p.status != "COMPLETED") return;
   ++cycle.completed;
   cycle.volume += p.amount;
+  if (p.rail == kGrossRail) {
+    GrossItem item{p.id, "", "", p.amount, p.position};
+    for (const auto& d : deltas) (d.debits > 0 ? item.payer_bank : item.payee_bank) = d.bank;
+    gross[open_cycle].push_back(std::move(item));
+  }
   for (const auto& d : deltas) {
     events::CycleBankRail& row = rows[{open_cycle, d.bank, d.rail}];
     row.bank = d.bank;
@@ -270,6 +276,11 @@ std::optional<CycleReport> ReadViews::cycle(std::int64_t cycle) const {
        row != settlement_.rows.end() && std::get<0>(row->first) == cycle; ++row) {
     report.rows.push_back(row->second);
   }
+  auto gross = settlement_.gross.find(cycle);
+  if (gross == settlement_.gross.end()) return report;
+  const auto& items = gross->second;
+  report.gross_items.assign(items.begin(),
+                            items.begin() + std::min(items.size(), kGrossItemsShown));
   return report;
 }
 
@@ -292,6 +303,14 @@ json::object cycle_row_to_json(std::int64_t cycle, const events::CycleBankRail& 
                       {"credits", format_money(row.credits)},
                       {"debit_count", row.debit_count},
                       {"credit_count", row.credit_count}};
+}
+
+json::object gross_item_to_json(const GrossItem& item) {
+  return json::object{{"payment_id", item.payment_id},
+                      {"payer_bank", item.payer_bank},
+                      {"payee_bank", item.payee_bank},
+                      {"amount", format_money(item.amount)},
+                      {"ledger_position", item.position}};
 }
 
 json::object reason_to_json(const Reason& r) {
@@ -360,8 +379,17 @@ json::object ReadViews::snapshot() const {
   for (const auto& [n, c] : settlement_.cycles) cycles.push_back(cycle_summary_to_json(c));
   for (const auto& [key, row] : settlement_.rows)
     cycle_rows.push_back(cycle_row_to_json(std::get<0>(key), row));
+  json::array gross;
+  for (const auto& [cycle, items] : settlement_.gross) {
+    for (const auto& item : items) {
+      json::object o = gross_item_to_json(item);
+      o["cycle"] = cycle;
+      gross.push_back(std::move(o));
+    }
+  }
   out["settlement_cycles"] = std::move(cycles);
   out["settlement_rows"] = std::move(cycle_rows);
+  out["settlement_gross"] = std::move(gross);
   return out;
 }
 

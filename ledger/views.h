@@ -80,11 +80,20 @@ struct CycleSummary {
   std::int64_t reversed = 0;
   Paise volume = 0;
 };
+// A payment on a rail that settles gross (RTGS): settled on its own, at once, not in the net.
+inline constexpr std::string_view kGrossRail = "RTGS";
+struct GrossItem {
+  std::string payment_id, payer_bank, payee_bank;
+  Paise amount = 0;
+  std::int64_t position = 0;  // of its PaymentCompleted
+};
 struct CycleReport {
   CycleSummary summary;
   std::vector<events::CycleBankRail> rows;  // by bank, then rail
+  std::vector<GrossItem> gross_items;       // in ledger order, the first kGrossItemsShown
 };
 inline constexpr std::size_t kCycleListLimitMax = 100;
+inline constexpr std::size_t kGrossItemsShown = 100;
 
 // The settlement views' fold, shared by both stores so that they agree row for row. rows holds
 // totals (memory) or one batch's additions (PostgreSQL adds them to the stored rows); cycles
@@ -94,6 +103,7 @@ struct SettlementFold {
   std::int64_t open_cycle = 1;
   std::map<std::int64_t, CycleSummary> cycles;
   std::map<RowKey, events::CycleBankRail> rows;
+  std::map<std::int64_t, std::vector<GrossItem>> gross;  // by cycle, in ledger order
 
   bool touched = false;  // whether anything above changed since this fold began
 
@@ -191,5 +201,6 @@ json::object position_to_json(const PositionRow& row);
 json::object rail_stats_to_json(const RailStatsRow& row);
 json::object cycle_summary_to_json(const CycleSummary& c);
 json::object cycle_row_to_json(std::int64_t cycle, const events::CycleBankRail& row);
+json::object gross_item_to_json(const GrossItem& item);
 
 }  // namespace upi::ledger

@@ -44,8 +44,13 @@ json::object summary_json(const ledger::CycleSummary& c) {
       {"volume", format_money(c.volume)}};
 }
 
+bool settles_gross(const ledger::events::CycleBankRail& row) {
+  return row.rail == ledger::kGrossRail;
+}
+
 json::object rail_json(const ledger::events::CycleBankRail& row) {
   return json::object{{"rail", row.rail},
+                      {"settles", settles_gross(row) ? "GROSS" : "NET"},
                       {"debits", format_money(row.debits)},
                       {"credits", format_money(row.credits)},
                       {"debit_count", row.debit_count},
@@ -65,7 +70,7 @@ json::object cycle_report_to_json(const ledger::CycleReport& report) {
     Paise net = 0;
     for (; i < report.rows.size() && report.rows[i].bank == bank; ++i) {
       rails.push_back(rail_json(report.rows[i]));
-      net += report.rows[i].net();
+      if (!settles_gross(report.rows[i])) net += report.rows[i].net();
     }
     net_total += net;
     banks.push_back(
@@ -74,6 +79,10 @@ json::object cycle_report_to_json(const ledger::CycleReport& report) {
   assert(net_total == 0 && "a cycle's nets sum to zero: every leg is double-entry");
   out["banks"] = std::move(banks);
   out["net_total"] = format_money(net_total);
+  // Gross rails settle each payment on its own, at once: listed, not netted.
+  json::array gross;
+  for (const auto& item : report.gross_items) gross.push_back(ledger::gross_item_to_json(item));
+  out["gross_items"] = std::move(gross);
   return out;
 }
 
@@ -157,12 +166,13 @@ asio::awaitable<Response> SettlementApi::cycle_csv(const Request&, const Params&
   if (!found) co_return http::problem(found.error());
   const std::int64_t cycle = found->summary.cycle;
   // Bank codes and rails are [A-Z0-9] (world file, scheme): no field needs quoting.
-  std::string csv = "cycle,status,bank,rail,debits,credits,debit_count,credit_count,net\r\n";
+  std::string csv =
+      "cycle,status,bank,rail,settles,debits,credits,debit_count,credit_count,net\r\n";
   for (const auto& row : found->rows) {
     csv += std::to_string(cycle) + "," + found->summary.status + "," + row.bank + "," + row.rail +
-           "," + format_money(row.debits) + "," + format_money(row.credits) + "," +
-           std::to_string(row.debit_count) + "," + std::to_string(row.credit_count) + "," +
-           format_money(row.net()) + "\r\n";
+           "," + (settles_gross(row) ? "GROSS" : "NET") + "," + format_money(row.debits) + "," +
+           format_money(row.credits) + "," + std::to_string(row.debit_count) + "," +
+           std::to_string(row.credit_count) + "," + format_money(row.net()) + "\r\n";
   }
   Response res{Status::ok, 11};
   res.set(http::beast_http::field::content_type, "text/csv; charset=utf-8; header=present");

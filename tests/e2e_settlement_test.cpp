@@ -36,6 +36,7 @@ TEST(E2eSettlement, CyclesNetTheirPaymentsAndAnAdminClosesTheOpenOneOnce) {
   EXPECT_EQ(str(pay(sw, "alice@okaxis", "bob@ybl", "100.00"), "status"), "COMPLETED");
   EXPECT_EQ(str(pay(sw, "bob@ybl", "carol@paytm", "30.00"), "status"), "COMPLETED");
   EXPECT_EQ(str(pay(sw, "gita@paytm", "bob@ybl", "5.00"), "status"), "FAILED");  // no funds
+  const std::string rtgs = str(pay(sw, "alice@okaxis", "bob@ybl", "250000.00"), "id");
   set_faults(sw, "SBI", R"([{"operation":"credit","action":"fail"}])");
   EXPECT_EQ(str(pay(sw, "alice@okaxis", "carol@paytm", "7.00"), "status"), "REVERSED");
   set_faults(sw, "SBI", "[]");
@@ -44,13 +45,20 @@ TEST(E2eSettlement, CyclesNetTheirPaymentsAndAnAdminClosesTheOpenOneOnce) {
   EXPECT_EQ(open["cycle"].as_int64(), 1);
   EXPECT_EQ(str(open, "status"), "OPEN");
   EXPECT_TRUE(open["cutoff_at"].is_null());
-  EXPECT_EQ(open["payments"].as_object().at("completed").as_int64(), 2);
+  EXPECT_EQ(open["payments"].as_object().at("completed").as_int64(), 3);
   EXPECT_EQ(open["payments"].as_object().at("reversed").as_int64(), 1);
-  EXPECT_EQ(str(open, "volume"), "130.00");
+  EXPECT_EQ(str(open, "volume"), "250130.00");
+  // RTGS settles gross: listed on its own, not in the nets.
   EXPECT_EQ(net_of(open, "HDFC"), -10000);
   EXPECT_EQ(net_of(open, "ICICI"), 7000);
   EXPECT_EQ(net_of(open, "SBI"), 3000);
   EXPECT_EQ(str(open, "net_total"), "0.00");
+  ASSERT_EQ(open["gross_items"].as_array().size(), 1u);
+  const auto& item = open["gross_items"].as_array()[0].as_object();
+  EXPECT_EQ(str(item, "payment_id"), rtgs);
+  EXPECT_EQ(str(item, "payer_bank"), "HDFC");
+  EXPECT_EQ(str(item, "payee_bank"), "ICICI");
+  EXPECT_EQ(str(item, "amount"), "250000.00");
 
   // Settlement is for auditors and admins; only admins close, and a refused request changes
   // nothing.
@@ -99,10 +107,12 @@ TEST(E2eSettlement, CyclesNetTheirPaymentsAndAnAdminClosesTheOpenOneOnce) {
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(csv.header("content-type").rfind("text/csv", 0), 0u);
   EXPECT_EQ(csv.body,
-            "cycle,status,bank,rail,debits,credits,debit_count,credit_count,net\r\n"
-            "1,CLOSED,HDFC,IMPS,100.00,0.00,1,0,-100.00\r\n"
-            "1,CLOSED,ICICI,IMPS,30.00,100.00,1,1,70.00\r\n"
-            "1,CLOSED,SBI,IMPS,0.00,30.00,0,1,30.00\r\n");
+            "cycle,status,bank,rail,settles,debits,credits,debit_count,credit_count,net\r\n"
+            "1,CLOSED,HDFC,IMPS,NET,100.00,0.00,1,0,-100.00\r\n"
+            "1,CLOSED,HDFC,RTGS,GROSS,250000.00,0.00,1,0,-250000.00\r\n"
+            "1,CLOSED,ICICI,IMPS,NET,30.00,100.00,1,1,70.00\r\n"
+            "1,CLOSED,ICICI,RTGS,GROSS,0.00,250000.00,0,1,250000.00\r\n"
+            "1,CLOSED,SBI,IMPS,NET,0.00,30.00,0,1,30.00\r\n");
 }
 
 TEST(E2eSettlement, TheScheduleCutsCyclesOffByItself) {

@@ -81,9 +81,10 @@ struct CycleTotals {
   std::map<std::string, Paise> net;  // bank -> net in the cycle
 };
 
-//  settlement    every cycle but the open one is CLOSED and each one's nets sum to zero; the
-//                cycles count every COMPLETED and every REVERSED payment once; each bank's
-//                nets over all cycles equal its net from its own legs (as positions does)
+//  settlement    the cycles that hold the run (every one up to a cut-off after its last
+//                payment ended) are CLOSED and each one's nets sum to zero; they count every
+//                COMPLETED and every REVERSED payment once; each bank's nets over them equal its
+//                net from its own legs (as positions does)
 Check check_settlement(const std::vector<BankBooks>& banks,
                        const std::map<std::string, PaymentOutcome>& payments,
                        const std::vector<CycleTotals>& cycles);

@@ -146,12 +146,10 @@ TEST(Checker, FailsPendingPaymentsAndNegativeBalances) {
 namespace upi::sim {
 namespace {
 
-// The sample run's payments in two cycles: p2 reversed in cycle 1, p1 completed in cycle 2,
-// then cycle 3 open and empty.
+// The sample run's payments in two cycles: p2 reversed in cycle 1, p1 completed in cycle 2.
 std::vector<CycleTotals> sample_cycles() {
   return {CycleTotals{1, "CLOSED", 0, 1, {}},
-          CycleTotals{2, "CLOSED", 1, 0, {{"HDFC", -100'00}, {"ICICI", 100'00}}},
-          CycleTotals{3, "OPEN", 0, 0, {}}};
+          CycleTotals{2, "CLOSED", 1, 0, {{"HDFC", -100'00}, {"ICICI", 100'00}}}};
 }
 
 std::string settlement_detail(const std::vector<CycleTotals>& cycles) {

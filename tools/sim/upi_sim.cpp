@@ -615,16 +615,23 @@ std::optional<CycleTotals> cycle_totals(const Cluster& cluster, std::int64_t cyc
     return std::nullopt;
   totals.completed = payments->as_object().at("completed").to_number<std::int64_t>();
   totals.reversed = payments->as_object().at("reversed").to_number<std::int64_t>();
+  // Every rail's net, gross (RTGS) ones too: what the bank's legs moved.
   for (const auto& b : banks->as_array()) {
     const auto& bank = b.as_object();
-    totals.net[string_or_empty(bank, "bank")] =
-        parse_signed_money(string_or_empty(bank, "net")).value_or(0);
+    const json::value* rails = bank.if_contains("rails");
+    if (rails == nullptr || !rails->is_array()) return std::nullopt;
+    for (const auto& r : rails->as_array()) {
+      totals.net[string_or_empty(bank, "bank")] +=
+          parse_signed_money(string_or_empty(r.as_object(), "net")).value_or(0);
+    }
   }
   return totals;
 }
 
-// The settlement cycles, oldest first, once every payment of the run is in a closed one: waits
-// until the newest cycle that is not open was cut off after max_position and is closed.
+// The settlement cycles that hold the run, oldest first: waits until the newest cycle that is
+// not open was cut off after max_position (the last payment ended before it) and is closed,
+// then reads it and every one before it (not the open one: the schedule may cut it off
+// meanwhile, and no payment of the run is in it).
 Result<std::vector<CycleTotals>> settled_cycles(const Cluster& cluster, std::int64_t max_position) {
   const auto deadline = std::chrono::steady_clock::now() + kQuiescenceDeadline;
   for (;;) {
@@ -638,7 +645,7 @@ Result<std::vector<CycleTotals>> settled_cycles(const Cluster& cluster, std::int
           cut->as_int64() > max_position) {
         const std::int64_t open = items->as_array()[0].as_object().at("cycle").as_int64();
         std::vector<CycleTotals> cycles;
-        for (std::int64_t n = 1; n <= open && n <= kCyclesReadMax; ++n) {
+        for (std::int64_t n = 1; n < open && n <= kCyclesReadMax; ++n) {
           auto totals = cycle_totals(cluster, n);
           if (!totals) return fail(ErrorKind::kUnavailable, "CYCLES", "cycle " + std::to_string(n));
           cycles.push_back(std::move(*totals));
