@@ -284,6 +284,17 @@ std::optional<CycleReport> ReadViews::cycle(std::int64_t cycle) const {
   return report;
 }
 
+bool consistent(const CycleReport& report) {
+  Paise debits = 0, net = 0;
+  std::int64_t debit_legs = 0;
+  for (const auto& row : report.rows) {
+    debits += row.debits;
+    debit_legs += row.debit_count;
+    net += row.net();
+  }
+  return debits == report.summary.volume && debit_legs == report.summary.completed && net == 0;
+}
+
 json::object cycle_summary_to_json(const CycleSummary& c) {
   return json::object{{"cycle", c.cycle},
                       {"status", c.status},

@@ -94,6 +94,9 @@ struct CycleReport {
 };
 inline constexpr std::size_t kCycleListLimitMax = 100;
 inline constexpr std::size_t kGrossItemsShown = 100;
+// The invariants of a cycle's report: its volume and completed count are its rows' debits and
+// debit legs (one per completed payment), and its rows' nets sum to zero.
+bool consistent(const CycleReport& report);
 
 // The settlement views' fold, shared by both stores so that they agree row for row. rows holds
 // totals (memory) or one batch's additions (PostgreSQL adds them to the stored rows); cycles

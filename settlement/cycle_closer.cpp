@@ -80,6 +80,7 @@ asio::awaitable<Result<std::int64_t>> CycleCloser::finish(std::int64_t cycle,
   assert(*report && (*report)->summary.status != ledger::kCycleOpen && "a cut-off cycle");
   if (!*report || (*report)->summary.status == ledger::kCycleClosed) co_return 0;
   const ledger::CycleReport& r = **report;
+  assert(ledger::consistent(r) && "a cycle's totals agree with its rows");
   ev::SettlementCycleClosed closed{
       cycle, r.summary.cutoff_position, r.summary.completed, r.summary.reversed, r.summary.volume,
       r.rows};

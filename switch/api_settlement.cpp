@@ -61,6 +61,7 @@ json::object rail_json(const ledger::events::CycleBankRail& row) {
 }  // namespace
 
 json::object cycle_report_to_json(const ledger::CycleReport& report) {
+  assert(ledger::consistent(report) && "a cycle's totals agree with its rows");
   json::object out = summary_json(report.summary);
   json::array banks;
   Paise net_total = 0;
