@@ -42,9 +42,7 @@ DirectoryApi::DirectoryApi(const World& world, const psp::Registry& registry,
       node_id_(std::move(node_id)) {}
 
 void DirectoryApi::add_routes(http::Router& router) {
-  auto on = [&](const char* method, const char* pattern, Access access, auto handler) {
-    router.add(method, pattern, access, http::member_handler(this, handler));
-  };
+  auto on = member_routes(router, this);
   on("GET", "/v1/vpas/{vpa}", kEveryRole, &DirectoryApi::resolve_vpa);
   on("GET", "/v1/vpas/{vpa}/balance", kEveryRole, &DirectoryApi::vpa_balance);
   on("GET", "/v1/banks", kEveryRole, &DirectoryApi::list_banks);

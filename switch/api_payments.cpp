@@ -78,9 +78,7 @@ PaymentsApi::PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& s
       ids_(clock, node_number) {}
 
 void PaymentsApi::add_routes(http::Router& router) {
-  auto on = [&](const char* method, const char* pattern, Access access, auto handler) {
-    router.add(method, pattern, access, http::member_handler(this, handler));
-  };
+  auto on = member_routes(router, this);
   on("POST", "/v1/payments", kPayers, &PaymentsApi::create_payment);
   on("GET", "/v1/payments", kEveryRole, &PaymentsApi::list_payments);
   on("GET", "/v1/payments/{id}", kEveryRole, &PaymentsApi::get_payment);

@@ -92,9 +92,7 @@ SettlementApi::SettlementApi(ledger::ViewStore& views, ledger::Projector& projec
     : views_(views), projector_(projector), closer_(closer) {}
 
 void SettlementApi::add_routes(http::Router& router) {
-  auto on = [&](const char* method, const char* pattern, Access access, auto handler) {
-    router.add(method, pattern, access, http::member_handler(this, handler));
-  };
+  auto on = member_routes(router, this);
   on("GET", "/v1/settlement/cycles", kReaders, &SettlementApi::list_cycles);
   on("GET", "/v1/settlement/cycles/current", kReaders, &SettlementApi::current_cycle);
   on("GET", "/v1/settlement/cycles/{id}", kReaders, &SettlementApi::get_cycle);

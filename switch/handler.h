@@ -22,4 +22,13 @@ inline constexpr Access kReaders = Access::roles({Role::kAuditor, Role::kAdmin})
 inline constexpr Access kAdmins = Access::roles({Role::kAdmin});
 inline constexpr Access kOpen = Access::open();
 
+// A function that adds routes handled by member functions of api:
+// on("GET", "/v1/x", kReaders, &Api::get_x).
+template <class Api>
+auto member_routes(http::Router& router, Api* api) {
+  return [&router, api](const char* method, const char* pattern, Access access, auto handler) {
+    router.add(method, pattern, access, http::member_handler(api, handler));
+  };
+}
+
 }  // namespace upi::api
