@@ -229,7 +229,12 @@ asio::awaitable<void> LegBatcher::write_loop() {
 
 asio::awaitable<bool> LegBatcher::write_together(std::vector<Call*>& batch) {
   auto conn = co_await pool_.acquire();
-  if (!conn) co_return false;
+  if (!conn) {
+    // No connection for the batch is none for its legs either: each is answered with why
+    // (leg by leg, every one would wait for a connection again).
+    for (Call* call : batch) call->result = std::unexpected(conn.error());
+    co_return true;
+  }
   std::vector<pg::Statement> legs;
   for (const Call* call : batch) legs.push_back(pg::Statement{call->sql, call->params});
   ++transactions_;

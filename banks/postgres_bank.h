@@ -41,7 +41,8 @@ class LegBatcher {
   struct Call;
   asio::awaitable<void> write_loop();
   asio::awaitable<void> write_batch(std::vector<Call*>& batch);
-  // The batch in one transaction, sent in one round trip; false when it failed.
+  // The batch in one transaction, sent in one round trip; false when that transaction failed
+  // (then each leg runs alone). Without a connection every leg is answered with that error.
   asio::awaitable<bool> write_together(std::vector<Call*>& batch);
 
   pg::Pool& pool_;
