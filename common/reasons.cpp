@@ -21,6 +21,7 @@ constexpr std::array kReasons{
     ReasonInfo{ReasonCode::kCreditDeclined, "CREDIT_DECLINED", "U31"},
     ReasonInfo{ReasonCode::kCreditTimeout, "CREDIT_TIMEOUT", "U92"},
     ReasonInfo{ReasonCode::kReversalDeclined, "REVERSAL_DECLINED", "U32"},
+    ReasonInfo{ReasonCode::kNetDebitCapExceeded, "NET_DEBIT_CAP_EXCEEDED", "U03"},
 };
 
 }  // namespace

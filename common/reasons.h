@@ -23,6 +23,7 @@ enum class ReasonCode {
   kCreditDeclined,
   kCreditTimeout,
   kReversalDeclined,
+  kNetDebitCapExceeded,
 };
 
 struct ReasonInfo {

@@ -32,7 +32,9 @@ Result<const json::object*> entry_object(const json::value& v, const std::string
 Result<BankSpec> parse_bank(const json::value& v, const std::string& where) {
   auto obj = entry_object(v, where);
   if (!obj) return std::unexpected(obj.error());
-  if (auto ok = reject_unknown_fields(**obj, {"code", "name", "rails", "endpoint"}, where); !ok) {
+  if (auto ok = reject_unknown_fields(**obj, {"code", "name", "rails", "endpoint", "net_debit_cap"},
+                                      where);
+      !ok) {
     return std::unexpected(ok.error());
   }
   BankSpec bank;
@@ -55,6 +57,16 @@ Result<BankSpec> parse_bank(const json::value& v, const std::string& where) {
   bank.code = *code;
   bank.name = *name;
   bank.endpoint = endpoint->value_or("");
+  auto cap = optional_string(**obj, "net_debit_cap", where);
+  if (!cap) return std::unexpected(cap.error());
+  if (*cap) {
+    auto paise = parse_money(**cap, ZeroPolicy::kAllow);
+    if (!paise) {
+      return fail(ErrorKind::kInvalid, "INVALID_WORLD",
+                  where + ".net_debit_cap: " + paise.error().message);
+    }
+    bank.net_debit_cap = *paise;
+  }
   return bank;
 }
 

@@ -1,6 +1,7 @@
 // The simulated world: banks, PSPs and customer accounts (specs/demo-world.json).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,9 @@ struct BankSpec {
   std::string name;
   std::vector<Rail> rails;
   std::string endpoint;  // empty: in-process
+  // How far the bank's net position in a settlement cycle may fall below zero (what it owes
+  // for netted payments, those in flight included); none: no cap.
+  std::optional<Paise> net_debit_cap;
 };
 
 struct PspSpec {

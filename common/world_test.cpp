@@ -50,6 +50,9 @@ TEST(World, RejectsInconsistentEntriesPrecisely) {
       {world_with(R"({"code":"hdfc","name":"x","rails":[]})", "", ""),
        "banks[0].code must be 2-11 of [A-Z0-9]"},
       {R"({"banks":[]})", "world field \"psps\" is required"},
+      {world_with(R"({"code":"HDFC","name":"H","rails":[],"net_debit_cap":"1e5"})", kPsp, ""),
+       "banks[0].net_debit_cap: amount must be a decimal string of digits with an optional '.' "
+       "and up to two fraction digits, e.g. \"1500.00\""},
   };
   for (const auto& [text, message] : cases) {
     auto world = parse_world(text);
@@ -66,6 +69,15 @@ TEST(World, AcceptsZeroBalancesAndEndpoints) {
   ASSERT_TRUE(world.has_value()) << world.error().message;
   EXPECT_EQ(world->banks[0].endpoint, "http://127.0.0.1:9001");
   EXPECT_EQ(world->accounts[0].balance, 0);
+  EXPECT_FALSE(world->banks[0].net_debit_cap.has_value());
+}
+
+TEST(World, ReadsANetDebitCap) {
+  auto world = parse_world(
+      world_with(R"({"code":"HDFC","name":"H","rails":["IMPS"],"net_debit_cap":"250000.50"})", kPsp,
+                 account("alice@okhdfc", "123456", "HDFC", "0.00")));
+  ASSERT_TRUE(world.has_value()) << world.error().message;
+  EXPECT_EQ(world->banks[0].net_debit_cap, std::optional<Paise>(250000'50));
 }
 
 }  // namespace

@@ -10,12 +10,35 @@ json::object metadata_to_json(const Metadata& m) {
   if (!m.causation_id.empty()) out["causation_id"] = m.causation_id;
   if (!m.idempotency_key.empty()) out["idempotency_key"] = m.idempotency_key;
   if (!m.node_id.empty()) out["node_id"] = m.node_id;
+  if (!m.charges.empty()) {
+    json::array charges;
+    for (const auto& c : m.charges) {
+      json::object charge{{"counter", c.counter}, {"delta", c.delta}};
+      if (c.max) charge["max"] = *c.max;
+      charges.push_back(std::move(charge));
+    }
+    out["charges"] = std::move(charges);
+  }
   return out;
 }
 
 Metadata metadata_from_json(const json::object& o) {
-  return Metadata{string_or_empty(o, "correlation_id"), string_or_empty(o, "causation_id"),
-                  string_or_empty(o, "idempotency_key"), string_or_empty(o, "node_id")};
+  Metadata m{string_or_empty(o, "correlation_id"),
+             string_or_empty(o, "causation_id"),
+             string_or_empty(o, "idempotency_key"),
+             string_or_empty(o, "node_id"),
+             {}};
+  // The store's own writing: what does not read as a charge is a bug, not input.
+  if (const auto* charges = o.if_contains("charges"); charges && charges->is_array()) {
+    for (const auto& item : charges->get_array()) {
+      const auto& c = item.as_object();
+      CounterCharge charge{std::string(c.at("counter").as_string()),
+                           c.at("delta").to_number<std::int64_t>(), std::nullopt};
+      if (const auto* max = c.if_contains("max")) charge.max = max->to_number<std::int64_t>();
+      m.charges.push_back(std::move(charge));
+    }
+  }
+  return m;
 }
 
 std::string compute_hash(const RecordedEvent& e) {

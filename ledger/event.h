@@ -10,11 +10,26 @@
 
 namespace upi::ledger {
 
+// A change to one of the ledger's counters, made atomically with the event that carries it:
+// the store refuses the whole append (LIMIT_EXCEEDED) when a positive delta would take the
+// counter above max. Counters start at zero; their units are the last part of their names
+// ("net_debit_paise/HDFC"). Kept in the event's metadata, so the chain covers them and a
+// fold of the log gives every counter's value.
+struct CounterCharge {
+  std::string counter;
+  std::int64_t delta = 0;
+  std::optional<std::int64_t> max;  // checked when delta > 0
+  bool operator==(const CounterCharge&) const = default;
+};
+inline constexpr std::size_t kChargesPerEventMax = 64;  // a cycle's close charges every bank
+inline constexpr std::size_t kCounterNameBytesMax = 128;
+
 struct Metadata {
   std::string correlation_id;
   std::string causation_id;
   std::string idempotency_key;
   std::string node_id;
+  std::vector<CounterCharge> charges{};
 };
 
 // An event as a writer hands it to the store.

@@ -81,6 +81,15 @@ class Decoder {
     assert(false && "unknown metadata tag");
     return {};
   }
+  std::vector<CounterCharge> charges() {
+    std::vector<CounterCharge> out(varint());
+    for (auto& c : out) {
+      c.counter = std::string(bytes(varint()));
+      c.delta = signed_varint();
+      if (varint() != 0) c.max = signed_varint();
+    }
+    return out;
+  }
   json::value value() {
     switch (static_cast<Tag>(varint())) {
       case kNull:
@@ -205,6 +214,16 @@ void EventCodec::put_metadata_field(const std::string& value, std::string_view s
   put_bytes(value, out);
 }
 
+void EventCodec::put_charges(const std::vector<CounterCharge>& charges, std::string& out) {
+  put_varint(charges.size(), out);
+  for (const auto& c : charges) {
+    put_bytes(c.counter, out);
+    put_signed(c.delta, out);
+    put_varint(c.max ? 1 : 0, out);
+    if (c.max) put_signed(*c.max, out);
+  }
+}
+
 void EventCodec::encode(const RecordedEvent& e, std::uint32_t stream_id, std::string& out) {
   assert(e.hash.size() == 2 * kHashBytes);
   [[maybe_unused]] const bool hex = append_bytes_from_hex(e.hash, out);
@@ -217,6 +236,7 @@ void EventCodec::encode(const RecordedEvent& e, std::uint32_t stream_id, std::st
   put_metadata_field(e.metadata.causation_id, e.stream, out);
   put_metadata_field(e.metadata.idempotency_key, e.stream, out);
   put_name(nodes_, e.metadata.node_id, out);
+  put_charges(e.metadata.charges, out);
   put_varint(e.data.size(), out);
   for (const auto& member : e.data) {
     put_name(keys_, member.key(), out);
@@ -247,6 +267,7 @@ RecordedEvent EventCodec::decode(std::string_view encoded, std::string_view stre
   e.metadata.causation_id = in.metadata_field(stream);
   e.metadata.idempotency_key = in.metadata_field(stream);
   e.metadata.node_id = std::string(in.name(nodes_));
+  e.metadata.charges = in.charges();
   e.data = in.object();
   assert(in.done());
   return e;

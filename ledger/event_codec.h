@@ -48,6 +48,7 @@ class EventCodec {
   void put_name(Interner& table, std::string_view name, std::string& out);
   void put_value(const json::value& value, std::string& out);
   void put_metadata_field(const std::string& value, std::string_view stream, std::string& out);
+  static void put_charges(const std::vector<CounterCharge>& charges, std::string& out);
 
   Interner keys_;
   Interner types_;

@@ -45,6 +45,20 @@ TEST(EventCodec, GivesBackEveryKindOfValueInOrder) {
   EXPECT_EQ(back.metadata.node_id, "node-7");
 }
 
+TEST(EventCodec, GivesBackCounterChargesAndTheirHashStillMatches) {
+  EventCodec codec;
+  Metadata meta{"pay_1", "", "", "node-1"};
+  meta.charges = {{"net_debit_paise/HDFC", 5'000'00, 100'000'00},
+                  {"net_debit_paise/SBI", -7, std::nullopt}};
+  RecordedEvent e = sample({}, meta);
+  e.hash = compute_hash(e);
+  const RecordedEvent back = round_trip(codec, e);
+  EXPECT_EQ(back.metadata.charges, meta.charges);
+  EXPECT_EQ(compute_hash(back), e.hash);
+  // The JSON form (PostgreSQL keeps metadata as JSON text) reads back the same.
+  EXPECT_EQ(metadata_from_json(metadata_to_json(meta)).charges, meta.charges);
+}
+
 TEST(EventCodec, WritesMetadataThatOnlyLooksLikeAReferenceAsItIs) {
   EventCodec codec;
   for (const char* causation : {"payment-pay_0559@01", "payment-pay_0559@", "payment-pay_0559@1x",

@@ -1,5 +1,7 @@
 #include "ledger/event_store.h"
 
+#include "ledger/counters.h"
+
 namespace upi::ledger {
 
 Result<void> check_append(const std::string& stream, std::int64_t expected_version,
@@ -17,6 +19,7 @@ Result<void> check_append(const std::string& stream, std::int64_t expected_versi
     if (e.type.empty() || e.type.size() > 64) {
       return fail(ErrorKind::kInvalid, "INVALID_APPEND", "event type must be 1-64 characters");
     }
+    if (auto charges = check_charges(e.metadata.charges); !charges) return charges;
   }
   return {};
 }

@@ -39,8 +39,9 @@ class EventStore {
   virtual ~EventStore() = default;
 
   // Appends 1..kAppendEventsMax events atomically when the stream's current version equals
-  // expected_version. Error codes: VERSION_CONFLICT (message names the actual version),
-  // INVALID_APPEND, STORE_UNAVAILABLE.
+  // expected_version and every counter charge holds (ledger/counters.h), counters moving with
+  // the events. Error codes: VERSION_CONFLICT (message names the actual version),
+  // LIMIT_EXCEEDED (a charge would pass its counter's max), INVALID_APPEND, STORE_UNAVAILABLE.
   virtual asio::awaitable<Result<AppendResult>> append(std::string stream,
                                                        std::int64_t expected_version,
                                                        std::vector<NewEvent> events) = 0;

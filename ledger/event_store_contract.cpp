@@ -1,5 +1,7 @@
 #include "ledger/event_store_contract.h"
 
+#include "ledger/counters.h"
+
 namespace upi::ledger {
 namespace {
 
@@ -110,6 +112,82 @@ TEST_P(EventStoreContract, WakesSubscribersAfterEachCommit) {
   ASSERT_NE(std::find(woken.begin(), woken.end(), 2), woken.end());
   ASSERT_TRUE(run_blocking(store->append("s", 2, {event("C", 3)})).has_value());
   EXPECT_NE(std::find(woken.begin(), woken.end(), 3), woken.end());
+}
+
+NewEvent charged(const std::string& type, std::int64_t delta, std::optional<std::int64_t> max) {
+  NewEvent e = event(type, 0);
+  e.metadata.charges.push_back({"held_paise/BANK", delta, max});
+  return e;
+}
+
+TEST_P(EventStoreContract, RefusesAnAppendWhoseChargePassesItsMaxAndWritesNothingOfIt) {
+  UPI_CONTRACT_FIXTURE();
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
+  ASSERT_TRUE(run_blocking(store->append("a", kNoStream, {charged("Hold", 60, 100)})).has_value());
+  // Two events of one append: the second would pass the max, so neither is written.
+  auto over = run_blocking(
+      store->append("b", kNoStream, {charged("Hold", 30, 100), charged("Hold", 20, 100)}));
+  ASSERT_FALSE(over.has_value());
+  EXPECT_EQ(over.error().code, "LIMIT_EXCEEDED");
+  EXPECT_EQ(over.error().kind, ErrorKind::kConflict);
+  EXPECT_NE(over.error().message.find("held_paise/BANK"), std::string::npos);
+  EXPECT_TRUE(run_blocking(store->read_stream("b", 1, 10)).value().empty());
+  EXPECT_EQ(run_blocking(store->read_all(0, 10)).value().size(), 1u);
+  // Exactly up to the max is allowed; a release (negative) is never refused and frees room.
+  ASSERT_TRUE(run_blocking(store->append("b", kNoStream, {charged("Hold", 40, 100)})).has_value());
+  ASSERT_FALSE(run_blocking(store->append("c", kNoStream, {charged("Hold", 1, 100)})).has_value());
+  ASSERT_TRUE(run_blocking(store->append("a", 1, {charged("Release", -60, std::nullopt)})));
+  ASSERT_TRUE(run_blocking(store->append("c", kNoStream, {charged("Hold", 60, 100)})).has_value());
+  // The charges are recorded with their events, under the hash chain.
+  const auto all = run_blocking(store->read_all(0, 10)).value();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[2].metadata.charges, charged("Release", -60, std::nullopt).metadata.charges);
+  EXPECT_TRUE(verify_chain(all).problem.empty());
+  Counters folded;
+  for (const auto& e : all) folded.apply(e.metadata);
+  EXPECT_EQ(folded.value("held_paise/BANK"), 100);
+}
+
+TEST_P(EventStoreContract, ChargesMadeAtOnceNeverPassTheirMax) {
+  UPI_CONTRACT_FIXTURE();
+  auto* store = &fixture->store();
+  // 40 appends of 7 against a max of 100 arrive together (one group commit, or several): 14
+  // are written, whatever the interleaving, and the rest are refused.
+  std::vector<std::future<Result<AppendResult>>> appends;
+  for (int i = 0; i < 40; ++i) {
+    appends.push_back(asio::co_spawn(
+        fixture->io(),
+        store->append("s-" + std::to_string(i), kNoStream, {charged("Hold", 7, 100)}),
+        asio::use_future));
+  }
+  ASSERT_TRUE(run_until_ready(fixture->io(), appends, std::chrono::seconds(30)));
+  int written = 0;
+  for (auto& f : appends) {
+    auto r = f.get();
+    if (r) {
+      ++written;
+    } else {
+      EXPECT_EQ(r.error().code, "LIMIT_EXCEEDED");
+    }
+  }
+  EXPECT_EQ(written, 14);
+  const auto all = run_on(fixture->io(), store->read_all(0, 100)).value();
+  EXPECT_EQ(all.size(), 14u);
+}
+
+TEST_P(EventStoreContract, RejectsMalformedCharges) {
+  UPI_CONTRACT_FIXTURE();
+  auto* store = &fixture->store();
+  auto run_blocking = [&](auto op) { return run_on(fixture->io(), std::move(op)); };
+  for (const CounterCharge& bad :
+       {CounterCharge{"", 1, std::nullopt}, CounterCharge{"x", 0, 5}, CounterCharge{"x", 1, -1},
+        CounterCharge{std::string(129, 'x'), 1, std::nullopt}}) {
+    NewEvent e = event("A", 1);
+    e.metadata.charges.push_back(bad);
+    EXPECT_EQ(run_blocking(store->append("s", kNoStream, {e})).error().code, "INVALID_APPEND");
+  }
+  EXPECT_TRUE(run_blocking(store->read_all(0, 100)).value().empty());
 }
 
 }  // namespace

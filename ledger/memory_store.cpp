@@ -63,6 +63,7 @@ Result<AppendResult> MemoryStore::append_now(const std::string& stream,
                   "stream " + stream + " is at version " + std::to_string(current) + ", expected " +
                       std::to_string(expected_version));
     }
+    if (auto charged = counters_.charge(events); !charged) return std::unexpected(charged.error());
     const std::uint32_t stream_id = stream_for_append(stream);
     Stream& target = streams_[stream_id];
     const std::int64_t now_ms = clock_.now_ms();
@@ -93,6 +94,11 @@ Result<AppendResult> MemoryStore::append_now(const std::string& stream,
   }
   for (auto& wake : wakers) wake(result.last_position);
   return result;
+}
+
+std::int64_t MemoryStore::counter_now(std::string_view counter) const {
+  std::lock_guard lock(mutex_);
+  return counters_.value(counter);
 }
 
 RecordedEvent MemoryStore::event_at(std::size_t index) const {

@@ -9,6 +9,7 @@
 #include "common/clock.h"
 #include "common/segmented_vector.h"
 #include "common/split_hash_map.h"
+#include "ledger/counters.h"
 #include "ledger/event_codec.h"
 #include "ledger/event_store.h"
 
@@ -41,6 +42,8 @@ class MemoryStore final : public EventStore {
   std::vector<RecordedEvent> read_stream_now(const std::string& stream, std::int64_t from_version,
                                              std::size_t limit) const;
   std::int64_t head_position() const;
+  // A counter's value (ledger/counters.h).
+  std::int64_t counter_now(std::string_view counter) const;
   // For tamper-evidence tests only: rewrites an event's data in place.
   void tamper_for_test(std::int64_t position, json::object data);
 
@@ -67,6 +70,7 @@ class MemoryStore final : public EventStore {
   SplitHashMap<std::string_view, std::uint32_t> stream_ids_;     // name -> stream id
   std::size_t position_bytes_ = 0;                               // held by Stream::positions
   std::string head_hash_ = kGenesisHash;
+  Counters counters_;
   std::string scratch_;  // one event's encoding, reused
   std::vector<std::function<void(std::int64_t)>> wakers_;
 };

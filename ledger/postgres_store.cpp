@@ -129,7 +129,11 @@ CREATE TRIGGER event_index_no_truncate BEFORE TRUNCATE ON event_index
   FOR EACH STATEMENT EXECUTE FUNCTION reject_ledger_change();
 )sql"},
           {"ledger/2", postgres_views_migration()},
-          {"ledger/3", postgres_settlement_views_migration()}};
+          {"ledger/3", postgres_settlement_views_migration()},
+          {"ledger/4", R"sql(
+CREATE TABLE ledger_counters (counter text PRIMARY KEY, value bigint NOT NULL);
+)sql"},
+          {"ledger/5", postgres_counter_views_migration()}};
 }
 
 struct PostgresStore::Pending {
@@ -271,13 +275,29 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
        "ORDER BY stream_id FOR UPDATE",
        stream_array});
   lock.push_back({"SELECT position, hash FROM ledger_head WHERE id = 1 FOR UPDATE", {}});
+  // Read under the head lock, which every writer holds while it moves them: no race.
+  std::vector<std::string> counters;
+  for (Pending* p : batch) {
+    for (auto& name : counters_charged(p->events)) counters.push_back(std::move(name));
+  }
+  std::sort(counters.begin(), counters.end());
+  counters.erase(std::unique(counters.begin(), counters.end()), counters.end());
+  if (!counters.empty()) {
+    lock.push_back({"SELECT counter, value FROM ledger_counters WHERE counter = ANY($1::text[])",
+                    {pg::text_array(counters)}});
+  }
   // Not a temporary list in the co_await's arguments: GCC 12 cannot keep one in the frame.
   auto begun = co_await pg::Transaction::begin(conn, deadline(), std::move(lock));
   if (!begun) co_return std::unexpected(begun.error());
   const pg::Rows& locked = begun->rows[1];
   std::map<std::string, std::int64_t> heads;
   for (int i = 0; i < locked.size(); ++i) heads[locked.text(i, 0)] = locked.int64(i, 1);
-  const std::vector<Pending*> accepted = accept(batch, heads);
+  Counters book;
+  if (!counters.empty()) {
+    const pg::Rows& values = begun->rows[3];
+    for (int i = 0; i < values.size(); ++i) book.set(values.text(i, 0), values.int64(i, 1));
+  }
+  const std::vector<Pending*> accepted = accept(batch, heads, book);
   if (accepted.empty()) co_return co_await begun->tx.commit(deadline());
   RecordedEvent last;
   last.position = begun->rows[2].int64(0, 0);
@@ -287,6 +307,7 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
   for (const auto& [stream, version] : heads) moved.push_back({stream, version});
   std::vector<pg::Statement> write;
   write.push_back(write_statement(recorded, moved, recorded.back()));
+  if (!counters.empty()) write.push_back(counters_statement(book, counters));
   auto written = co_await begun->tx.commit(std::move(write), deadline());
   if (!written) {
     // The outcome of a lost COMMIT is unknown: callers re-read their stream before going on.
@@ -300,7 +321,8 @@ asio::awaitable<pg::PgResult<void>> PostgresStore::commit_batch(pg::Connection& 
 }
 
 std::vector<PostgresStore::Pending*> PostgresStore::accept(
-    const std::vector<Pending*>& batch, const std::map<std::string, std::int64_t>& locked) {
+    const std::vector<Pending*>& batch, const std::map<std::string, std::int64_t>& locked,
+    Counters& counters) {
   std::map<std::string, std::int64_t> versions = locked;  // as earlier appends leave them
   std::vector<Pending*> accepted;
   for (Pending* p : batch) {
@@ -309,6 +331,10 @@ std::vector<PostgresStore::Pending*> PostgresStore::accept(
       p->result = fail(ErrorKind::kConflict, "VERSION_CONFLICT",
                        "stream " + p->stream + " is at version " + std::to_string(current) +
                            ", expected " + std::to_string(p->expected_version));
+      continue;
+    }
+    if (auto charged = counters.charge(p->events); !charged) {
+      p->result = std::unexpected(charged.error());
       continue;
     }
     versions[p->stream] = current + static_cast<std::int64_t>(p->events.size());
@@ -377,6 +403,16 @@ pg::Statement PostgresStore::write_statement(const std::vector<RecordedEvent>& r
           "SELECT pg_notify('upi_commits', " +
           head_position + "::text)",
       std::move(params)};
+}
+
+pg::Statement PostgresStore::counters_statement(const Counters& book,
+                                                const std::vector<std::string>& counters) {
+  std::vector<std::int64_t> values;
+  for (const auto& name : counters) values.push_back(book.value(name));
+  return pg::Statement{
+      "INSERT INTO ledger_counters (counter, value) SELECT * FROM unnest($1::text[], "
+      "$2::bigint[]) ON CONFLICT (counter) DO UPDATE SET value = excluded.value",
+      {pg::text_array(counters), pg::int_array(values)}};
 }
 
 void PostgresStore::wake_subscribers(std::int64_t position) {

@@ -19,11 +19,12 @@
 #include "common/async.h"
 #include "common/clock.h"
 #include "common/pg.h"
+#include "ledger/counters.h"
 #include "ledger/event_store.h"
 
 namespace upi::ledger {
 
-// The ledger's own migrations (the event log, then the read views): "ledger/1", "ledger/2".
+// The ledger's own migrations (the event log, its counters and the read views): "ledger/1"...
 std::vector<pg::Migration> postgres_migrations();
 
 struct PostgresConfig {
@@ -84,9 +85,11 @@ class PostgresStore final : public EventStore {
   // Appends whose expected version is stale are refused.
   asio::awaitable<pg::PgResult<void>> commit_batch(pg::Connection& conn,
                                                    std::vector<Pending*>& batch);
-  // The appends whose expected version holds, in batch order; the rest get VERSION_CONFLICT.
+  // The appends whose expected version and charges hold, in batch order, charged to counters;
+  // the rest get VERSION_CONFLICT or LIMIT_EXCEEDED.
   static std::vector<Pending*> accept(const std::vector<Pending*>& batch,
-                                      const std::map<std::string, std::int64_t>& versions);
+                                      const std::map<std::string, std::int64_t>& versions,
+                                      Counters& counters);
   // Positions, versions and hashes for the accepted events after last; heads move on.
   std::vector<RecordedEvent> record(const std::vector<Pending*>& accepted,
                                     std::map<std::string, std::int64_t>& heads,
@@ -95,6 +98,9 @@ class PostgresStore final : public EventStore {
   static pg::Statement write_statement(const std::vector<RecordedEvent>& recorded,
                                        const std::vector<StreamHead>& heads,
                                        const RecordedEvent& last);
+  // The counters' new values (every one the batch names: unchanged ones are written as they are).
+  static pg::Statement counters_statement(const Counters& book,
+                                          const std::vector<std::string>& counters);
   asio::awaitable<void> listen_loop();
   asio::awaitable<void> partition_loop();
   asio::awaitable<Result<std::vector<RecordedEvent>>> read(std::string sql,

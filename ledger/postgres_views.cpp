@@ -235,6 +235,21 @@ void write_settlement(const SettlementFold& fold, std::vector<pg::Statement>& wr
                     kGross.arrays(gross)});
 }
 
+void write_counters(const Counters& deltas, std::vector<pg::Statement>& writes) {
+  if (deltas.values().empty()) return;
+  std::vector<std::string> names;
+  std::vector<std::int64_t> values;
+  for (const auto& [name, delta] : deltas.values()) {
+    names.push_back(name);
+    values.push_back(delta);
+  }
+  writes.push_back(
+      {"INSERT INTO view_counters (counter, value) SELECT * FROM unnest($1::text[], "
+       "$2::bigint[]) ON CONFLICT (counter) DO UPDATE "
+       "SET value = view_counters.value + excluded.value",
+       {pg::text_array(names), pg::int_array(values)}});
+}
+
 // Loads the summaries of the payments that batch touches.
 pg::Statement load_summaries(const std::vector<RecordedEvent>& batch) {
   std::vector<std::string> ids;
@@ -269,7 +284,9 @@ Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch, cons
   std::map<std::string, PaymentSummary> touched;
   std::map<PositionKey, PositionDelta> deltas;
   SettlementFold settlement = settlement_from(loaded_cycles);
+  Counters counter_deltas;  // added to the stored values
   for (const RecordedEvent* e : fresh) {
+    counter_deltas.apply(e->metadata);
     if (is_settlement_event(*e)) {
       settlement.settlement_event(*e);
       continue;
@@ -296,6 +313,7 @@ Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch, cons
   if (!touched.empty()) result.writes.push_back({upsert_summaries(), kSummaries.arrays(touched)});
   if (!deltas.empty()) result.writes.push_back({upsert_positions(), kDeltas.arrays(deltas)});
   write_settlement(settlement, result.writes);
+  write_counters(counter_deltas, result.writes);
   result.writes.push_back({"UPDATE view_checkpoint SET position = $1 WHERE name = 'payments'",
                            {std::to_string(result.checkpoint)}});
   return result;
@@ -438,7 +456,7 @@ asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) 
   if (folded) {
     auto emptied = co_await (*tx)->execute(
         std::string("DELETE FROM view_payments; DELETE FROM view_positions; ") +
-            kResetSettlementViews +
+            kResetSettlementViews + "DELETE FROM view_counters; " +
             "UPDATE view_checkpoint SET position = 0 WHERE name = 'payments'",
         deadline());
     folded = emptied ? pg::PgResult<std::int64_t>(0) : std::unexpected(emptied.error());
@@ -686,7 +704,31 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
     gross_list.push_back(std::move(o));
   }
   out["settlement_gross"] = std::move(gross_list);
+  auto counters = co_await read("SELECT counter, value FROM view_counters ORDER BY counter", {});
+  if (!counters) co_return std::unexpected(counters.error());
+  Counters values;
+  for (int i = 0; i < counters->size(); ++i)
+    values.set(counters->text(i, 0), counters->int64(i, 1));
+  out["counters"] = counters_to_json(values.values());
   co_return out;
+}
+
+asio::awaitable<Result<std::map<std::string, std::int64_t>>> PostgresViews::counters(
+    std::string prefix) {
+  // starts_with: no LIKE pattern to escape; the primary key's order keeps the scan short.
+  std::vector<pg::Param> params{prefix, std::to_string(kCountersListedMax)};
+  auto rows = co_await read(
+      "SELECT counter, value FROM view_counters WHERE starts_with(counter, $1) "
+      "ORDER BY counter LIMIT $2",
+      std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::map<std::string, std::int64_t> out;
+  for (int i = 0; i < rows->size(); ++i) out[rows->text(i, 0)] = rows->int64(i, 1);
+  co_return out;
+}
+
+std::string postgres_counter_views_migration() {
+  return "CREATE TABLE view_counters (counter text PRIMARY KEY, value bigint NOT NULL);";
 }
 
 }  // namespace upi::ledger

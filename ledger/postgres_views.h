@@ -27,6 +27,8 @@ class PostgresViews final : public ViewStore {
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
                                                                        std::size_t limit) override;
   asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;
+  asio::awaitable<Result<std::map<std::string, std::int64_t>>> counters(
+      std::string prefix) override;
   asio::awaitable<Result<json::object>> snapshot() override;
 
   // Empties the views and folds every event of store into them, in one transaction (live
@@ -44,5 +46,7 @@ class PostgresViews final : public ViewStore {
 std::string postgres_views_migration();
 // The settlement views (a later migration; it empties the views so that they fold again).
 std::string postgres_settlement_views_migration();
+// The view of the ledger's counters (ledger/counters.h).
+std::string postgres_counter_views_migration();
 
 }  // namespace upi::ledger

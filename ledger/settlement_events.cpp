@@ -1,5 +1,7 @@
 #include "ledger/settlement_events.h"
 
+#include <map>
+
 #include "ledger/event_fields.h"
 
 namespace upi::ledger::events {
@@ -25,8 +27,28 @@ json::object encode(const SettlementEvent& event) {
 NewEvent to_new_event(const SettlementEvent& event, const std::string& node_id) {
   const std::string_view type =
       std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kType; }, event);
-  return NewEvent{std::string(type), encode(event),
-                  Metadata{std::string(kSettlementStream), "", "", node_id}};
+  NewEvent out{std::string(type), encode(event),
+               Metadata{std::string(kSettlementStream), "", "", node_id}};
+  if (const auto* closed = std::get_if<SettlementCycleClosed>(&event))
+    out.metadata.charges = net_debit_settled(*closed);
+  return out;
+}
+
+std::string net_debit_counter(std::string_view bank) {
+  return std::string(kNetDebitCounterPrefix) + std::string(bank);
+}
+
+std::vector<CounterCharge> net_debit_settled(const SettlementCycleClosed& closed) {
+  std::map<std::string, Paise> net_debits;
+  for (const auto& row : closed.banks) {
+    if (row.rail == kGrossRail) continue;  // settled gross, never held against the cap
+    net_debits[row.bank] += row.debits - row.credits;
+  }
+  std::vector<CounterCharge> charges;
+  for (const auto& [bank, net_debit] : net_debits) {
+    if (net_debit != 0) charges.push_back({net_debit_counter(bank), -net_debit, std::nullopt});
+  }
+  return charges;
 }
 
 std::vector<std::string_view> settlement_types() {

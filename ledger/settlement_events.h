@@ -20,6 +20,8 @@
 namespace upi::ledger::events {
 
 inline constexpr std::string_view kSettlementStream = "settlement";
+// The rail that settles gross (RTGS): each payment on its own, at once, not in the net.
+inline constexpr std::string_view kGrossRail = "RTGS";
 
 struct SettlementCutOff {
   static constexpr std::string_view kType = "SettlementCutOff";
@@ -74,6 +76,14 @@ struct SettlementCycleClosed {
 
 using SettlementEvent = std::variant<SettlementCutOff, SettlementCycleClosed>;
 
+// The ledger counter (ledger/counters.h) of a bank's net debit in paise, over the payments
+// netted in cycles (every rail but RTGS): held for those in flight, debits less credits for
+// those completed since the last closed cycle. Its net debit cap is checked against it.
+inline constexpr std::string_view kNetDebitCounterPrefix = "net_debit_paise/";
+std::string net_debit_counter(std::string_view bank);
+// The charges of a cycle's close: each bank's completed net debit in the cycle, released.
+std::vector<CounterCharge> net_debit_settled(const SettlementCycleClosed& closed);
+
 // The stream versions of cycle N's two events.
 inline std::int64_t cutoff_version(std::int64_t cycle) {
   return 2 * cycle - 1;
@@ -85,6 +95,7 @@ inline std::int64_t closed_version(std::int64_t cycle) {
 // Reads a settlement event back strictly. Error code: INVALID_EVENT.
 Result<SettlementEvent> decode_settlement(const RecordedEvent& event);
 json::object encode(const SettlementEvent& event);
+// A close carries net_debit_settled() as its charges.
 NewEvent to_new_event(const SettlementEvent& event, const std::string& node_id);
 // The settlement event types and the data fields of each, for the catalogue check.
 std::vector<std::string_view> settlement_types();

@@ -38,6 +38,11 @@ asio::awaitable<Result<std::optional<CycleReport>>> MemoryViewStore::settlement_
   co_return views_.cycle(cycle);
 }
 
+asio::awaitable<Result<std::map<std::string, std::int64_t>>> MemoryViewStore::counters(
+    std::string prefix) {
+  co_return views_.counters(prefix, kCountersListedMax);
+}
+
 asio::awaitable<Result<json::object>> MemoryViewStore::snapshot() {
   co_return views_.snapshot();
 }

@@ -15,6 +15,7 @@ namespace asio = boost::asio;
 
 // The most pending payments one recovery pass looks at.
 inline constexpr std::size_t kPendingPageMax = 1000;
+inline constexpr std::size_t kCountersListedMax = 1000;
 
 class ViewStore {
  public:
@@ -40,6 +41,10 @@ class ViewStore {
   // One cycle and its rows by bank and rail; nothing when there is no such cycle.
   virtual asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(
       std::int64_t cycle) = 0;
+  // The ledger's counters (ledger/counters.h) whose names start with prefix, by name, at most
+  // kCountersListedMax of them.
+  virtual asio::awaitable<Result<std::map<std::string, std::int64_t>>> counters(
+      std::string prefix) = 0;
   // Every view in the canonical form of ReadViews::snapshot(), to compare stores and rebuilds.
   virtual asio::awaitable<Result<json::object>> snapshot() = 0;
 };
@@ -55,6 +60,8 @@ class MemoryViewStore final : public ViewStore {
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
                                                                        std::size_t limit) override;
   asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;
+  asio::awaitable<Result<std::map<std::string, std::int64_t>>> counters(
+      std::string prefix) override;
   asio::awaitable<Result<json::object>> snapshot() override;
 
   const ReadViews& views() const { return views_; }

@@ -156,6 +156,7 @@ void ReadViews::count_status(const PaymentSummary& p, int delta) {
 void ReadViews::apply(const RecordedEvent& e) {
   assert(e.position == checkpoint_ + 1 && "events are folded in position order, no gaps");
   checkpoint_ = e.position;
+  counters_.apply(e.metadata);
   if (is_settlement_event(e)) return settlement_.settlement_event(e);
   const std::string id = payment_id_of(e);
   if (id.empty()) return;
@@ -401,6 +402,24 @@ json::object ReadViews::snapshot() const {
   out["settlement_cycles"] = std::move(cycles);
   out["settlement_rows"] = std::move(cycle_rows);
   out["settlement_gross"] = std::move(gross);
+  out["counters"] = counters_to_json(counters_.values());
+  return out;
+}
+
+std::map<std::string, std::int64_t> ReadViews::counters(std::string_view prefix,
+                                                        std::size_t limit) const {
+  std::map<std::string, std::int64_t> out;
+  for (auto it = counters_.values().lower_bound(prefix);
+       it != counters_.values().end() && it->first.starts_with(prefix) && out.size() < limit; ++it)
+    out.insert(*it);
+  return out;
+}
+
+json::object counters_to_json(const std::map<std::string, std::int64_t, std::less<>>& values) {
+  json::object out;
+  for (const auto& [name, value] : values) {
+    if (value != 0) out[name] = value;  // a counter back at zero reads as one never charged
+  }
   return out;
 }
 

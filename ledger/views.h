@@ -12,6 +12,7 @@
 
 #include "common/json.h"
 #include "common/money.h"
+#include "ledger/counters.h"
 #include "ledger/event.h"
 #include "ledger/payment_events.h"
 #include "ledger/settlement_events.h"
@@ -80,8 +81,7 @@ struct CycleSummary {
   std::int64_t reversed = 0;
   Paise volume = 0;
 };
-// A payment on a rail that settles gross (RTGS): settled on its own, at once, not in the net.
-inline constexpr std::string_view kGrossRail = "RTGS";
+using events::kGrossRail;
 struct GrossItem {
   std::string payment_id, payer_bank, payee_bank;
   Paise amount = 0;
@@ -168,6 +168,8 @@ class ReadViews {
   // Settlement cycles, newest first, those below before_cycle (0: from the newest).
   std::vector<CycleSummary> cycles(std::int64_t before_cycle, std::size_t limit) const;
   std::optional<CycleReport> cycle(std::int64_t cycle) const;
+  // The ledger's counters whose names start with prefix, at most limit.
+  std::map<std::string, std::int64_t> counters(std::string_view prefix, std::size_t limit) const;
   // Every view in a canonical form, to compare a live fold with a rebuild.
   json::object snapshot() const;
 
@@ -195,6 +197,7 @@ class ReadViews {
   std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
   std::map<std::string, RailStatsRow> rail_stats_;
   SettlementFold settlement_ = initial_settlement();
+  Counters counters_;
 };
 
 json::object summary_to_json(const PaymentSummary& p);
@@ -205,5 +208,7 @@ json::object rail_stats_to_json(const RailStatsRow& row);
 json::object cycle_summary_to_json(const CycleSummary& c);
 json::object cycle_row_to_json(std::int64_t cycle, const events::CycleBankRail& row);
 json::object gross_item_to_json(const GrossItem& item);
+// The counters that are not zero, by name.
+json::object counters_to_json(const std::map<std::string, std::int64_t, std::less<>>& values);
 
 }  // namespace upi::ledger

@@ -114,6 +114,72 @@ void check_cycles(testing::Harness& h, const ledger::ReadViews& views,
   EXPECT_GE(cycles_with_payments, 3) << "the closes should have split the run into cycles";
 }
 
+// The demo world with net debit caps on three banks, low enough that a run meets them.
+World capped_world() {
+  World world = parse_world(demo_world_json()).value();
+  const std::map<std::string, Paise> caps{
+      {"HDFC", 1'000'000'00}, {"SBI", 2'000'000'00}, {"COOP", 100'000'00}};
+  for (auto& bank : world.banks) {
+    if (auto it = caps.find(bank.code); it != caps.end()) bank.net_debit_cap = it->second;
+  }
+  return world;
+}
+
+// Folds the whole log's counters event by event: no hold ever took a counter past the max it
+// was taken against, not even for one event; a payment refused by its cap never asked its bank
+// for anything. Returns the counters at the end.
+ledger::Counters check_net_debit_holds(const ledger::MemoryStore& store,
+                                       const std::set<std::string>& refused_by_cap) {
+  ledger::Counters counters;
+  for (std::int64_t after = 0; after < store.head_position();) {
+    for (const auto& e : store.read_all_now(after, ledger::kReadLimitMax)) {
+      after = e.position;
+      counters.apply(e.metadata);
+      for (const auto& c : e.metadata.charges) {
+        if (c.delta > 0 && c.max) {
+          EXPECT_LE(counters.value(c.counter), *c.max) << e.position;
+        }
+      }
+      const bool leg =
+          e.type == ledger::events::kDebitRequested || e.type == ledger::events::kCreditRequested;
+      if (leg) {
+        EXPECT_FALSE(refused_by_cap.contains(ledger::payment_id_of(e))) << e.position;
+      }
+    }
+  }
+  return counters;
+}
+
+// With every payment ended, one more close settles what the open cycle holds: then nothing is
+// held or owed, and every bank's net debit counter is back at zero, in the ledger and the views.
+void check_net_debit_after_last_close(testing::Harness& h, settlement::CycleCloser& closer,
+                                      ledger::Projector& projector, const ledger::ReadViews& views,
+                                      const std::set<std::string>& refused_by_cap) {
+  bool closed = false;
+  asio::co_spawn(
+      h.io,
+      [&]() -> asio::awaitable<void> {
+        settlement::CloseRequest request{settlement::kCauseAdmin, "admin-1", 0, 0};
+        auto outcome = co_await closer.close(std::move(request));
+        EXPECT_TRUE(outcome.has_value()) << outcome.error().message;
+        co_await projector.wait_for(h.store.head_position(), std::chrono::seconds(5));
+        closed = true;
+      },
+      asio::detached);
+  const auto deadline = MonotonicClock::now() + std::chrono::seconds(10);
+  while (!closed && MonotonicClock::now() < deadline) h.step();
+  ASSERT_TRUE(closed);
+  const ledger::Counters end = check_net_debit_holds(h.store, refused_by_cap);
+  for (const auto& bank : h.world.banks) {
+    const std::string counter = ledger::events::net_debit_counter(bank.code);
+    EXPECT_EQ(end.value(counter), 0) << counter;
+    EXPECT_EQ(h.store.counter_now(counter), 0) << counter;
+  }
+  for (const auto& [counter, value] : views.counters(ledger::events::kNetDebitCounterPrefix, 100)) {
+    EXPECT_EQ(value, 0) << counter << " in the views";
+  }
+}
+
 struct PropertyRun {
   std::string head_hash;  // of the whole ledger: equal hashes, equal runs
   std::map<std::string, int> by_status;
@@ -124,8 +190,7 @@ PropertyRun run_property(std::uint64_t seed, int payments,
                          const std::function<void(const ledger::MemoryStore&)>& inspect = {}) {
   SCOPED_TRACE("seed " + std::to_string(seed) + "; replay with UPI_PROPERTY_SEED=" +
                std::to_string(seed) + " build/sagas/sagas_test --gtest_filter='PaymentProperty.*'");
-  testing::Harness h(testing::fast_config(), seed, parse_world(demo_world_json()).value(),
-                     testing::Time::kSimulated);
+  testing::Harness h(testing::fast_config(), seed, capped_world(), testing::Time::kSimulated);
   ledger::MemoryViewStore view_store;
   const ledger::ReadViews& views = view_store.views();
   ledger::Projector projector(h.io, h.store, view_store);
@@ -165,10 +230,15 @@ PropertyRun run_property(std::uint64_t seed, int payments,
   if (::testing::Test::HasFatalFailure()) return {};
 
   std::map<std::string, int> by_status;
+  std::set<std::string> refused_by_cap;
   std::size_t remembered = 0;
   for (const auto& id : ids) {
     const PaymentState state = h.state(id);
     ++by_status[state.status];
+    if (state.reason && state.reason->code == "NET_DEBIT_CAP_EXCEEDED") {
+      refused_by_cap.insert(id);
+      EXPECT_EQ(state.reason->upi_code, "U03") << id;
+    }
     // What the engine remembers of an ended payment answers requests instead of the stream.
     if (const PaymentState* ended = h.engine.ended_state(id)) {
       EXPECT_EQ(to_json(payment_to_json(*ended)), to_json(payment_to_json(state))) << id;
@@ -198,12 +268,17 @@ PropertyRun run_property(std::uint64_t seed, int payments,
   EXPECT_GT(by_status["COMPLETED"], 0);
   EXPECT_GT(by_status["FAILED"], 0);
   EXPECT_GT(by_status["REVERSED"], 0);
+  EXPECT_GT(refused_by_cap.size(), 0u) << "the caps should have refused some payments";
+  check_net_debit_after_last_close(h, closers[0], projector, views, refused_by_cap);
   if (inspect) inspect(h.store);
   const auto last = h.store.read_all_now(h.store.head_position() - 1, 1);
   PropertyRun run{last.empty() ? "" : last.back().hash, by_status};
-  std::printf("seed %llu: %zu payments, %d completed, %d failed, %d reversed; ledger head %s\n",
-              static_cast<unsigned long long>(seed), ids.size(), by_status["COMPLETED"],
-              by_status["FAILED"], by_status["REVERSED"], run.head_hash.substr(0, 16).c_str());
+  std::printf(
+      "seed %llu: %zu payments, %d completed, %d failed (%zu by a net debit cap), %d reversed; "
+      "ledger head %s\n",
+      static_cast<unsigned long long>(seed), ids.size(), by_status["COMPLETED"],
+      by_status["FAILED"], refused_by_cap.size(), by_status["REVERSED"],
+      run.head_hash.substr(0, 16).c_str());
   return run;
 }
 

@@ -127,6 +127,7 @@ asio::awaitable<void> PaymentSagaEngine::run(PaymentState state,
     }
   }
   const StepResult flushed = co_await flush(state);  // what is staged is written before leaving
+  assert(flushed != StepResult::kLimitExceeded && "only a debit's hold has a max");
   if (flushed == StepResult::kStop) co_return;
   if (result == StepResult::kPark || flushed == StepResult::kPark) {
     park(payment_id);
@@ -165,12 +166,23 @@ StepContext PaymentSagaEngine::context() const {
 asio::awaitable<StepResult> PaymentSagaEngine::step(PaymentState& state) {
   const Plan plan = plan_step(state, context());
   co_await backoff(plan.backoff_attempt);
+  // A debit holds its amount against the payer bank's cap, which the ledger may refuse.
+  std::optional<PaymentState> before_debit;
+  if (plan.call && plan.call->kind == CallKind::kDebit) before_debit = state;
   stage(state, plan.events);
   if (plan.park) co_return StepResult::kPark;  // the saga is flushed before it parks
   if (!plan.call) co_return StepResult::kContinue;
   // Written ahead: the ledger records the leg (and a status query, which closes a leg the
   // bank never saw) before the bank hears of it.
-  if (auto r = co_await flush(state); r != StepResult::kContinue) co_return r;
+  const StepResult written = co_await flush(state);
+  if (written == StepResult::kLimitExceeded && before_debit) {
+    state = std::move(*before_debit);
+    unsaved_.drop_last(state.id, plan.events.size());
+    stage(state, {net_debit_cap_exceeded(state, payer_cap(state))});
+    co_return StepResult::kContinue;  // terminal now: run() writes it
+  }
+  assert(written != StepResult::kLimitExceeded && "only a debit's hold has a max");
+  if (written != StepResult::kContinue) co_return written;
   co_return co_await call_bank(state, *plan.call);
 }
 
@@ -209,9 +221,16 @@ void PaymentSagaEngine::stage(PaymentState& state, const std::vector<ev::Payment
   meta.causation_id = ev::payment_stream(state.id) + "@" + std::to_string(state.version);
   meta.node_id = config_.node_id;
   for (const auto& e : events) {
+    const bool debit = std::holds_alternative<ev::DebitRequested>(e);
+    meta.charges = net_debit_charges(state, e, debit ? payer_cap(state) : std::nullopt);
     fold_event(state, e);
     unsaved_.stage(state.id, ev::to_new_event(e, meta));
   }
+}
+
+std::optional<Paise> PaymentSagaEngine::payer_cap(const PaymentState& state) const {
+  const BankSpec* bank = state.payer ? banks_.spec(state.payer->bank) : nullptr;
+  return bank ? bank->net_debit_cap : std::nullopt;
 }
 
 asio::awaitable<StepResult> PaymentSagaEngine::flush(PaymentState& state) {
@@ -227,6 +246,8 @@ asio::awaitable<StepResult> PaymentSagaEngine::flush(PaymentState& state) {
       co_return StepResult::kStop;
     case FlushOutcome::kFailed:
       co_return StepResult::kPark;
+    case FlushOutcome::kLimitExceeded:
+      co_return StepResult::kLimitExceeded;
   }
   co_return StepResult::kStop;
 }

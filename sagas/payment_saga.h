@@ -45,7 +45,7 @@ struct SagaConfig {
   std::size_t active_sagas_max = 10'000;  // admission bound
 };
 
-enum class StepResult { kContinue, kPark, kStop };
+enum class StepResult { kContinue, kPark, kStop, kLimitExceeded };
 
 class PaymentSagaEngine {
  public:
@@ -102,11 +102,14 @@ class PaymentSagaEngine {
   // Carries out the next step that saga_steps plans.
   asio::awaitable<StepResult> step(PaymentState& state);
   asio::awaitable<StepResult> call_bank(PaymentState& state, const BankCall& call);
+  // The payer bank's net debit cap, if it has one.
+  std::optional<Paise> payer_cap(const PaymentState& state) const;
   // Folds events into the state and keeps them for the next flush; metadata names the
   // version they followed.
   void stage(PaymentState& state, const std::vector<ledger::events::PaymentEvent>& events);
   // Appends every staged event in one append (kStop on a version conflict, or when nothing of
-  // the payment is in the ledger yet; kPark on other errors).
+  // the payment is in the ledger yet; kLimitExceeded when a charge was refused, the events
+  // still staged; kPark on other errors).
   asio::awaitable<StepResult> flush(PaymentState& state);
   // Takes into the state what the ledger recorded with its events (position, times).
   static void note_recorded(PaymentState& state, const ledger::AppendResult& appended);

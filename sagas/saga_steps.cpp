@@ -6,6 +6,7 @@
 #include "banks/bank_api.h"
 #include "common/clock.h"
 #include "common/reasons.h"
+#include "ledger/settlement_events.h"
 
 namespace upi::sagas {
 namespace ev = ledger::events;
@@ -191,6 +192,29 @@ Events credit_answered(const PaymentState& s, const banks::LegAnswer& a, std::in
 }
 
 }  // namespace
+
+std::vector<ledger::CounterCharge> net_debit_charges(const PaymentState& before,
+                                                     const ev::PaymentEvent& event,
+                                                     std::optional<Paise> payer_cap) {
+  if (before.rail.empty() || before.rail == ledger::kGrossRail) return {};
+  assert(before.payer && before.payee && "a rail is selected after both parties resolve");
+  const std::string payer = ev::net_debit_counter(before.payer->bank);
+  if (std::holds_alternative<ev::DebitRequested>(event)) return {{payer, before.amount, payer_cap}};
+  if (std::holds_alternative<ev::PaymentCompleted>(event))
+    return {{ev::net_debit_counter(before.payee->bank), -before.amount, std::nullopt}};
+  const bool ends_unpaid = std::holds_alternative<ev::PaymentFailed>(event) ||
+                           std::holds_alternative<ev::PaymentReversed>(event);
+  if (ends_unpaid && !before.debit_leg_id.empty()) return {{payer, -before.amount, std::nullopt}};
+  return {};
+}
+
+ev::PaymentEvent net_debit_cap_exceeded(const PaymentState& s, std::optional<Paise> payer_cap) {
+  assert(s.payer && payer_cap && "only a capped bank refuses a debit");
+  return ev::PaymentFailed{
+      {reason_of(ReasonCode::kNetDebitCapExceeded,
+                 s.payer->bank + " is at its net debit cap of " + format_money(*payer_cap) +
+                     " for this settlement cycle; nothing moved")}};
+}
 
 std::string settlement_window(std::int64_t unix_ms) {
   return format_timestamp(unix_ms).substr(0, 13);

@@ -64,6 +64,19 @@ std::vector<ledger::events::PaymentEvent> status_answered(const PaymentState& st
                                                           const banks::StatusCall& result,
                                                           const StepContext& context);
 
+// What an event moves of the payer's and payee's net debit counters (ledger::net_debit_counter)
+// when the payment is netted in settlement cycles (every rail but RTGS): a DebitRequested holds
+// the amount at the payer's bank, refused by the ledger beyond payer_cap; a PaymentCompleted
+// lowers the payee bank's by it (the payer's hold stays as its debit); a PaymentFailed or
+// PaymentReversed after a DebitRequested releases the hold. `before` is the state the event
+// follows.
+std::vector<ledger::CounterCharge> net_debit_charges(const PaymentState& before,
+                                                     const ledger::events::PaymentEvent& event,
+                                                     std::optional<Paise> payer_cap);
+// The event that ends a payment whose debit the payer bank's net debit cap refused.
+ledger::events::PaymentEvent net_debit_cap_exceeded(const PaymentState& state,
+                                                    std::optional<Paise> payer_cap);
+
 // "2026-11-28T12": the hourly UTC settlement window that a completion falls in.
 std::string settlement_window(std::int64_t unix_ms);
 

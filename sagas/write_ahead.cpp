@@ -43,6 +43,12 @@ asio::awaitable<FlushOutcome> WriteAheadBuffer::flush(ledger::EventStore& store,
     assert(expect_version == appended->stream_version);
     after.saved_version = appended->stream_version;
     if (appended_out != nullptr) *appended_out = *appended;
+  } else if (appended.error().code == "LIMIT_EXCEEDED") {
+    // Kept for the saga to write again without what was refused; the first append is still to
+    // come, so whoever waits for it goes on waiting.
+    after.events.insert(after.events.begin(), std::make_move_iterator(events.begin()),
+                        std::make_move_iterator(events.end()));
+    co_return FlushOutcome::kLimitExceeded;
   } else if (appended.error().kind == ErrorKind::kConflict) {
     spdlog::warn("payment {}: another driver moved the saga on; stopping here", payment_id);
     outcome = FlushOutcome::kConflict;
@@ -57,6 +63,12 @@ asio::awaitable<FlushOutcome> WriteAheadBuffer::flush(ledger::EventStore& store,
     after.first.reset();
   }
   co_return outcome;
+}
+
+void WriteAheadBuffer::drop_last(const std::string& payment_id, std::size_t count) {
+  auto it = pending_.find(payment_id);
+  assert(it != pending_.end() && it->second.events.size() >= count);
+  it->second.events.resize(it->second.events.size() - count);
 }
 
 void WriteAheadBuffer::close(const std::string& payment_id) {

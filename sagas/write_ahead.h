@@ -21,10 +21,11 @@ namespace asio = boost::asio;
 
 // How a flush ended.
 enum class FlushOutcome {
-  kWritten,    // every staged event is in the ledger (or nothing was staged)
-  kConflict,   // another driver moved the stream on: stop driving this payment
-  kNotStored,  // the store refused; the payment's first append never happened: it ends here
-  kFailed,     // the store refused; the events are lost from the buffer, the ledger is intact
+  kWritten,        // every staged event is in the ledger (or nothing was staged)
+  kConflict,       // another driver moved the stream on: stop driving this payment
+  kNotStored,      // the store refused; the payment's first append never happened: it ends here
+  kFailed,         // the store refused; the events are lost from the buffer, the ledger is intact
+  kLimitExceeded,  // a charge passed its counter's max: nothing written, the events kept
 };
 
 // The result of a new payment's first append, for the request that started it.
@@ -49,6 +50,8 @@ class WriteAheadBuffer {
   asio::awaitable<FlushOutcome> flush(ledger::EventStore& store, const std::string& payment_id,
                                       std::int64_t expect_version,
                                       ledger::AppendResult* appended_out = nullptr);
+  // Drops the last count staged events (those a refused charge came with).
+  void drop_last(const std::string& payment_id, std::size_t count);
   // Forgets the payment; a first append still waiting is told why it will not happen.
   void close(const std::string& payment_id);
 

@@ -8,6 +8,7 @@
 #include "switch/api_directory.h"
 
 #include "ledger/operator_events.h"
+#include "ledger/settlement_events.h"
 #include "switch/query.h"
 
 namespace upi::api {
@@ -16,6 +17,16 @@ using http::Status;
 namespace {
 
 constexpr auto kBankCallTimeout = std::chrono::seconds(2);
+
+// A bank's net debit against its cap: what it owes for netted payments completed since the
+// last closed cycle plus what its payments in flight hold.
+json::object net_debit_to_json(std::optional<Paise> cap, Paise used) {
+  if (!cap)
+    return json::object{{"cap", nullptr}, {"used", format_money(used)}, {"available", nullptr}};
+  return json::object{{"cap", format_money(*cap)},
+                      {"used", format_money(used)},
+                      {"available", format_money(*cap - used)}};
+}
 
 Response bank_not_found(const std::string& code) {
   return http::problem(Error{ErrorKind::kNotFound, "BANK_NOT_FOUND", "no bank with code " + code});
@@ -141,10 +152,18 @@ asio::awaitable<Response> DirectoryApi::bank_positions(const Request& req, const
                                 {"net", format_money(row.net())}});
     net += row.net();
   }
-  co_return http::json_response(Status::ok, json::object{{"bank", code},
-                                                         {"net", format_money(net)},
-                                                         {"positions", std::move(rows)},
-                                                         {"view_position", view_position}});
+  const std::string counter = ledger::events::net_debit_counter(code);
+  auto counters = co_await views_.counters(counter);
+  if (!counters) co_return http::problem(counters.error());
+  const auto used = counters->find(counter);
+  co_return http::json_response(
+      Status::ok,
+      json::object{{"bank", code},
+                   {"net", format_money(net)},
+                   {"positions", std::move(rows)},
+                   {"net_debit", net_debit_to_json(world_.find_bank(code)->net_debit_cap,
+                                                   used == counters->end() ? 0 : used->second)},
+                   {"view_position", view_position}});
 }
 
 asio::awaitable<Response> DirectoryApi::forward_faults(const Request& req,

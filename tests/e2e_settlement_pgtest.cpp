@@ -67,5 +67,47 @@ TEST(E2eSettlementDurable, ClosesFromTwoNodesAtOnceCutEachCycleOnceAndLoseNoPaym
   EXPECT_EQ(one.get_json("/v1/settlement/cycles/current")["cycle"].as_int64(), cycles + 1);
 }
 
+// COOP's net debit cap (50,000.00 in the demo world) held by two durable nodes at once: 40
+// payments of 5,000.00 from COOP's account, half through each node, all in flight together.
+// The ledger decides each hold under its head lock, so exactly ten complete, whichever node
+// took them, and the counter in the database says what they owe.
+TEST(E2eSettlementDurable, TwoNodesTogetherNeverPassABanksNetDebitCap) {
+  if (database_url() == nullptr) GTEST_SKIP() << "UPI_TEST_DATABASE_URL is not set";
+  const std::string schema = "netdebit" + std::to_string(::getpid());
+  SwitchProcess one(node_args(schema, 1)), two(node_args(schema, 2));
+  std::vector<json::object> answers(40);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      const SwitchProcess& node = t % 2 == 0 ? one : two;
+      for (int i = t; i < 40; i += 8) answers[i] = pay(node, "esha@ybl", "bob@ybl", "5000.00");
+    });
+  }
+  for (auto& t : threads) t.join();
+  int completed = 0, refused = 0;
+  for (const auto& p : answers) {
+    completed += str(p, "status") == "COMPLETED";
+    refused += reason_code(p) == "NET_DEBIT_CAP_EXCEEDED";
+  }
+  EXPECT_EQ(completed, 10);
+  EXPECT_EQ(refused, 30);
+  auto counter =
+      sql(schema, "SELECT value FROM ledger_counters WHERE counter = 'net_debit_paise/COOP'");
+  ASSERT_TRUE(counter.has_value()) << counter.error().message;
+  ASSERT_EQ(counter->size(), 1);
+  EXPECT_EQ(counter->int64(0, 0), 50'000'00);
+  // A close on either node settles it, in the ledger and in the views both nodes read.
+  ASSERT_EQ(two.request("POST", "/v1/admin/settlement/close").status, 200);
+  counter = sql(schema, "SELECT value FROM ledger_counters WHERE counter = 'net_debit_paise/COOP'");
+  ASSERT_TRUE(counter.has_value()) << counter.error().message;
+  EXPECT_EQ(counter->int64(0, 0), 0);
+  EXPECT_TRUE(poll_until(
+      [&] {
+        auto body = one.get_json("/v1/banks/COOP/positions");
+        return str(body["net_debit"].as_object(), "used") == "0.00";
+      },
+      std::chrono::seconds(10)));
+}
+
 }  // namespace
 }  // namespace upi::testing

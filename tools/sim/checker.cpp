@@ -261,9 +261,9 @@ std::vector<Check> check_run(const std::vector<BankBooks>& banks,
 
 bool failed_reason_moves_nothing(const std::string& reason) {
   static const std::set<std::string> kNothingMoved{
-      "VPA_NOT_FOUND",     "RAIL_NOT_SUPPORTED", "AMOUNT_ABOVE_LIMIT",
-      "BANK_UNAVAILABLE",  "INSUFFICIENT_FUNDS", "DEBIT_DECLINED",
-      "ACCOUNT_NOT_FOUND", "LEG_CLOSED",         "DEBIT_TIMEOUT"};
+      "VPA_NOT_FOUND",      "RAIL_NOT_SUPPORTED",    "AMOUNT_ABOVE_LIMIT", "BANK_UNAVAILABLE",
+      "INSUFFICIENT_FUNDS", "DEBIT_DECLINED",        "ACCOUNT_NOT_FOUND",  "LEG_CLOSED",
+      "DEBIT_TIMEOUT",      "NET_DEBIT_CAP_EXCEEDED"};
   return kNothingMoved.contains(reason);
 }
 
