@@ -229,6 +229,9 @@ struct ReversalSucceeded {
   }
 };
 
+// ReversalFailed's code when the reversal call got no answer: it may have applied.
+inline constexpr std::string_view kReversalOutcomeUnknown = "REVERSAL_OUTCOME_UNKNOWN";
+
 struct ReversalFailed {
   static constexpr std::string_view kType = "ReversalFailed";
   std::string leg_id, code, message;

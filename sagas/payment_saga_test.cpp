@@ -154,6 +154,28 @@ TEST(PaymentSaga, ReversalIsRetriedUntilItSucceeds) {
   EXPECT_EQ(h.balance("alice@okaxis"), alice);
 }
 
+// A precautionary reversal that applied but whose answer was lost is asked again under the same
+// leg id, so the bank answers what it did. A new leg would find the debit already reversed, the
+// answer the bank gives for a debit that never applied, and the payment would end FAILED
+// "nothing moved" although its debit and reversal both happened.
+TEST(PaymentSaga, AReversalWhoseAnswerWasLostIsAskedAgainUnderTheSameLeg) {
+  Harness h;
+  const Paise alice = h.balance("alice@okaxis");
+  h.fault("HDFC", {rule(Operation::kDebit, FaultAction::kLostResponse),
+                   rule(Operation::kStatus, FaultAction::kTimeout, 3),
+                   rule(Operation::kReversal, FaultAction::kLostResponse, 1)});
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 100'00);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "REVERSED");
+  EXPECT_EQ(h.state(id).reason->code, "DEBIT_OUTCOME_UNKNOWN");
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+  std::set<std::string> reversal_legs;
+  for (const auto& e : h.store.read_stream_now(ledger::events::payment_stream(id), 1, 100)) {
+    if (e.type == "ReversalRequested") reversal_legs.insert(string_or_empty(e.data, "leg_id"));
+  }
+  EXPECT_EQ(reversal_legs.size(), 1u);
+}
+
 TEST(PaymentSaga, DebitStillUnknownAfterChecksIsReversedAsAPrecaution) {
   Harness h;
   const Paise alice = h.balance("alice@okaxis");

@@ -91,11 +91,14 @@ void fold_into(PaymentState& s, const ev::StatusChecked&) {
 }
 void fold_into(PaymentState& s, const ev::ReversalRequested& e) {
   ++s.reversal_attempts;
+  s.reversal_leg_id = e.leg_id;
+  s.reversal_outcome_unknown = false;
   s.debit_outcome_unknown = e.cause == "DEBIT_OUTCOME_UNKNOWN";
   if (s.debit_outcome_unknown && !s.refund_reason) s.refund_reason = e.reason;
   s.phase = Phase::kReversalPending;
 }
-void fold_into(PaymentState& s, const ev::ReversalFailed&) {
+void fold_into(PaymentState& s, const ev::ReversalFailed& e) {
+  s.reversal_outcome_unknown = e.code == ev::kReversalOutcomeUnknown;
   s.phase = Phase::kReversalDue;
 }
 void fold_into(PaymentState& s, const ev::PaymentCompleted&) {

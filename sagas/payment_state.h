@@ -56,8 +56,10 @@ struct PaymentState {
   std::string debit_reference, credit_reference;
   int status_checks = 0;  // of the leg whose outcome is unknown
   int reversal_attempts = 0;
-  bool debit_outcome_unknown = false;   // the reversal is a precaution, not a refund
-  std::optional<Reason> refund_reason;  // why the debit is being reversed
+  std::string reversal_leg_id;            // of the last ReversalRequested
+  bool reversal_outcome_unknown = false;  // the last reversal call got no answer
+  bool debit_outcome_unknown = false;     // the reversal is a precaution, not a refund
+  std::optional<Reason> refund_reason;    // why the debit is being reversed
   // From recorded events only (fold), for display.
   std::int64_t position = 0;
   std::int64_t created_at_ms = 0;

@@ -121,7 +121,12 @@ Plan check_status(const PaymentState& s, const StepContext& c, const std::string
 Plan request_reversal(const PaymentState& s, std::string_view cause, const Reason& reason) {
   const int attempt = s.reversal_attempts + 1;
   ev::ReversalRequested requested;
-  requested.leg_id = banks::make_leg_id(s.id, banks::LegKind::kReversal, attempt);
+  // After a reversal call that got no answer, the same leg again: the bank answers what it did
+  // with it, or does it now. A new leg would find the debit already reversed by the first and
+  // could not tell that from a debit that never applied.
+  requested.leg_id = s.reversal_outcome_unknown
+                         ? s.reversal_leg_id
+                         : banks::make_leg_id(s.id, banks::LegKind::kReversal, attempt);
   requested.debit_leg_id = s.debit_leg_id;
   requested.bank = s.payer->bank;
   requested.attempt = attempt;
@@ -157,12 +162,7 @@ Plan reverse(const PaymentState& s, const StepContext& c) {
     plan.park = true;  // owed: wait for the bank
     return plan;
   }
-  plan.call = BankCall{CallKind::kReverse,
-                       s.payer->bank,
-                       banks::make_leg_id(s.id, banks::LegKind::kReversal, s.reversal_attempts),
-                       "",
-                       0,
-                       s.debit_leg_id};
+  plan.call = BankCall{CallKind::kReverse, s.payer->bank, s.reversal_leg_id, "", 0, s.debit_leg_id};
   return plan;
 }
 
@@ -274,9 +274,9 @@ Events reversal_answered(const PaymentState& s, const BankCall& call,
     }
     return events;
   }
-  return {ev::ReversalFailed{call.leg_id,
-                             answered ? result.answer.code : "REVERSAL_OUTCOME_UNKNOWN",
-                             answered ? result.answer.message : result.detail}};
+  return {ev::ReversalFailed{
+      call.leg_id, answered ? result.answer.code : std::string(ev::kReversalOutcomeUnknown),
+      answered ? result.answer.message : result.detail}};
 }
 
 Events status_answered(const PaymentState& s, const BankCall& call, const banks::StatusCall& result,
