@@ -40,6 +40,10 @@ struct Encoder {
     if (!text.empty()) out[key] = text;
   }
   template <class Part>
+  void optional(std::string_view key, const std::vector<Part>& parts) {
+    if (!parts.empty()) (*this)(key, parts);
+  }
+  template <class Part>
   void inline_fields(const Part& part) {
     Part::fields(part, *this);
   }
@@ -118,6 +122,10 @@ struct Decoder {
   }
   void optional(std::string_view key, std::string& text) {
     if (in.contains(key)) (*this)(key, text);
+  }
+  template <class Part>
+  void optional(std::string_view key, std::vector<Part>& parts) {
+    if (in.contains(key)) (*this)(key, parts);
   }
   template <class Part>
   void inline_fields(Part& part) {

@@ -24,6 +24,7 @@ constexpr const char* kResetSettlementViews =
     "DELETE FROM view_settlement_rows; DELETE FROM view_settlement_cycles; "
     "DELETE FROM view_settlement_gross; "
     "INSERT INTO view_settlement_cycles VALUES (1, 'OPEN', 0, 0, 0, 0, 0, 0); ";
+constexpr const char* kResetLegViews = "DELETE FROM view_settlement_legs; ";
 bool ends_with_reason(const PaymentSummary& p) {
   return p.status == "FAILED" || p.status == "REVERSED";
 }
@@ -60,6 +61,13 @@ const pg::Column<PaymentSummary> kSummaryColumns[] = {
     pg::int_column<&PaymentSummary::first_position>("first_position"),
     pg::text_column<&PaymentSummary::owner_node>("owner_node"),
     pg::int_column<&PaymentSummary::settlement_cycle>("settlement_cycle"),
+    pg::text_column<&PaymentSummary::payer_bank>("payer_bank"),
+    pg::text_column<&PaymentSummary::payer_account>("payer_account"),
+    pg::text_column<&PaymentSummary::payee_bank>("payee_bank"),
+    pg::text_column<&PaymentSummary::payee_account>("payee_account"),
+    pg::text_column<&PaymentSummary::debit_leg_id>("debit_leg_id"),
+    pg::text_column<&PaymentSummary::credit_leg_id>("credit_leg_id"),
+    pg::text_column<&PaymentSummary::reversal_leg_id>("reversal_leg_id"),
 };
 const pg::Table<PaymentSummary> kSummaries("view_payments", kSummaryColumns);
 
@@ -77,7 +85,10 @@ const std::string& upsert_summaries() {
       "reason_code = excluded.reason_code, reason_upi_code = excluded.reason_upi_code, "
       "reason_message = excluded.reason_message, updated_at_ms = excluded.updated_at_ms, "
       "position = excluded.position, owner_node = excluded.owner_node, "
-      "settlement_cycle = excluded.settlement_cycle";
+      "settlement_cycle = excluded.settlement_cycle, payer_bank = excluded.payer_bank, "
+      "payer_account = excluded.payer_account, payee_bank = excluded.payee_bank, "
+      "payee_account = excluded.payee_account, debit_leg_id = excluded.debit_leg_id, "
+      "credit_leg_id = excluded.credit_leg_id, reversal_leg_id = excluded.reversal_leg_id";
   return sql;
 }
 
@@ -145,30 +156,56 @@ bool parse_int64(const std::string& text, std::int64_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
+// Columns of a field of a record's nested part (GrossRecord::item, LegRecord::leg).
+template <class Record, class Part, Part Record::*Nested, std::string Part::*Field>
+pg::Column<Record> nested_text(std::string_view name) {
+  return {name, "text", [](const Record& r) { return r.*Nested.*Field; },
+          [](Record& r, const std::string& text) {
+            r.*Nested.*Field = text;
+            return true;
+          }};
+}
+template <class Record, class Part, Part Record::*Nested, std::int64_t Part::*Field>
+pg::Column<Record> nested_int(std::string_view name) {
+  return {name, "bigint", [](const Record& r) { return std::to_string(r.*Nested.*Field); },
+          [](Record& r, const std::string& t) { return parse_int64(t, r.*Nested.*Field); }};
+}
+
 struct GrossRecord {
   std::int64_t cycle = 0;
   GrossItem item;
 };
 template <std::string GrossItem::*Field>
-pg::Column<GrossRecord> gross_text(std::string_view name) {
-  return {name, "text", [](const GrossRecord& r) { return r.item.*Field; },
-          [](GrossRecord& r, const std::string& text) {
-            r.item.*Field = text;
-            return true;
-          }};
-}
-
+constexpr auto gross_text = nested_text<GrossRecord, GrossItem, &GrossRecord::item, Field>;
+template <std::int64_t GrossItem::*Field>
+constexpr auto gross_int = nested_int<GrossRecord, GrossItem, &GrossRecord::item, Field>;
 const pg::Column<GrossRecord> kGrossColumns[] = {
     pg::int_column<&GrossRecord::cycle>("cycle"),
     gross_text<&GrossItem::payment_id>("payment_id"),
     gross_text<&GrossItem::payer_bank>("payer_bank"),
     gross_text<&GrossItem::payee_bank>("payee_bank"),
-    {"amount_paise", "bigint", [](const GrossRecord& r) { return std::to_string(r.item.amount); },
-     [](GrossRecord& r, const std::string& t) { return parse_int64(t, r.item.amount); }},
-    {"position", "bigint", [](const GrossRecord& r) { return std::to_string(r.item.position); },
-     [](GrossRecord& r, const std::string& t) { return parse_int64(t, r.item.position); }},
+    gross_int<&GrossItem::amount>("amount_paise"),
+    gross_int<&GrossItem::position>("position"),
 };
 const pg::Table<GrossRecord> kGross("view_settlement_gross", kGrossColumns);
+
+// view_settlement_legs (migration ledger/6).
+struct LegRecord {
+  std::int64_t cycle = 0;
+  std::string bank;
+  SettledLeg leg;
+};
+template <std::string SettledLeg::*Field>
+constexpr auto leg_text = nested_text<LegRecord, SettledLeg, &LegRecord::leg, Field>;
+const pg::Column<LegRecord> kLegColumns[] = {
+    pg::int_column<&LegRecord::cycle>("cycle"),
+    pg::text_column<&LegRecord::bank>("bank"),
+    leg_text<&SettledLeg::leg_id>("leg_id"),
+    leg_text<&SettledLeg::kind>("kind"),
+    leg_text<&SettledLeg::account>("account"),
+    nested_int<LegRecord, SettledLeg, &LegRecord::leg, &SettledLeg::amount>("amount_paise"),
+};
+const pg::Table<LegRecord> kLegs("view_settlement_legs", kLegColumns);
 
 const std::string& upsert_cycles() {
   static const std::string sql =
@@ -224,6 +261,16 @@ void write_settlement(const SettlementFold& fold, std::vector<pg::Statement>& wr
                     row.credit_count});
   }
   writes.push_back({upsert_cycle_rows(), kCycleRows.arrays(rows)});
+  std::vector<LegRecord> legs;
+  for (const auto& [key, list] : fold.legs) {
+    for (const auto& leg : list) legs.push_back({key.first, key.second, leg});
+  }
+  // A payment ends once: its legs are new (a batch another node folded first is skipped).
+  if (!legs.empty()) {
+    writes.push_back({"INSERT INTO view_settlement_legs (" + kLegs.write_list() +
+                          ") SELECT * FROM " + kLegs.unnest(1),
+                      kLegs.arrays(legs)});
+  }
   std::vector<GrossRecord> gross;
   for (const auto& [cycle, items] : fold.gross) {
     for (const auto& item : items) gross.push_back({cycle, item});
@@ -456,7 +503,7 @@ asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) 
   if (folded) {
     auto emptied = co_await (*tx)->execute(
         std::string("DELETE FROM view_payments; DELETE FROM view_positions; ") +
-            kResetSettlementViews + "DELETE FROM view_counters; " +
+            kResetSettlementViews + kResetLegViews + "DELETE FROM view_counters; " +
             "UPDATE view_checkpoint SET position = 0 WHERE name = 'payments'",
         deadline());
     folded = emptied ? pg::PgResult<std::int64_t>(0) : std::unexpected(emptied.error());
@@ -710,6 +757,20 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
   for (int i = 0; i < counters->size(); ++i)
     values.set(counters->text(i, 0), counters->int64(i, 1));
   out["counters"] = counters_to_json(values.values());
+  auto legs = co_await read("SELECT " + kLegs.read_list() +
+                                " FROM view_settlement_legs ORDER BY cycle, bank COLLATE \"C\","
+                                " leg_id COLLATE \"C\"",
+                            {});
+  if (!legs) co_return std::unexpected(legs.error());
+  json::array leg_list;
+  for (int i = 0; i < legs->size(); ++i) {
+    const auto r = kLegs.row(*legs, i).value_or(LegRecord{});
+    json::object o = settled_leg_to_json(r.leg);
+    o["cycle"] = r.cycle;
+    o["bank"] = r.bank;
+    leg_list.push_back(std::move(o));
+  }
+  out["settlement_legs"] = std::move(leg_list);
   co_return out;
 }
 
@@ -725,6 +786,42 @@ asio::awaitable<Result<std::map<std::string, std::int64_t>>> PostgresViews::coun
   std::map<std::string, std::int64_t> out;
   for (int i = 0; i < rows->size(); ++i) out[rows->text(i, 0)] = rows->int64(i, 1);
   co_return out;
+}
+
+asio::awaitable<Result<CycleLegs>> PostgresViews::cycle_legs(std::int64_t cycle) {
+  std::vector<pg::Param> params{std::to_string(cycle), std::to_string(kCycleLegsMax)};
+  // COLLATE "C": the byte order that the memory views sort in, whatever the database's locale.
+  auto rows = co_await read("SELECT " + kLegs.read_list() +
+                                " FROM view_settlement_legs WHERE cycle = $1"
+                                " ORDER BY bank COLLATE \"C\", leg_id COLLATE \"C\" LIMIT $2",
+                            std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  CycleLegs legs;
+  for (int i = 0; i < rows->size(); ++i) {
+    const auto r = kLegs.row(*rows, i).value_or(LegRecord{});
+    legs[r.bank].push_back(r.leg);
+  }
+  co_return legs;
+}
+
+std::string postgres_leg_views_migration() {
+  // The new columns fold from the log: the views are emptied to fold again.
+  return std::string(R"sql(
+ALTER TABLE view_payments ADD COLUMN payer_bank text NOT NULL DEFAULT '',
+  ADD COLUMN payer_account text NOT NULL DEFAULT '', ADD COLUMN payee_bank text NOT NULL DEFAULT '',
+  ADD COLUMN payee_account text NOT NULL DEFAULT '', ADD COLUMN debit_leg_id text NOT NULL DEFAULT '',
+  ADD COLUMN credit_leg_id text NOT NULL DEFAULT '', ADD COLUMN reversal_leg_id text NOT NULL DEFAULT '';
+CREATE TABLE view_settlement_legs (
+  cycle bigint NOT NULL CHECK (cycle > 0),
+  bank text NOT NULL,
+  leg_id text NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('DEBIT', 'CREDIT', 'REVERSAL')),
+  account text NOT NULL,
+  amount_paise bigint NOT NULL CHECK (amount_paise > 0),
+  PRIMARY KEY (cycle, bank, leg_id));
+DELETE FROM view_payments; DELETE FROM view_positions; DELETE FROM view_counters;
+UPDATE view_checkpoint SET position = 0 WHERE name = 'payments';
+)sql") + kResetSettlementViews;
 }
 
 std::string postgres_counter_views_migration() {

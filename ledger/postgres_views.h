@@ -29,6 +29,7 @@ class PostgresViews final : public ViewStore {
   asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;
   asio::awaitable<Result<std::map<std::string, std::int64_t>>> counters(
       std::string prefix) override;
+  asio::awaitable<Result<CycleLegs>> cycle_legs(std::int64_t cycle) override;
   asio::awaitable<Result<json::object>> snapshot() override;
 
   // Empties the views and folds every event of store into them, in one transaction (live
@@ -48,5 +49,7 @@ std::string postgres_views_migration();
 std::string postgres_settlement_views_migration();
 // The view of the ledger's counters (ledger/counters.h).
 std::string postgres_counter_views_migration();
+// The legs of each cycle and the payment columns they fold from (emptying the views).
+std::string postgres_leg_views_migration();
 
 }  // namespace upi::ledger

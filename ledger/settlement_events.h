@@ -55,14 +55,29 @@ struct CycleBankRail {
   }
 };
 
+// One bank's legs in a cycle as a Merkle root (settlement/leg_merkle.h): a bank that holds the
+// root checks any one of its legs with an inclusion proof, without the whole list.
+struct BankLegRoot {
+  std::string bank;
+  std::int64_t legs = 0;    // the tree's size
+  std::string merkle_root;  // lower-case hex
+  template <class S, class V>
+  static void fields(S& r, V& v) {
+    v("bank", r.bank);
+    v("legs", r.legs);
+    v("merkle_root", r.merkle_root);
+  }
+};
+
 struct SettlementCycleClosed {
   static constexpr std::string_view kType = "SettlementCycleClosed";
   std::int64_t cycle = 0;
-  std::int64_t cutoff_position = 0;  // of its SettlementCutOff
-  std::int64_t completed = 0;        // payments completed in the cycle
-  std::int64_t reversed = 0;         // payments reversed in the cycle
-  Paise volume = 0;                  // the amount of the completed payments
-  std::vector<CycleBankRail> banks;  // by bank, then rail
+  std::int64_t cutoff_position = 0;    // of its SettlementCutOff
+  std::int64_t completed = 0;          // payments completed in the cycle
+  std::int64_t reversed = 0;           // payments reversed in the cycle
+  Paise volume = 0;                    // the amount of the completed payments
+  std::vector<CycleBankRail> banks;    // by bank, then rail
+  std::vector<BankLegRoot> leg_roots;  // by bank; left out by closes written before them
   template <class S, class V>
   static void fields(S& e, V& v) {
     v("cycle", e.cycle);
@@ -71,6 +86,7 @@ struct SettlementCycleClosed {
     v("reversed", e.reversed);
     v.total("volume", e.volume);
     v("banks", e.banks);
+    v.optional("leg_roots", e.leg_roots);
   }
 };
 

@@ -49,6 +49,27 @@ std::string handle_of(std::string_view vpa) {
 
 }  // namespace
 
+namespace {
+
+// What fold_summary keeps of a payment's parties and legs.
+void note_legs(PaymentSummary& p, const events::PaymentEvent& e) {
+  if (const auto* payer = std::get_if<events::PayerResolved>(&e)) {
+    p.payer_bank = payer->party.bank;
+    p.payer_account = payer->party.account;
+  } else if (const auto* payee = std::get_if<events::PayeeResolved>(&e)) {
+    p.payee_bank = payee->party.bank;
+    p.payee_account = payee->party.account;
+  } else if (const auto* debit = std::get_if<events::DebitRequested>(&e)) {
+    p.debit_leg_id = debit->leg_id;
+  } else if (const auto* credit = std::get_if<events::CreditRequested>(&e)) {
+    p.credit_leg_id = credit->leg_id;
+  } else if (const auto* reversal = std::get_if<events::ReversalSucceeded>(&e)) {
+    if (reversal->reversed) p.reversal_leg_id = reversal->leg_id;
+  }
+}
+
+}  // namespace
+
 std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e) {
   auto decoded = events::decode(e);
   assert(decoded.has_value() && "the views read every event the switch writes");
@@ -69,6 +90,7 @@ std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& 
   p.updated_at_ms = e.recorded_at_ms;
   p.position = e.position;
   if (const auto* rail = std::get_if<events::RailSelected>(&*decoded)) p.rail = rail->rail;
+  note_legs(p, *decoded);
   if (std::holds_alternative<events::SagaResumed>(*decoded)) p.owner_node = e.metadata.node_id;
   if (const auto* failed = std::get_if<events::PaymentFailed>(&*decoded))
     end_payment(p, "FAILED", failed->reason);
@@ -99,6 +121,7 @@ void SettlementFold::payment_folded(PaymentSummary& p, bool was_pending,
   CycleSummary& cycle = cycles[open_cycle];
   assert(cycle.status == kCycleOpen && "payments join only the open cycle");
   p.settlement_cycle = open_cycle;
+  add_legs(p);
   if (p.status == "REVERSED") ++cycle.reversed;
   if (p.status != "COMPLETED") return;
   ++cycle.completed;
@@ -116,6 +139,21 @@ void SettlementFold::payment_folded(PaymentSummary& p, bool was_pending,
     row.credits += d.credits;
     row.debit_count += d.debits > 0 ? 1 : 0;
     row.credit_count += d.credits > 0 ? 1 : 0;
+  }
+}
+
+void SettlementFold::add_legs(const PaymentSummary& p) {
+  auto add = [&](const std::string& bank, const std::string& leg_id, std::string_view kind,
+                 const std::string& account) {
+    if (leg_id.empty() || bank.empty()) return;  // a stream that names no leg (hand-made)
+    legs[{open_cycle, bank}].push_back({leg_id, std::string(kind), account, p.amount});
+  };
+  if (p.status == "COMPLETED") {
+    add(p.payer_bank, p.debit_leg_id, kLegDebit, p.payer_account);
+    add(p.payee_bank, p.credit_leg_id, kLegCredit, p.payee_account);
+  } else if (p.status == "REVERSED" && !p.reversal_leg_id.empty()) {
+    add(p.payer_bank, p.debit_leg_id, kLegDebit, p.payer_account);
+    add(p.payer_bank, p.reversal_leg_id, kLegReversal, p.payer_account);
   }
 }
 
@@ -285,6 +323,24 @@ std::optional<CycleReport> ReadViews::cycle(std::int64_t cycle) const {
   return report;
 }
 
+CycleLegs ReadViews::cycle_legs(std::int64_t cycle) const {
+  CycleLegs out;
+  for (auto it = settlement_.legs.lower_bound({cycle, ""});
+       it != settlement_.legs.end() && it->first.first == cycle; ++it) {
+    std::vector<SettledLeg>& legs = out[it->first.second] = it->second;
+    std::sort(legs.begin(), legs.end(),
+              [](const SettledLeg& a, const SettledLeg& b) { return a.leg_id < b.leg_id; });
+  }
+  return out;
+}
+
+json::object settled_leg_to_json(const SettledLeg& leg) {
+  return json::object{{"leg_id", leg.leg_id},
+                      {"kind", leg.kind},
+                      {"account", leg.account},
+                      {"amount", format_money(leg.amount)}};
+}
+
 bool consistent(const CycleReport& report) {
   Paise debits = 0, net = 0;
   std::int64_t debit_legs = 0;
@@ -403,6 +459,18 @@ json::object ReadViews::snapshot() const {
   out["settlement_rows"] = std::move(cycle_rows);
   out["settlement_gross"] = std::move(gross);
   out["counters"] = counters_to_json(counters_.values());
+  json::array legs;
+  for (const auto& [cycle, summary] : settlement_.cycles) {
+    for (const auto& [bank, list] : cycle_legs(cycle)) {
+      for (const auto& leg : list) {
+        json::object o = settled_leg_to_json(leg);
+        o["cycle"] = cycle;
+        o["bank"] = bank;
+        legs.push_back(std::move(o));
+      }
+    }
+  }
+  out["settlement_legs"] = std::move(legs);
   return out;
 }
 

@@ -34,6 +34,10 @@ struct PaymentSummary {
   std::int64_t first_position = 0;    // of its PaymentRequested
   std::string owner_node;             // the node that drives it (started or last resumed it)
   std::int64_t settlement_cycle = 0;  // the cycle it ended in (completed or reversed); 0 before
+  // Where its legs went, for the cycle's leg records: the parties' banks and accounts, and the
+  // leg ids; reversal_leg_id only once a reversal has undone the debit.
+  std::string payer_bank, payer_account, payee_bank, payee_account;
+  std::string debit_leg_id, credit_leg_id, reversal_leg_id;
 };
 
 // One settlement leg of a completed payment, as it moves a bank's position.
@@ -87,6 +91,21 @@ struct GrossItem {
   Paise amount = 0;
   std::int64_t position = 0;  // of its PaymentCompleted
 };
+// A leg a bank applied for a payment that ended in a cycle: the debit and credit of a completed
+// payment, the debit and its reversal of a reversed one. A cycle's legs at one bank, sorted by
+// leg id, are what its Merkle root covers and what reconciliation compares.
+inline constexpr std::string_view kLegDebit = "DEBIT";
+inline constexpr std::string_view kLegCredit = "CREDIT";
+inline constexpr std::string_view kLegReversal = "REVERSAL";
+struct SettledLeg {
+  std::string leg_id, kind, account;
+  Paise amount = 0;
+  bool operator==(const SettledLeg&) const = default;
+};
+inline constexpr std::size_t kCycleLegsMax = 1'000'000;            // of a cycle, read at once
+using CycleLegs = std::map<std::string, std::vector<SettledLeg>>;  // by bank, by leg id
+json::object settled_leg_to_json(const SettledLeg& leg);
+
 struct CycleReport {
   CycleSummary summary;
   std::vector<events::CycleBankRail> rows;  // by bank, then rail
@@ -107,6 +126,8 @@ struct SettlementFold {
   std::map<std::int64_t, CycleSummary> cycles;
   std::map<RowKey, events::CycleBankRail> rows;
   std::map<std::int64_t, std::vector<GrossItem>> gross;  // by cycle, in ledger order
+  using LegKey = std::pair<std::int64_t, std::string>;   // cycle, bank
+  std::map<LegKey, std::vector<SettledLeg>> legs;        // in ledger order
 
   bool touched = false;  // whether anything above changed since this fold began
 
@@ -114,6 +135,8 @@ struct SettlementFold {
   // (it was PENDING before) joins the open cycle, with its settlement legs.
   void payment_folded(PaymentSummary& p, bool was_pending,
                       const std::vector<PositionDelta>& deltas);
+  // The legs of a payment that has just ended into the open cycle.
+  void add_legs(const PaymentSummary& p);
   // A SettlementCutOff or SettlementCycleClosed at its position.
   void settlement_event(const RecordedEvent& e);
 };
@@ -168,6 +191,8 @@ class ReadViews {
   // Settlement cycles, newest first, those below before_cycle (0: from the newest).
   std::vector<CycleSummary> cycles(std::int64_t before_cycle, std::size_t limit) const;
   std::optional<CycleReport> cycle(std::int64_t cycle) const;
+  // A cycle's legs by bank, each bank's by leg id.
+  CycleLegs cycle_legs(std::int64_t cycle) const;
   // The ledger's counters whose names start with prefix, at most limit.
   std::map<std::string, std::int64_t> counters(std::string_view prefix, std::size_t limit) const;
   // Every view in a canonical form, to compare a live fold with a rebuild.

@@ -12,6 +12,7 @@
 #include "ledger/projector.h"
 #include "sagas/saga_test_harness.h"
 #include "settlement/cycle_closer.h"
+#include "settlement/leg_merkle.h"
 #include "tests/event_catalogue.h"
 #include "tools/sim/checker.h"
 
@@ -180,6 +181,44 @@ void check_net_debit_after_last_close(testing::Harness& h, settlement::CycleClos
   }
 }
 
+// Every closed cycle's published Merkle roots, held against roots made from the banks' own
+// records: the legs each bank applied for the payments that ended in that cycle (the debit and
+// credit of a completed one, the debit and reversal of a reversed one). Equal roots: the
+// switch's leg records for the cycle are exactly the banks'.
+void check_leg_roots_against_the_banks(testing::Harness& h, const ledger::ReadViews& views) {
+  namespace ev = ledger::events;
+  using Key = std::pair<std::int64_t, std::string>;  // cycle, bank
+  std::map<Key, std::vector<ledger::SettledLeg>> banks_own;
+  for (const auto& code : h.banks->codes()) {
+    for (const auto& leg : h.banks->mock(code)->legs()) {
+      if (leg.answer.outcome != banks::LegOutcome::kApplied || leg.amount == 0) continue;
+      const ledger::PaymentSummary* p = views.payment(leg.leg_id.substr(0, leg.leg_id.find(':')));
+      ASSERT_NE(p, nullptr) << leg.leg_id;
+      const bool counts = p->status == "COMPLETED" ||
+                          (p->status == "REVERSED" && leg.kind != banks::LegKind::kCredit);
+      EXPECT_TRUE(counts) << leg.leg_id << " applied for a " << p->status << " payment";
+      std::string kind(banks::leg_kind_name(leg.kind));
+      std::transform(kind.begin(), kind.end(), kind.begin(), ::toupper);
+      banks_own[{p->settlement_cycle, code}].push_back({leg.leg_id, kind, leg.account, leg.amount});
+    }
+  }
+  std::map<Key, std::string> published;
+  for (const auto& e : h.store.read_stream_now(std::string(ev::kSettlementStream), 1, 100'000)) {
+    auto decoded = ev::decode_settlement(e);
+    ASSERT_TRUE(decoded.has_value());
+    if (const auto* closed = std::get_if<ev::SettlementCycleClosed>(&*decoded)) {
+      for (const auto& r : closed->leg_roots) published[{closed->cycle, r.bank}] = r.merkle_root;
+    }
+  }
+  ASSERT_EQ(published.size(), banks_own.size());
+  for (auto& [key, legs] : banks_own) {
+    std::sort(legs.begin(), legs.end(),
+              [](const auto& a, const auto& b) { return a.leg_id < b.leg_id; });
+    EXPECT_EQ(published[key], settlement::leg_root_hex(legs))
+        << "cycle " << key.first << " bank " << key.second;
+  }
+}
+
 struct PropertyRun {
   std::string head_hash;  // of the whole ledger: equal hashes, equal runs
   std::map<std::string, int> by_status;
@@ -270,6 +309,7 @@ PropertyRun run_property(std::uint64_t seed, int payments,
   EXPECT_GT(by_status["REVERSED"], 0);
   EXPECT_GT(refused_by_cap.size(), 0u) << "the caps should have refused some payments";
   check_net_debit_after_last_close(h, closers[0], projector, views, refused_by_cap);
+  check_leg_roots_against_the_banks(h, views);
   if (inspect) inspect(h.store);
   const auto last = h.store.read_all_now(h.store.head_position() - 1, 1);
   PropertyRun run{last.empty() ? "" : last.back().hash, by_status};

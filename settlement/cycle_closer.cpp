@@ -1,5 +1,7 @@
 #include "settlement/cycle_closer.h"
 
+#include "settlement/leg_merkle.h"
+
 #include <algorithm>
 #include <cassert>
 #include <optional>
@@ -81,9 +83,18 @@ asio::awaitable<Result<std::int64_t>> CycleCloser::finish(std::int64_t cycle,
   if (!*report || (*report)->summary.status == ledger::kCycleClosed) co_return 0;
   const ledger::CycleReport& r = **report;
   assert(ledger::consistent(r) && "a cycle's totals agree with its rows");
-  ev::SettlementCycleClosed closed{
-      cycle, r.summary.cutoff_position, r.summary.completed, r.summary.reversed, r.summary.volume,
-      r.rows};
+  auto legs = co_await views_.cycle_legs(cycle);
+  if (!legs) co_return std::unexpected(legs.error());
+  ev::SettlementCycleClosed closed{cycle,
+                                   r.summary.cutoff_position,
+                                   r.summary.completed,
+                                   r.summary.reversed,
+                                   r.summary.volume,
+                                   r.rows,
+                                   {}};
+  for (const auto& [bank, list] : *legs) {
+    closed.leg_roots.push_back({bank, static_cast<std::int64_t>(list.size()), leg_root_hex(list)});
+  }
   std::vector<ledger::NewEvent> events{ev::to_new_event(closed, node_id_)};
   const std::string stream(ev::kSettlementStream);
   auto appended = co_await store_.append(stream, ev::cutoff_version(cycle), std::move(events));

@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/json.h"
+#include "settlement/leg_merkle.h"
 #include "switch/query.h"
 
 namespace upi::api {
@@ -87,9 +88,9 @@ json::object cycle_report_to_json(const ledger::CycleReport& report) {
   return out;
 }
 
-SettlementApi::SettlementApi(ledger::ViewStore& views, ledger::Projector& projector,
-                             settlement::CycleCloser& closer)
-    : views_(views), projector_(projector), closer_(closer) {}
+SettlementApi::SettlementApi(ledger::EventStore& store, ledger::ViewStore& views,
+                             ledger::Projector& projector, settlement::CycleCloser& closer)
+    : store_(store), views_(views), projector_(projector), closer_(closer) {}
 
 void SettlementApi::add_routes(http::Router& router) {
   auto on = member_routes(router, this);
@@ -98,6 +99,7 @@ void SettlementApi::add_routes(http::Router& router) {
   on("GET", "/v1/settlement/cycles/{id}", kReaders, &SettlementApi::get_cycle);
   on("GET", "/v1/settlement/cycles/{id}/report.csv", kReaders, &SettlementApi::cycle_csv);
   on("POST", "/v1/admin/settlement/close", kAdmins, &SettlementApi::close_cycle);
+  on("GET", "/v1/settlement/cycles/{id}/banks/{code}/proof", kReaders, &SettlementApi::leg_proof);
 }
 
 asio::awaitable<Result<ledger::CycleReport>> SettlementApi::report(const std::string& id) {
@@ -156,7 +158,85 @@ asio::awaitable<Response> SettlementApi::get_cycle(const Request&, const Params&
                                                    const Principal&) {
   auto found = co_await report(params.at("id"));
   if (!found) co_return http::problem(found.error());
-  co_return http::json_response(Status::ok, cycle_report_to_json(*found));
+  auto roots = co_await leg_roots(found->summary);
+  if (!roots) co_return http::problem(roots.error());
+  json::object body = cycle_report_to_json(*found);
+  json::array root_list;
+  for (const auto& r : *roots) {
+    root_list.push_back(
+        json::object{{"bank", r.bank}, {"legs", r.legs}, {"merkle_root", r.merkle_root}});
+  }
+  body["leg_roots"] = std::move(root_list);
+  co_return http::json_response(Status::ok, body);
+}
+
+asio::awaitable<Result<std::vector<ledger::events::BankLegRoot>>> SettlementApi::leg_roots(
+    const ledger::CycleSummary& cycle) {
+  namespace ev = ledger::events;
+  if (cycle.status != ledger::kCycleClosed) co_return std::vector<ev::BankLegRoot>{};
+  auto read = co_await store_.read_stream(std::string(ev::kSettlementStream),
+                                          ev::closed_version(cycle.cycle), 1);
+  if (!read) co_return std::unexpected(read.error());
+  assert(!read->empty() && "the views saw the close, so the ledger has it");
+  if (read->empty()) co_return std::vector<ev::BankLegRoot>{};
+  auto closed = ev::decode_settlement(read->front());
+  assert(closed && std::holds_alternative<ev::SettlementCycleClosed>(*closed));
+  if (!closed) co_return std::unexpected(closed.error());
+  co_return std::get<ev::SettlementCycleClosed>(*closed).leg_roots;
+}
+
+asio::awaitable<Response> SettlementApi::leg_proof(const Request& req, const Params& params,
+                                                   const Principal&) {
+  auto target = parse_target(req.target());
+  if (!target) co_return http::problem(target.error());
+  if (auto ok = only_known(target->query, {"leg_id"}); !ok) co_return http::problem(ok.error());
+  const auto given = target->query.find("leg_id");
+  const std::string leg_id = given == target->query.end() ? "" : given->second;
+  if (leg_id.empty() || leg_id.size() > 128) {
+    co_return http::problem(
+        Error{ErrorKind::kInvalid, "INVALID_QUERY", "leg_id is required: 1-128 characters"});
+  }
+  auto found = co_await report(params.at("id"));
+  if (!found) co_return http::problem(found.error());
+  const std::int64_t cycle = found->summary.cycle;
+  if (found->summary.status != ledger::kCycleClosed) {
+    co_return http::problem(
+        Error{ErrorKind::kConflict, "CYCLE_NOT_CLOSED",
+              "cycle " + std::to_string(cycle) + " has no published roots until it is closed"});
+  }
+  auto roots = co_await leg_roots(found->summary);
+  if (!roots) co_return http::problem(roots.error());
+  const std::string& bank = params.at("code");
+  auto root =
+      std::find_if(roots->begin(), roots->end(), [&](const auto& r) { return r.bank == bank; });
+  auto legs = co_await views_.cycle_legs(cycle);
+  if (!legs) co_return http::problem(legs.error());
+  std::optional<settlement::LegProof> proof;
+  if (root != roots->end()) proof = settlement::leg_proof((*legs)[bank], leg_id);
+  if (!proof) {
+    co_return http::problem(
+        Error{ErrorKind::kNotFound, "LEG_NOT_FOUND",
+              "no leg " + leg_id + " of bank " + bank + " in cycle " + std::to_string(cycle)});
+  }
+  // The views' legs must give the root the ledger published: checked on every read.
+  if (proof->root != root->merkle_root || proof->size != static_cast<std::size_t>(root->legs)) {
+    co_return http::problem(Error{ErrorKind::kInternal, "LEG_ROOT_MISMATCH",
+                                  "the legs of bank " + bank + " in cycle " +
+                                      std::to_string(cycle) +
+                                      " no longer give the root their close published"});
+  }
+  json::array path;
+  for (const auto& h : proof->path) path.push_back(json::value(h));
+  co_return http::json_response(Status::ok,
+                                json::object{{"cycle", cycle},
+                                             {"bank", bank},
+                                             {"leg", ledger::settled_leg_to_json(proof->leg)},
+                                             {"leaf", settlement::leg_leaf(proof->leg)},
+                                             {"leaf_hash", proof->leaf_hash},
+                                             {"index", proof->index},
+                                             {"size", proof->size},
+                                             {"path", std::move(path)},
+                                             {"merkle_root", root->merkle_root}});
 }
 
 asio::awaitable<Response> SettlementApi::cycle_csv(const Request&, const Params& params,

@@ -12,7 +12,7 @@ namespace upi::api {
 
 class SettlementApi {
  public:
-  SettlementApi(ledger::ViewStore& views, ledger::Projector& projector,
+  SettlementApi(ledger::EventStore& store, ledger::ViewStore& views, ledger::Projector& projector,
                 settlement::CycleCloser& closer);
   void add_routes(http::Router& router);
 
@@ -24,11 +24,17 @@ class SettlementApi {
   asio::awaitable<Response> cycle_csv(const Request& req, const Params& params, const Principal&);
   asio::awaitable<Response> close_cycle(const Request& req, const Params& params,
                                         const Principal& caller);
+  asio::awaitable<Response> leg_proof(const Request& req, const Params& params, const Principal&);
+  // The Merkle roots a closed cycle's SettlementCycleClosed published; none before the close.
+  // Error code: STORE_UNAVAILABLE.
+  asio::awaitable<Result<std::vector<ledger::events::BankLegRoot>>> leg_roots(
+      const ledger::CycleSummary& cycle);
   // The cycle's report as the views hold it. Error code: CYCLE_NOT_FOUND.
   asio::awaitable<Result<ledger::CycleReport>> report(std::int64_t cycle);
   // The same for a cycle id from a path ("3"). Error code: CYCLE_NOT_FOUND.
   asio::awaitable<Result<ledger::CycleReport>> report(const std::string& id);
 
+  ledger::EventStore& store_;
   ledger::ViewStore& views_;
   ledger::Projector& projector_;
   settlement::CycleCloser& closer_;

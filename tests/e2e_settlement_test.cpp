@@ -2,6 +2,7 @@
 // the cycles that follow, CSV, who may see and close them, and the schedule's own cut-offs.
 #include <gtest/gtest.h>
 
+#include "settlement/leg_merkle.h"
 #include "tests/e2e_helpers.h"
 
 namespace upi::testing {
@@ -137,6 +138,71 @@ TEST(E2eSettlement, TheScheduleCutsCyclesOffByItself) {
       scheduled |= o.at("data").as_object().at("cause") == "SCHEDULE";
   }
   EXPECT_TRUE(scheduled);
+}
+
+settlement::LegProof proof_from(const json::object& body) {
+  settlement::LegProof proof;
+  const auto& leg = body.at("leg").as_object();
+  proof.leg = {str(leg, "leg_id"), str(leg, "kind"), str(leg, "account"),
+               parse_money(str(leg, "amount")).value()};
+  proof.index = static_cast<std::size_t>(body.at("index").as_int64());
+  proof.size = static_cast<std::size_t>(body.at("size").as_int64());
+  for (const auto& h : body.at("path").as_array()) proof.path.emplace_back(h.as_string());
+  return proof;
+}
+
+// A closed cycle publishes a Merkle root per bank over its legs; the proof of one leg leads a
+// bank from its own record of that leg to the root, and a forged record leads nowhere.
+TEST(E2eSettlement, AClosedCyclePublishesLegRootsThatProveEachLegAndNoForgedOne) {
+  SwitchProcess sw;
+  const std::string paid = str(pay(sw, "alice@okaxis", "bob@ybl", "100.00"), "id");
+  EXPECT_EQ(str(pay(sw, "bob@ybl", "carol@paytm", "30.00"), "status"), "COMPLETED");
+  set_faults(sw, "SBI", R"([{"operation":"credit","action":"fail"}])");
+  const std::string reversed = str(pay(sw, "alice@okaxis", "carol@paytm", "7.00"), "id");
+  set_faults(sw, "SBI", "[]");
+  const std::string proof_of = "/v1/settlement/cycles/1/banks/HDFC/proof?leg_id=" + paid;
+  auto early = sw.request("GET", proof_of + ":debit:1");
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(str(parse_body(early), "code"), "CYCLE_NOT_CLOSED");
+  ASSERT_EQ(sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":1})").status, 200);
+
+  // HDFC: the debit of the completed payment, the debit and reversal of the reversed one.
+  const auto cycle = sw.get_json("/v1/settlement/cycles/1");
+  std::map<std::string, std::pair<std::int64_t, std::string>> roots;
+  for (const auto& r : cycle.at("leg_roots").as_array()) {
+    roots[str(r.as_object(), "bank")] = {r.as_object().at("legs").as_int64(),
+                                         str(r.as_object(), "merkle_root")};
+  }
+  ASSERT_EQ(roots.size(), 3u);
+  EXPECT_EQ(roots["HDFC"].first, 3);
+  EXPECT_EQ(roots["ICICI"].first, 2);
+  EXPECT_EQ(roots["SBI"].first, 1);
+  auto res = sw.request("GET", proof_of + ":debit:1");
+  ASSERT_EQ(res.status, 200) << res.body;
+  const auto body = parse_body(res);
+  EXPECT_EQ(str(body, "merkle_root"), roots["HDFC"].second);
+  // What the bank's own record of the leg says (alice's account in the demo world).
+  EXPECT_EQ(str(body, "leaf"), paid + ":debit:1\nDEBIT\n50100012345678\n100.00");
+  settlement::LegProof proof = proof_from(body);
+  EXPECT_TRUE(settlement::verify_leg_proof(proof, roots["HDFC"].second));
+  settlement::LegProof forged = proof;
+  forged.leg.amount = 1000'00;
+  EXPECT_FALSE(settlement::verify_leg_proof(forged, roots["HDFC"].second));
+  forged = proof;
+  forged.leg.account = "50100012345679";
+  EXPECT_FALSE(settlement::verify_leg_proof(forged, roots["HDFC"].second));
+  auto reversal = sw.request(
+      "GET", "/v1/settlement/cycles/1/banks/HDFC/proof?leg_id=" + reversed + ":reversal:1");
+  ASSERT_EQ(reversal.status, 200) << reversal.body;
+  EXPECT_TRUE(settlement::verify_leg_proof(proof_from(parse_body(reversal)), roots["HDFC"].second));
+
+  // Refusals say which: a leg of another bank, no leg id, a cycle still open.
+  auto elsewhere =
+      sw.request("GET", "/v1/settlement/cycles/1/banks/ICICI/proof?leg_id=" + paid + ":debit:1");
+  EXPECT_EQ(elsewhere.status, 404);
+  EXPECT_EQ(str(parse_body(elsewhere), "code"), "LEG_NOT_FOUND");
+  EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles/1/banks/HDFC/proof").status, 422);
+  EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles/2/banks/HDFC/proof?leg_id=x").status, 409);
 }
 
 }  // namespace
