@@ -27,6 +27,10 @@ class BankCore {
   virtual asio::awaitable<Result<StatusAnswer>> status(std::string leg_id) = 0;
   // Error code: ACCOUNT_NOT_FOUND.
   virtual asio::awaitable<Result<Paise>> balance(std::string account) = 0;
+  // The bank's own leg records with leg ids after `after` (byte order), in that order, at most
+  // limit (1..kLegsPageMax): what reconciliation reads.
+  virtual asio::awaitable<Result<std::vector<LegRecord>>> legs(std::string after,
+                                                               std::size_t limit) = 0;
 };
 
 // The books of a MockBank in this process.
@@ -55,6 +59,15 @@ class MemoryBankCore final : public BankCore {
   }
   asio::awaitable<Result<Paise>> balance(std::string account) override {
     co_return bank_.balance(account);
+  }
+  asio::awaitable<Result<std::vector<LegRecord>>> legs(std::string after,
+                                                       std::size_t limit) override {
+    std::vector<LegRecord> page;
+    for (auto& leg : bank_.legs()) {  // in leg id order
+      if (page.size() == limit) break;
+      if (leg.leg_id > after) page.push_back(std::move(leg));
+    }
+    co_return page;
   }
 
  private:

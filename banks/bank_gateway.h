@@ -46,6 +46,10 @@ class BankGateway {
   virtual asio::awaitable<StatusCall> status(std::string leg_id, Deadline deadline) = 0;
   // Error codes: ACCOUNT_NOT_FOUND, BANK_UNAVAILABLE.
   virtual asio::awaitable<Result<Paise>> balance(std::string account, Deadline deadline) = 0;
+  // The bank's own leg records after leg id `after`, in leg id order, at most limit
+  // (1..kLegsPageMax), as BankCore::legs. Error code: BANK_UNAVAILABLE.
+  virtual asio::awaitable<Result<std::vector<LegRecord>>> legs(std::string after, std::size_t limit,
+                                                               Deadline deadline) = 0;
 };
 
 // A gateway that plays a bank's fault rules for real in front of its books: a timeout waits
@@ -62,6 +66,9 @@ class SimulatedGateway final : public BankGateway {
                                    Deadline deadline) override;
   asio::awaitable<StatusCall> status(std::string leg_id, Deadline deadline) override;
   asio::awaitable<Result<Paise>> balance(std::string account, Deadline deadline) override;
+  // Records are read past the fault rules: they are the bank's books, not a leg call.
+  asio::awaitable<Result<std::vector<LegRecord>>> legs(std::string after, std::size_t limit,
+                                                       Deadline deadline) override;
 
  private:
   template <typename Apply>

@@ -149,6 +149,38 @@ asio::awaitable<Result<Paise>> HttpBankGateway::balance(std::string account, Dea
   co_return *amount;
 }
 
+asio::awaitable<Result<std::vector<LegRecord>>> HttpBankGateway::legs(std::string after,
+                                                                      std::size_t limit,
+                                                                      Deadline deadline) {
+  // Leg ids are [A-Za-z0-9_:-]: nothing in them needs escaping in a query.
+  http::ClientRequest request{
+      "GET",
+      "/v1/legs?limit=" + std::to_string(limit) + (after.empty() ? "" : "&after=" + after),
+      "",
+      {}};
+  auto response = co_await call(std::move(request), deadline);
+  if (!response)
+    co_return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", response.error().message);
+  auto parsed = parse_json_object(response->body, 6);
+  const json::value* list = parsed ? parsed->if_contains("legs") : nullptr;
+  if (response->status != 200 || list == nullptr || !list->is_array() ||
+      list->as_array().size() > limit) {
+    co_return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE", code_ + " sent no leg records");
+  }
+  std::vector<LegRecord> page;
+  for (const auto& item : list->as_array()) {
+    auto leg = item.is_object() ? leg_record_from_json(item.as_object())
+                                : Result<LegRecord>(std::unexpected(Error{}));
+    if (!leg || leg->leg_id <= after) {
+      co_return fail(ErrorKind::kUnavailable, "BANK_UNAVAILABLE",
+                     code_ + " sent a leg record out of order or malformed");
+    }
+    after = leg->leg_id;
+    page.push_back(std::move(*leg));
+  }
+  co_return page;
+}
+
 asio::awaitable<Result<http::ClientResponse>> HttpBankGateway::forward(http::ClientRequest request,
                                                                        Deadline deadline) {
   const int timeout_ms = ms_left(deadline);

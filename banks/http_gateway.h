@@ -35,6 +35,9 @@ class HttpBankGateway final : public BankGateway {
                                    Deadline deadline) override;
   asio::awaitable<StatusCall> status(std::string leg_id, Deadline deadline) override;
   asio::awaitable<Result<Paise>> balance(std::string account, Deadline deadline) override;
+  // GET /v1/legs?after=&limit= of upi-bank.
+  asio::awaitable<Result<std::vector<LegRecord>>> legs(std::string after, std::size_t limit,
+                                                       Deadline deadline) override;
 
   // Sends any request to the bank (the switch forwards fault-rule calls this way).
   // Error codes: UNAVAILABLE, TIMEOUT.

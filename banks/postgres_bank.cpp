@@ -333,4 +333,31 @@ asio::awaitable<Result<Paise>> PostgresBankCore::balance(std::string account) {
   co_return rows->int64(0, 0);
 }
 
+asio::awaitable<Result<std::vector<LegRecord>>> PostgresBankCore::legs(std::string after,
+                                                                       std::size_t limit) {
+  // COLLATE "C": byte order, as the in-memory books and the pages' `after` compare.
+  std::vector<pg::Param> params{spec_.code, after, std::to_string(limit)};
+  auto rows = co_await call(
+      "SELECT leg_id, kind, account, amount, reverses_leg_id, reversed, closed_unseen, outcome "
+      "FROM bank_legs WHERE bank = $1 AND leg_id COLLATE \"C\" > $2 "
+      "ORDER BY leg_id COLLATE \"C\" LIMIT $3",
+      std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<LegRecord> page;
+  for (int i = 0; i < rows->size(); ++i) {
+    LegRecord leg;
+    leg.leg_id = rows->text(i, 0);
+    leg.kind = parse_leg_kind(rows->text(i, 1)).value_or(LegKind::kDebit);
+    leg.account = rows->text(i, 2);
+    leg.amount = rows->int64(i, 3);
+    leg.reverses_leg_id = rows->text(i, 4);
+    leg.reversed = rows->text(i, 5) == "t";
+    leg.closed_unseen = rows->text(i, 6) == "t";
+    leg.answer.outcome =
+        rows->text(i, 7) == "applied" ? LegOutcome::kApplied : LegOutcome::kDeclined;
+    page.push_back(std::move(leg));
+  }
+  co_return page;
+}
+
 }  // namespace upi::banks

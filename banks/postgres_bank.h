@@ -68,6 +68,8 @@ class PostgresBankCore final : public BankCore {
                                              Paise amount) override;
   asio::awaitable<Result<StatusAnswer>> status(std::string leg_id) override;
   asio::awaitable<Result<Paise>> balance(std::string account) override;
+  asio::awaitable<Result<std::vector<LegRecord>>> legs(std::string after,
+                                                       std::size_t limit) override;
 
  private:
   // Calls one bank_* SQL function that returns a leg row (lock_key: see LegBatcher::run).

@@ -106,4 +106,10 @@ asio::awaitable<Result<Paise>> SimulatedGateway::balance(std::string account, De
   co_return co_await core_.balance(account);
 }
 
+asio::awaitable<Result<std::vector<LegRecord>>> SimulatedGateway::legs(std::string after,
+                                                                       std::size_t limit,
+                                                                       Deadline) {
+  co_return co_await core_.legs(std::move(after), limit);
+}
+
 }  // namespace upi::banks

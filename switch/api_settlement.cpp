@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "settlement/leg_merkle.h"
+#include "settlement/reconciliation.h"
 #include "switch/query.h"
 
 namespace upi::api {
@@ -14,6 +15,37 @@ using http::Status;
 namespace {
 
 constexpr auto kViewsWait = std::chrono::seconds(5);
+constexpr auto kReconcileTime = std::chrono::seconds(10);  // for every bank together
+constexpr std::size_t kDifferencesShown = 100;             // per list
+
+json::array legs_json(const std::vector<ledger::SettledLeg>& legs) {
+  json::array out;
+  for (std::size_t i = 0; i < legs.size() && i < kDifferencesShown; ++i)
+    out.push_back(ledger::settled_leg_to_json(legs[i]));
+  return out;
+}
+
+json::object reconciliation_to_json(const settlement::BankReconciliation& r) {
+  json::object out{{"bank", r.bank}, {"status", r.status}};
+  if (r.status == settlement::kBankUnreachable) {
+    out["detail"] = r.detail;
+    return out;
+  }
+  json::array mismatched;
+  for (std::size_t i = 0; i < r.mismatched.size() && i < kDifferencesShown; ++i) {
+    mismatched.push_back(
+        json::object{{"leg_id", r.mismatched[i].at_switch.leg_id},
+                     {"at_switch", ledger::settled_leg_to_json(r.mismatched[i].at_switch)},
+                     {"at_bank", ledger::settled_leg_to_json(r.mismatched[i].at_bank)}});
+  }
+  out["legs_at_switch"] = r.legs_at_switch;
+  out["legs_at_bank"] = r.legs_at_bank;
+  out["matched"] = r.matched;
+  out["missing_at_bank"] = legs_json(r.missing_at_bank);
+  out["missing_at_switch"] = legs_json(r.missing_at_switch);
+  out["mismatched"] = std::move(mismatched);
+  return out;
+}
 
 Error cycle_not_found(std::string_view id) {
   return Error{ErrorKind::kNotFound, "CYCLE_NOT_FOUND",
@@ -89,8 +121,9 @@ json::object cycle_report_to_json(const ledger::CycleReport& report) {
 }
 
 SettlementApi::SettlementApi(ledger::EventStore& store, ledger::ViewStore& views,
-                             ledger::Projector& projector, settlement::CycleCloser& closer)
-    : store_(store), views_(views), projector_(projector), closer_(closer) {}
+                             ledger::Projector& projector, settlement::CycleCloser& closer,
+                             banks::BankNetwork& banks)
+    : store_(store), views_(views), projector_(projector), closer_(closer), banks_(banks) {}
 
 void SettlementApi::add_routes(http::Router& router) {
   auto on = member_routes(router, this);
@@ -100,6 +133,7 @@ void SettlementApi::add_routes(http::Router& router) {
   on("GET", "/v1/settlement/cycles/{id}/report.csv", kReaders, &SettlementApi::cycle_csv);
   on("POST", "/v1/admin/settlement/close", kAdmins, &SettlementApi::close_cycle);
   on("GET", "/v1/settlement/cycles/{id}/banks/{code}/proof", kReaders, &SettlementApi::leg_proof);
+  on("GET", "/v1/settlement/cycles/{id}/reconciliation", kReaders, &SettlementApi::reconciliation);
 }
 
 asio::awaitable<Result<ledger::CycleReport>> SettlementApi::report(const std::string& id) {
@@ -185,6 +219,52 @@ asio::awaitable<Result<std::vector<ledger::events::BankLegRoot>>> SettlementApi:
   co_return std::get<ev::SettlementCycleClosed>(*closed).leg_roots;
 }
 
+asio::awaitable<Result<ledger::CycleReport>> SettlementApi::closed_report(const std::string& id) {
+  auto found = co_await report(id);
+  if (found && found->summary.status != ledger::kCycleClosed) {
+    co_return fail(ErrorKind::kConflict, "CYCLE_NOT_CLOSED",
+                   "cycle " + id + " is " + found->summary.status +
+                       ": its legs and roots are final once it is closed");
+  }
+  co_return found;
+}
+
+asio::awaitable<Response> SettlementApi::reconciliation(const Request&, const Params& params,
+                                                        const Principal&) {
+  auto found = co_await closed_report(params.at("id"));
+  if (!found) co_return http::problem(found.error());
+  const std::int64_t cycle = found->summary.cycle;
+  auto legs = co_await views_.cycle_legs(cycle);
+  if (!legs) co_return http::problem(legs.error());
+  const std::set<std::string> payments = settlement::payments_of(*legs);
+  const banks::Deadline deadline = MonotonicClock::now() + kReconcileTime;
+  json::array banks;
+  bool unavailable = false, mismatched = false;
+  for (const auto& code : banks_.codes()) {
+    banks::BankGateway* gateway = banks_.gateway(code);
+    assert(gateway != nullptr && "the network's codes name its gateways");
+    auto at_bank = co_await settlement::bank_legs_for(*gateway, payments, deadline);
+    settlement::BankReconciliation r;
+    if (at_bank) {
+      r = settlement::compare_legs(code, (*legs)[code], *at_bank);
+    } else {
+      r.bank = code;
+      r.status = settlement::kBankUnreachable;
+      r.detail = at_bank.error().message;
+    }
+    unavailable |= r.status == settlement::kBankUnreachable;
+    mismatched |= r.status == settlement::kMismatched;
+    banks.push_back(reconciliation_to_json(r));
+  }
+  const std::string_view status = mismatched    ? settlement::kMismatched
+                                  : unavailable ? std::string_view("INCOMPLETE")
+                                                : settlement::kReconciled;
+  co_return http::json_response(Status::ok, json::object{{"cycle", cycle},
+                                                         {"status", status},
+                                                         {"payments", payments.size()},
+                                                         {"banks", std::move(banks)}});
+}
+
 asio::awaitable<Response> SettlementApi::leg_proof(const Request& req, const Params& params,
                                                    const Principal&) {
   auto target = parse_target(req.target());
@@ -196,14 +276,9 @@ asio::awaitable<Response> SettlementApi::leg_proof(const Request& req, const Par
     co_return http::problem(
         Error{ErrorKind::kInvalid, "INVALID_QUERY", "leg_id is required: 1-128 characters"});
   }
-  auto found = co_await report(params.at("id"));
+  auto found = co_await closed_report(params.at("id"));
   if (!found) co_return http::problem(found.error());
   const std::int64_t cycle = found->summary.cycle;
-  if (found->summary.status != ledger::kCycleClosed) {
-    co_return http::problem(
-        Error{ErrorKind::kConflict, "CYCLE_NOT_CLOSED",
-              "cycle " + std::to_string(cycle) + " has no published roots until it is closed"});
-  }
   auto roots = co_await leg_roots(found->summary);
   if (!roots) co_return http::problem(roots.error());
   const std::string& bank = params.at("code");

@@ -4,6 +4,7 @@
 
 #include "switch/handler.h"
 
+#include "banks/bank_network.h"
 #include "ledger/projector.h"
 #include "ledger/view_store.h"
 #include "settlement/cycle_closer.h"
@@ -13,7 +14,7 @@ namespace upi::api {
 class SettlementApi {
  public:
   SettlementApi(ledger::EventStore& store, ledger::ViewStore& views, ledger::Projector& projector,
-                settlement::CycleCloser& closer);
+                settlement::CycleCloser& closer, banks::BankNetwork& banks);
   void add_routes(http::Router& router);
 
  private:
@@ -25,6 +26,11 @@ class SettlementApi {
   asio::awaitable<Response> close_cycle(const Request& req, const Params& params,
                                         const Principal& caller);
   asio::awaitable<Response> leg_proof(const Request& req, const Params& params, const Principal&);
+  asio::awaitable<Response> reconciliation(const Request& req, const Params& params,
+                                           const Principal&);
+  // The cycle's report, refused unless the cycle is closed. Error codes: CYCLE_NOT_FOUND,
+  // CYCLE_NOT_CLOSED.
+  asio::awaitable<Result<ledger::CycleReport>> closed_report(const std::string& id);
   // The Merkle roots a closed cycle's SettlementCycleClosed published; none before the close.
   // Error code: STORE_UNAVAILABLE.
   asio::awaitable<Result<std::vector<ledger::events::BankLegRoot>>> leg_roots(
@@ -38,6 +44,7 @@ class SettlementApi {
   ledger::ViewStore& views_;
   ledger::Projector& projector_;
   settlement::CycleCloser& closer_;
+  banks::BankNetwork& banks_;
 };
 
 // A cycle's report as the API shows it: the summary, each bank's rails and net, the net total.

@@ -114,7 +114,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
                  node_name(options)),
       operations_(ready_, gate_.authenticating(), backend_, projector_, http_metrics_, world_,
                   engine_),
-      settlement_(*backend_.store, *backend_.views, projector_, closer_),
+      settlement_(*backend_.store, *backend_.views, projector_, closer_, *backend_.banks),
       server_(io, server_limits(options), [this](const Request& r) { return handle(r); }),
       background_(io.get_executor()) {
   engine_.set_gate([lease = backend_.lease.get()] { return lease->held(); });

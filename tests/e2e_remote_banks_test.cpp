@@ -216,6 +216,26 @@ TEST_F(RemoteBanks, FiveFailuresOpenTheCircuitAndAProbeAfterTwoSecondsClosesIt) 
   EXPECT_EQ(str(pay(*switch_, "alice@okaxis", "bob@ybl", "10.00"), "status"), "COMPLETED");
 }
 
+// Reconciliation reads a upi-bank's own leg records over HTTP (GET /v1/legs, page by page),
+// and a bank process that is down is reported UNAVAILABLE rather than as matching.
+TEST_F(RemoteBanks, ReconciliationReadsTheBankProcessesOwnLegRecords) {
+  SwitchProcess& sw = start_switch();
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(str(pay(sw, "alice@okaxis", "bob@ybl", "5.00"), "status"), "COMPLETED");
+  ASSERT_EQ(sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":1})").status, 200);
+  auto report = sw.get_json("/v1/settlement/cycles/1/reconciliation");
+  EXPECT_EQ(str(report, "status"), "MATCHED") << to_json(report);
+  for (const auto& b : report.at("banks").as_array()) {
+    const std::string code = str(b.as_object(), "bank");
+    if (code == "HDFC" || code == "ICICI") {
+      EXPECT_EQ(b.as_object().at("matched").as_int64(), 3);
+    }
+  }
+  kill_bank("ICICI");
+  report = sw.get_json("/v1/settlement/cycles/1/reconciliation");
+  EXPECT_EQ(str(report, "status"), "INCOMPLETE") << to_json(report);
+}
+
 TEST_F(RemoteBanks, ACreditIsNotSentToABankWhoseCircuitOpenedAndTheDebitIsReversed) {
   SwitchProcess& sw = start_switch({"--leg-timeout-ms", "20000"});
   // The debit takes 10 s to answer; meanwhile ICICI dies and its circuit opens (about 5 s).

@@ -5,6 +5,7 @@
 #include <future>
 #include <thread>
 
+#include "settlement/leg_merkle.h"
 #include "tests/durable_helpers.h"
 
 namespace upi::testing {
@@ -107,6 +108,71 @@ TEST(E2eSettlementDurable, TwoNodesTogetherNeverPassABanksNetDebitCap) {
         return str(body["net_debit"].as_object(), "used") == "0.00";
       },
       std::chrono::seconds(10)));
+}
+
+// A bank whose books were changed after the close (a leg removed, an amount changed): the
+// reconciliation names exactly those legs, and the Merkle proof of the changed leg no longer
+// verifies from the bank's record of it, while it still does from the switch's.
+TEST(E2eSettlementDurable, ReconciliationNamesExactlyTheLegsABankChanged) {
+  if (database_url() == nullptr) GTEST_SKIP() << "UPI_TEST_DATABASE_URL is not set";
+  const std::string schema = "recon" + std::to_string(::getpid());
+  SwitchProcess sw(node_args(schema, 1));
+  std::vector<std::string> ids;
+  for (const char* amount : {"100.00", "200.00", "300.00"}) {
+    auto p = pay(sw, "alice@okaxis", "bob@ybl", amount);
+    EXPECT_EQ(str(p, "status"), "COMPLETED");
+    ids.push_back(str(p, "id"));
+  }
+  ASSERT_EQ(sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":1})").status, 200);
+  EXPECT_EQ(str(sw.get_json("/v1/settlement/cycles/1/reconciliation"), "status"), "MATCHED");
+
+  const std::string removed = ids[0] + ":debit:1", changed = ids[1] + ":credit:1";
+  ASSERT_TRUE(
+      sql(schema, "DELETE FROM bank_legs WHERE bank = 'HDFC' AND leg_id = '" + removed + "'")
+          .has_value());
+  ASSERT_TRUE(
+      sql(schema,
+          "UPDATE bank_legs SET amount = 99999 WHERE bank = 'ICICI' AND leg_id = '" + changed + "'")
+          .has_value());
+  const auto report = sw.get_json("/v1/settlement/cycles/1/reconciliation");
+  EXPECT_EQ(str(report, "status"), "MISMATCHED");
+  for (const auto& b : report.at("banks").as_array()) {
+    const auto& bank = b.as_object();
+    const std::string code = str(bank, "bank");
+    SCOPED_TRACE(code + ": " + to_json(bank));
+    const auto& missing = bank.at("missing_at_bank").as_array();
+    const auto& mismatched = bank.at("mismatched").as_array();
+    EXPECT_TRUE(bank.at("missing_at_switch").as_array().empty());
+    if (code == "HDFC") {
+      EXPECT_EQ(str(bank, "status"), "MISMATCHED");
+      ASSERT_EQ(missing.size(), 1u);
+      EXPECT_EQ(str(missing[0].as_object(), "leg_id"), removed);
+      EXPECT_TRUE(mismatched.empty());
+      EXPECT_EQ(bank.at("matched").as_int64(), 2);
+    } else if (code == "ICICI") {
+      EXPECT_EQ(str(bank, "status"), "MISMATCHED");
+      EXPECT_TRUE(missing.empty());
+      ASSERT_EQ(mismatched.size(), 1u);
+      EXPECT_EQ(str(mismatched[0].as_object(), "leg_id"), changed);
+      EXPECT_EQ(str(mismatched[0].as_object().at("at_switch").as_object(), "amount"), "200.00");
+      EXPECT_EQ(str(mismatched[0].as_object().at("at_bank").as_object(), "amount"), "999.99");
+      EXPECT_EQ(bank.at("matched").as_int64(), 2);
+    } else {
+      EXPECT_EQ(str(bank, "status"), "MATCHED");
+    }
+  }
+
+  auto res = sw.request("GET", "/v1/settlement/cycles/1/banks/ICICI/proof?leg_id=" + changed);
+  ASSERT_EQ(res.status, 200) << res.body;
+  const auto body = parse_body(res);
+  settlement::LegProof proof;
+  proof.leg = {changed, "CREDIT", "000401234567", 200'00};  // bob's account, as the switch has it
+  proof.index = static_cast<std::size_t>(body.at("index").as_int64());
+  proof.size = static_cast<std::size_t>(body.at("size").as_int64());
+  for (const auto& h : body.at("path").as_array()) proof.path.emplace_back(h.as_string());
+  EXPECT_TRUE(settlement::verify_leg_proof(proof, str(body, "merkle_root")));
+  proof.leg.amount = 999'99;  // what the bank's changed record says
+  EXPECT_FALSE(settlement::verify_leg_proof(proof, str(body, "merkle_root")));
 }
 
 }  // namespace

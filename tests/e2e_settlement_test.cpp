@@ -203,6 +203,18 @@ TEST(E2eSettlement, AClosedCyclePublishesLegRootsThatProveEachLegAndNoForgedOne)
   EXPECT_EQ(str(parse_body(elsewhere), "code"), "LEG_NOT_FOUND");
   EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles/1/banks/HDFC/proof").status, 422);
   EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles/2/banks/HDFC/proof?leg_id=x").status, 409);
+
+  // Reconciliation: the banks' own records hold exactly these legs.
+  const auto reconciled = sw.get_json("/v1/settlement/cycles/1/reconciliation");
+  EXPECT_EQ(str(reconciled, "status"), "MATCHED");
+  EXPECT_EQ(reconciled.at("payments").as_int64(), 3);
+  std::int64_t matched = 0;
+  for (const auto& b : reconciled.at("banks").as_array()) {
+    EXPECT_EQ(str(b.as_object(), "status"), "MATCHED") << to_json(b);
+    matched += b.as_object().at("matched").as_int64();
+  }
+  EXPECT_EQ(matched, 6);
+  EXPECT_EQ(sw.request("GET", "/v1/settlement/cycles/2/reconciliation").status, 409);
 }
 
 }  // namespace

@@ -82,6 +82,7 @@ std::vector<Row> matrix(const std::string& payment_id) {
        "/v1/settlement/cycles/1/banks/HDFC/proof?leg_id=" + payment_id + ":debit:1",
        "",
        {401, 401, 403, 403, 403, 200, 200}},
+      {"GET", "/v1/settlement/cycles/1/reconciliation", "", {401, 401, 403, 403, 403, 200, 200}},
       {"GET", "/healthz", "", {200, 200, 200, 200, 200, 200, 200}},
       {"GET", "/readyz", "", {200, 200, 200, 200, 200, 200, 200}},
       {"GET", "/metrics", "", {401, 401, 403, 403, 403, 200, 200}},
@@ -123,7 +124,7 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
     EXPECT_EQ(stream.read_until("\r\n").rfind("HTTP/1.1 " + std::to_string(expected[i]), 0), 0u)
         << kWho[i].name << ": " << stream.received();
   }
-  EXPECT_EQ(covered.size(), 23u);
+  EXPECT_EQ(covered.size(), 24u);
   // Only what was admitted wrote to the ledger: the first payment, the two admitted POSTs (the
   // okaxis PSP's and the admin's), the admin's two fault changes and its close of cycle 1; no
   // refusal left a trace.
