@@ -228,6 +228,10 @@ Check check_settlement(const std::vector<BankBooks>& banks,
       nets[bank] += net;
     }
     if (total != 0) offend(c, n, name + "'s nets sum to " + format_money(total));
+    if (!cycle.reconciliation.empty() && cycle.reconciliation != "MATCHED") {
+      offend(c, n,
+             name + " reconciles " + cycle.reconciliation + ": " + cycle.reconciliation_detail);
+    }
     counted["COMPLETED"] += cycle.completed;
     counted["REVERSED"] += cycle.reversed;
   }

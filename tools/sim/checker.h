@@ -79,12 +79,16 @@ struct CycleTotals {
   std::int64_t completed = 0;
   std::int64_t reversed = 0;
   std::map<std::string, Paise> net;  // bank -> net in the cycle
+  // The switch's reconciliation of the cycle with the banks' own leg records: its status
+  // (MATCHED, MISMATCHED, INCOMPLETE) and, unless MATCHED, what it said; empty: not asked.
+  std::string reconciliation, reconciliation_detail;
 };
 
 //  settlement    the cycles that hold the run (every one up to a cut-off after its last
 //                payment ended) are CLOSED and each one's nets sum to zero; they count every
 //                COMPLETED and every REVERSED payment once; each bank's nets over them equal its
-//                net from its own legs (as positions does)
+//                net from its own legs (as positions does); the switch reconciles each one
+//                with the banks' leg records as MATCHED
 Check check_settlement(const std::vector<BankBooks>& banks,
                        const std::map<std::string, PaymentOutcome>& payments,
                        const std::vector<CycleTotals>& cycles);

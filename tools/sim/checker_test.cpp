@@ -178,5 +178,13 @@ TEST(Checker, SettlementFailsACycleCountedTwiceALostNetAndAnUnclosedCycle) {
   EXPECT_EQ(settlement_detail(cut), "cycle 2 is CUT_OFF");
 }
 
+TEST(Checker, SettlementFailsACycleTheSwitchDoesNotReconcileWithTheBanks) {
+  auto cycles = sample_cycles();
+  cycles[0].reconciliation = "MATCHED";
+  cycles[1].reconciliation = "MISMATCHED";
+  cycles[1].reconciliation_detail = "{...}";
+  EXPECT_EQ(settlement_detail(cycles), "cycle 2 reconciles MISMATCHED: {...}");
+}
+
 }  // namespace
 }  // namespace upi::sim

@@ -625,6 +625,14 @@ std::optional<CycleTotals> cycle_totals(const Cluster& cluster, std::int64_t cyc
           parse_signed_money(string_or_empty(r.as_object(), "net")).value_or(0);
     }
   }
+  if (totals.status == "CLOSED") {
+    // The switch's own check of the cycle against the banks' books (upi-bank's GET /v1/legs).
+    auto recon =
+        switch_get(cluster, "/v1/settlement/cycles/" + std::to_string(cycle) + "/reconciliation");
+    auto body = recon.status == 200 ? parse_json_object(recon.body, 12) : std::unexpected(Error{});
+    totals.reconciliation = body ? string_or_empty(*body, "status") : "UNREAD";
+    if (totals.reconciliation != "MATCHED") totals.reconciliation_detail = recon.body;
+  }
   return totals;
 }
 
