@@ -13,6 +13,7 @@
 #include "sagas/saga_test_harness.h"
 #include "settlement/cycle_closer.h"
 #include "settlement/leg_merkle.h"
+#include "settlement/reconciliation.h"
 #include "tests/event_catalogue.h"
 #include "tools/sim/checker.h"
 
@@ -197,9 +198,8 @@ void check_leg_roots_against_the_banks(testing::Harness& h, const ledger::ReadVi
       const bool counts = p->status == "COMPLETED" ||
                           (p->status == "REVERSED" && leg.kind != banks::LegKind::kCredit);
       EXPECT_TRUE(counts) << leg.leg_id << " applied for a " << p->status << " payment";
-      std::string kind(banks::leg_kind_name(leg.kind));
-      std::transform(kind.begin(), kind.end(), kind.begin(), ::toupper);
-      banks_own[{p->settlement_cycle, code}].push_back({leg.leg_id, kind, leg.account, leg.amount});
+      banks_own[{p->settlement_cycle, code}].push_back(
+          {leg.leg_id, settlement::settled_kind(leg.kind), leg.account, leg.amount});
     }
   }
   std::map<Key, std::string> published;

@@ -12,13 +12,13 @@ std::string payment_of(const std::string& leg_id) {
   return leg_id.substr(0, leg_id.find(':'));
 }
 
-std::string kind_of(banks::LegKind kind) {
+}  // namespace
+
+std::string settled_kind(banks::LegKind kind) {
   std::string name(banks::leg_kind_name(kind));
   for (char& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return name;
 }
-
-}  // namespace
 
 BankReconciliation compare_legs(const std::string& bank,
                                 const std::vector<ledger::SettledLeg>& at_switch,
@@ -65,7 +65,7 @@ boost::asio::awaitable<Result<std::vector<ledger::SettledLeg>>> bank_legs_for(
       if (payment > last) co_return out;
       const bool applied = leg.answer.outcome == banks::LegOutcome::kApplied && leg.amount > 0;
       if (applied && payment_ids.contains(payment))
-        out.push_back({leg.leg_id, kind_of(leg.kind), leg.account, leg.amount});
+        out.push_back({leg.leg_id, settled_kind(leg.kind), leg.account, leg.amount});
     }
     if (page->size() < banks::kLegsPageMax) co_return out;
     after = page->back().leg_id;

@@ -43,6 +43,9 @@ BankReconciliation compare_legs(const std::string& bank,
 boost::asio::awaitable<Result<std::vector<ledger::SettledLeg>>> bank_legs_for(
     banks::BankGateway& bank, const std::set<std::string>& payment_ids, banks::Deadline deadline);
 
+// A bank's leg kind as a settled leg names it: DEBIT, CREDIT, REVERSAL.
+std::string settled_kind(banks::LegKind kind);
+
 // The payments a bank's legs in a cycle belong to.
 std::set<std::string> payments_of(const ledger::CycleLegs& legs);
 
