@@ -788,12 +788,14 @@ asio::awaitable<Result<std::map<std::string, std::int64_t>>> PostgresViews::coun
   co_return out;
 }
 
-asio::awaitable<Result<CycleLegs>> PostgresViews::cycle_legs(std::int64_t cycle) {
-  std::vector<pg::Param> params{std::to_string(cycle), std::to_string(kCycleLegsMax)};
+asio::awaitable<Result<CycleLegs>> PostgresViews::cycle_legs(std::int64_t cycle, std::string bank) {
+  std::vector<pg::Param> params{std::to_string(cycle), std::to_string(kCycleLegsMax),
+                                std::move(bank)};
   // COLLATE "C": the byte order that the memory views sort in, whatever the database's locale.
   auto rows = co_await read("SELECT " + kLegs.read_list() +
-                                " FROM view_settlement_legs WHERE cycle = $1"
-                                " ORDER BY bank COLLATE \"C\", leg_id COLLATE \"C\" LIMIT $2",
+                                " FROM view_settlement_legs WHERE cycle = $1 AND ($3 = '' OR "
+                                "bank = $3) ORDER BY bank COLLATE \"C\", leg_id COLLATE \"C\" "
+                                "LIMIT $2",
                             std::move(params));
   if (!rows) co_return std::unexpected(rows.error());
   CycleLegs legs;

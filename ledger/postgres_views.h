@@ -29,7 +29,7 @@ class PostgresViews final : public ViewStore {
   asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;
   asio::awaitable<Result<std::map<std::string, std::int64_t>>> counters(
       std::string prefix) override;
-  asio::awaitable<Result<CycleLegs>> cycle_legs(std::int64_t cycle) override;
+  asio::awaitable<Result<CycleLegs>> cycle_legs(std::int64_t cycle, std::string bank) override;
   asio::awaitable<Result<json::object>> snapshot() override;
 
   // Empties the views and folds every event of store into them, in one transaction (live

@@ -43,8 +43,9 @@ asio::awaitable<Result<std::map<std::string, std::int64_t>>> MemoryViewStore::co
   co_return views_.counters(prefix, kCountersListedMax);
 }
 
-asio::awaitable<Result<CycleLegs>> MemoryViewStore::cycle_legs(std::int64_t cycle) {
-  co_return views_.cycle_legs(cycle);
+asio::awaitable<Result<CycleLegs>> MemoryViewStore::cycle_legs(std::int64_t cycle,
+                                                               std::string bank) {
+  co_return views_.cycle_legs(cycle, bank);
 }
 
 asio::awaitable<Result<json::object>> MemoryViewStore::snapshot() {

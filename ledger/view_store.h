@@ -45,8 +45,9 @@ class ViewStore {
   // kCountersListedMax of them.
   virtual asio::awaitable<Result<std::map<std::string, std::int64_t>>> counters(
       std::string prefix) = 0;
-  // A cycle's legs by bank, each bank's by leg id, at most kCycleLegsMax in all.
-  virtual asio::awaitable<Result<CycleLegs>> cycle_legs(std::int64_t cycle) = 0;
+  // A cycle's legs by bank, each bank's by leg id, at most kCycleLegsMax in all; only those of
+  // `bank` unless it is empty.
+  virtual asio::awaitable<Result<CycleLegs>> cycle_legs(std::int64_t cycle, std::string bank) = 0;
   // Every view in the canonical form of ReadViews::snapshot(), to compare stores and rebuilds.
   virtual asio::awaitable<Result<json::object>> snapshot() = 0;
 };
@@ -64,7 +65,7 @@ class MemoryViewStore final : public ViewStore {
   asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;
   asio::awaitable<Result<std::map<std::string, std::int64_t>>> counters(
       std::string prefix) override;
-  asio::awaitable<Result<CycleLegs>> cycle_legs(std::int64_t cycle) override;
+  asio::awaitable<Result<CycleLegs>> cycle_legs(std::int64_t cycle, std::string bank) override;
   asio::awaitable<Result<json::object>> snapshot() override;
 
   const ReadViews& views() const { return views_; }

@@ -323,10 +323,11 @@ std::optional<CycleReport> ReadViews::cycle(std::int64_t cycle) const {
   return report;
 }
 
-CycleLegs ReadViews::cycle_legs(std::int64_t cycle) const {
+CycleLegs ReadViews::cycle_legs(std::int64_t cycle, const std::string& bank) const {
   CycleLegs out;
-  for (auto it = settlement_.legs.lower_bound({cycle, ""});
+  for (auto it = settlement_.legs.lower_bound({cycle, bank});
        it != settlement_.legs.end() && it->first.first == cycle; ++it) {
+    if (!bank.empty() && it->first.second != bank) break;
     std::vector<SettledLeg>& legs = out[it->first.second] = it->second;
     std::sort(legs.begin(), legs.end(),
               [](const SettledLeg& a, const SettledLeg& b) { return a.leg_id < b.leg_id; });

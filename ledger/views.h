@@ -191,8 +191,8 @@ class ReadViews {
   // Settlement cycles, newest first, those below before_cycle (0: from the newest).
   std::vector<CycleSummary> cycles(std::int64_t before_cycle, std::size_t limit) const;
   std::optional<CycleReport> cycle(std::int64_t cycle) const;
-  // A cycle's legs by bank, each bank's by leg id.
-  CycleLegs cycle_legs(std::int64_t cycle) const;
+  // A cycle's legs by bank, each bank's by leg id; only those of `bank` unless it is empty.
+  CycleLegs cycle_legs(std::int64_t cycle, const std::string& bank = "") const;
   // The ledger's counters whose names start with prefix, at most limit.
   std::map<std::string, std::int64_t> counters(std::string_view prefix, std::size_t limit) const;
   // Every view in a canonical form, to compare a live fold with a rebuild.

@@ -83,7 +83,8 @@ asio::awaitable<Result<std::int64_t>> CycleCloser::finish(std::int64_t cycle,
   if (!*report || (*report)->summary.status == ledger::kCycleClosed) co_return 0;
   const ledger::CycleReport& r = **report;
   assert(ledger::consistent(r) && "a cycle's totals agree with its rows");
-  auto legs = co_await views_.cycle_legs(cycle);
+  const std::string every_bank;
+  auto legs = co_await views_.cycle_legs(cycle, every_bank);
   if (!legs) co_return std::unexpected(legs.error());
   ev::SettlementCycleClosed closed{cycle,
                                    r.summary.cutoff_position,

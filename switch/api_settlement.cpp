@@ -208,8 +208,9 @@ asio::awaitable<Result<std::vector<ledger::events::BankLegRoot>>> SettlementApi:
     const ledger::CycleSummary& cycle) {
   namespace ev = ledger::events;
   if (cycle.status != ledger::kCycleClosed) co_return std::vector<ev::BankLegRoot>{};
-  auto read = co_await store_.read_stream(std::string(ev::kSettlementStream),
-                                          ev::closed_version(cycle.cycle), 1);
+  // Named, not a temporary in the co_await's arguments (GCC 12 cannot keep one in the frame).
+  const std::string stream(ev::kSettlementStream);
+  auto read = co_await store_.read_stream(stream, ev::closed_version(cycle.cycle), 1);
   if (!read) co_return std::unexpected(read.error());
   assert(!read->empty() && "the views saw the close, so the ledger has it");
   if (read->empty()) co_return std::vector<ev::BankLegRoot>{};
@@ -234,7 +235,8 @@ asio::awaitable<Response> SettlementApi::reconciliation(const Request&, const Pa
   auto found = co_await closed_report(params.at("id"));
   if (!found) co_return http::problem(found.error());
   const std::int64_t cycle = found->summary.cycle;
-  auto legs = co_await views_.cycle_legs(cycle);
+  const std::string every_bank;
+  auto legs = co_await views_.cycle_legs(cycle, every_bank);
   if (!legs) co_return http::problem(legs.error());
   const std::set<std::string> payments = settlement::payments_of(*legs);
   const banks::Deadline deadline = MonotonicClock::now() + kReconcileTime;
@@ -284,7 +286,7 @@ asio::awaitable<Response> SettlementApi::leg_proof(const Request& req, const Par
   const std::string& bank = params.at("code");
   auto root =
       std::find_if(roots->begin(), roots->end(), [&](const auto& r) { return r.bank == bank; });
-  auto legs = co_await views_.cycle_legs(cycle);
+  auto legs = co_await views_.cycle_legs(cycle, bank);  // this bank's only: its tree
   if (!legs) co_return http::problem(legs.error());
   std::optional<settlement::LegProof> proof;
   if (root != roots->end()) proof = settlement::leg_proof((*legs)[bank], leg_id);
