@@ -68,23 +68,14 @@ std::optional<int> parse_time_of_day(std::string_view text) {
   return hours * 60 + minutes;
 }
 
-Result<std::vector<int>> parse_settlement(const json::value& value) {
-  const std::string where = "scheme settlement";
-  if (!value.is_object())
-    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", where + " must be an object");
-  const auto& obj = value.as_object();
-  if (auto ok = reject_unknown_fields(obj, {"cutoffs_utc"}, where); !ok) {
-    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", ok.error().message);
-  }
-  auto cutoffs = required_array(obj, "cutoffs_utc", where);
-  if (!cutoffs) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", cutoffs.error().message);
-  if ((*cutoffs)->empty() || (*cutoffs)->size() > kCutoffsPerDayMax) {
+Result<std::vector<int>> parse_cutoffs(const json::array& cutoffs, const std::string& where) {
+  if (cutoffs.empty() || cutoffs.size() > kCutoffsPerDayMax) {
     return fail(
         ErrorKind::kInvalid, "INVALID_SCHEME",
         where + ".cutoffs_utc must list 1 to " + std::to_string(kCutoffsPerDayMax) + " times");
   }
   std::vector<int> minutes;
-  for (const auto& item : **cutoffs) {
+  for (const auto& item : cutoffs) {
     const auto parsed =
         item.is_string() ? parse_time_of_day(item.as_string()) : std::optional<int>();
     if (!parsed || (!minutes.empty() && *parsed <= minutes.back())) {
@@ -94,6 +85,34 @@ Result<std::vector<int>> parse_settlement(const json::value& value) {
     minutes.push_back(*parsed);
   }
   return minutes;
+}
+
+// Fills the scheme's settlement fields from its "settlement" object (each optional).
+Result<void> parse_settlement(const json::value& value, Scheme& scheme) {
+  const std::string where = "scheme settlement";
+  if (!value.is_object())
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", where + " must be an object");
+  const auto& obj = value.as_object();
+  if (auto ok = reject_unknown_fields(obj, {"cutoffs_utc", "neft_batch_interval_s"}, where); !ok) {
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", ok.error().message);
+  }
+  if (obj.contains("cutoffs_utc")) {
+    auto cutoffs = required_array(obj, "cutoffs_utc", where);
+    if (!cutoffs) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", cutoffs.error().message);
+    auto minutes = parse_cutoffs(**cutoffs, where);
+    if (!minutes) return std::unexpected(minutes.error());
+    scheme.cutoff_minutes_utc = std::move(*minutes);
+  }
+  if (const json::value* interval = obj.if_contains("neft_batch_interval_s")) {
+    if (!interval->is_int64() || interval->as_int64() < 1 ||
+        interval->as_int64() > kNeftBatchIntervalSMax) {
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEME",
+                  where + ".neft_batch_interval_s must be a whole number of seconds from 1 to " +
+                      std::to_string(kNeftBatchIntervalSMax));
+    }
+    scheme.neft_batch_interval_s = interval->as_int64();
+  }
+  return {};
 }
 
 }  // namespace
@@ -134,9 +153,7 @@ Result<Scheme> parse_scheme(std::string_view json_text) {
   if (scheme.rails.empty())
     return fail(ErrorKind::kInvalid, "INVALID_SCHEME", "scheme must list at least one rail");
   if (const json::value* settlement = obj->if_contains("settlement")) {
-    auto cutoffs = parse_settlement(*settlement);
-    if (!cutoffs) return std::unexpected(cutoffs.error());
-    scheme.cutoff_minutes_utc = std::move(*cutoffs);
+    if (auto ok = parse_settlement(*settlement, scheme); !ok) return std::unexpected(ok.error());
   }
   return scheme;
 }

@@ -1,6 +1,7 @@
 // The scheme profile: currency, the rails and their amount limits (specs/scheme.json).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,16 +29,24 @@ struct RailLimit {
 inline constexpr std::size_t kCutoffsPerDayMax = 48;
 std::vector<int> default_cutoff_minutes_utc();
 
+// NEFT batches: half-hourly by default, as NPCI runs them; at most one a day.
+inline constexpr std::int64_t kNeftBatchIntervalSDefault = 1'800;
+inline constexpr std::int64_t kNeftBatchIntervalSMax = 86'400;
+
 struct Scheme {
   std::string currency;
   std::vector<RailLimit> rails;  // ascending, contiguous, starting at 0.01
   std::vector<int> cutoff_minutes_utc = default_cutoff_minutes_utc();  // ascending, in [0, 1440)
+  // NEFT credits wait for the next batch, every this many seconds from 00:00 UTC; 0: NEFT is
+  // credited at once like IMPS (a simulation switch, --neft-batch-interval-s 0).
+  std::int64_t neft_batch_interval_s = kNeftBatchIntervalSDefault;
 
   Paise amount_max() const { return rails.back().max; }
 };
 
 // Parses and checks a scheme profile: rails contiguous and non-overlapping from 0.01 up;
-// settlement.cutoffs_utc (optional) "HH:MM" times, ascending, 1 to kCutoffsPerDayMax of them.
+// settlement.cutoffs_utc (optional) "HH:MM" times, ascending, 1 to kCutoffsPerDayMax of them;
+// settlement.neft_batch_interval_s (optional) 1 to kNeftBatchIntervalSMax.
 // Error code: INVALID_SCHEME.
 Result<Scheme> parse_scheme(std::string_view json_text);
 Result<Scheme> load_scheme(const std::string& path);

@@ -66,6 +66,25 @@ TEST(Scheme, SettlementCutOffsAreTenADayByDefaultAndChecked) {
   }
 }
 
+TEST(Scheme, NeftBatchesAreHalfHourlyByDefaultAndTheIntervalIsChecked) {
+  EXPECT_EQ(default_scheme().neft_batch_interval_s, 1'800);
+  const std::string rails =
+      R"("currency":"INR","rails":[{"rail":"IMPS","min":"0.01","max":"1.00"}])";
+  auto ten = parse_scheme("{" + rails + R"(,"settlement":{"neft_batch_interval_s":10}})");
+  ASSERT_TRUE(ten.has_value()) << ten.error().message;
+  EXPECT_EQ(ten->neft_batch_interval_s, 10);
+  EXPECT_EQ(ten->cutoff_minutes_utc, default_cutoff_minutes_utc());
+  for (const char* bad : {"0", "-1", "86401", "1.5", "\"60\"", "null"}) {
+    auto scheme =
+        parse_scheme("{" + rails + R"(,"settlement":{"neft_batch_interval_s":)" + bad + "}}");
+    ASSERT_FALSE(scheme.has_value()) << bad;
+    EXPECT_EQ(scheme.error().message,
+              "scheme settlement.neft_batch_interval_s must be a whole number of seconds from 1 "
+              "to 86400")
+        << bad;
+  }
+}
+
 TEST(Scheme, BuiltInProfileMatchesTheShippedFile) {
   auto shipped = read_file(testing::source_path("specs/scheme.json"));
   ASSERT_TRUE(shipped.has_value());

@@ -279,12 +279,24 @@ struct SagaResumed {
   }
 };
 
+// A NEFT payment's debit is done and its credit waits for the next NEFT batch.
+struct CreditDeferred {
+  static constexpr std::string_view kType = "CreditDeferred";
+  std::string batch;              // "NEFT-2026-11-30T00:30:00Z": the batch, named by its time
+  std::int64_t credit_at_ms = 0;  // when that batch runs (Unix ms)
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("batch", e.batch);
+    v("credit_at_ms", e.credit_at_ms);
+  }
+};
+
 using PaymentEvent =
     std::variant<PaymentRequested, PayerResolved, PayeeResolved, ResolutionFailed, RailSelected,
                  DebitRequested, DebitSucceeded, DebitFailed, DebitOutcomeUnknown, CreditRequested,
                  CreditSucceeded, CreditFailed, CreditOutcomeUnknown, StatusChecked,
                  ReversalRequested, ReversalSucceeded, ReversalFailed, PaymentCompleted,
-                 PaymentFailed, PaymentReversed, SagaResumed>;
+                 PaymentFailed, PaymentReversed, SagaResumed, CreditDeferred>;
 
 // Every type name, in the variant's order.
 std::vector<std::string_view> all_types();
@@ -324,6 +336,7 @@ inline constexpr std::string_view kPaymentCompleted = PaymentCompleted::kType;
 inline constexpr std::string_view kPaymentFailed = PaymentFailed::kType;
 inline constexpr std::string_view kPaymentReversed = PaymentReversed::kType;
 inline constexpr std::string_view kSagaResumed = SagaResumed::kType;
+inline constexpr std::string_view kCreditDeferred = CreditDeferred::kType;
 
 inline std::string payment_stream(std::string_view payment_id) {
   return "payment-" + std::string(payment_id);

@@ -71,6 +71,10 @@ void PaymentSagaEngine::resume(const std::string& payment_id, const std::string&
 
 void PaymentSagaEngine::spawn(const std::string& payment_id, asio::awaitable<void> saga) {
   parked_.erase(payment_id);
+  if (auto it = awaiting_.find(payment_id); it != awaiting_.end()) {
+    awaiting_by_due_.erase({it->second, payment_id});
+    awaiting_.erase(it);
+  }
   sagas_.spawn(std::move(saga), [this, payment_id](std::exception_ptr error) {
     active_.erase(payment_id);
     unsaved_.close(payment_id);
@@ -85,6 +89,22 @@ void PaymentSagaEngine::spawn(const std::string& payment_id, asio::awaitable<voi
 
 void PaymentSagaEngine::park(const std::string& payment_id) {
   parked_[payment_id] = MonotonicClock::now() + std::chrono::milliseconds(config_.park_ms);
+}
+
+void PaymentSagaEngine::await_batch(const std::string& payment_id, std::int64_t due_ms) {
+  assert(!awaiting_.contains(payment_id) && "a saga waits in one place");
+  awaiting_.emplace(payment_id, due_ms);
+  awaiting_by_due_.emplace(due_ms, payment_id);
+}
+
+void PaymentSagaEngine::release_due_batches() {
+  const std::int64_t now_ms = clock_.now_ms();
+  std::vector<std::string> due;
+  for (auto it = awaiting_by_due_.begin(); it != awaiting_by_due_.end() && it->first <= now_ms;
+       ++it) {
+    due.push_back(it->second);
+  }
+  for (const auto& id : due) drive(id);  // spawn() takes it out of awaiting_
 }
 
 asio::awaitable<void> PaymentSagaEngine::wait_terminal(const std::string& payment_id,
@@ -133,6 +153,11 @@ asio::awaitable<void> PaymentSagaEngine::run(PaymentState state,
     park(payment_id);
     co_return;
   }
+  if (result == StepResult::kAwait) {
+    assert(state.phase == Phase::kAwaitingBatch);
+    await_batch(payment_id, state.credit_at_ms);
+    co_return;
+  }
   if (state.terminal() && !was_terminal) {
     if (on_terminal_) on_terminal_(state);
     if (ended_order_.size() == kEndedRememberedMax) {
@@ -170,7 +195,8 @@ asio::awaitable<StepResult> PaymentSagaEngine::step(PaymentState& state) {
   std::optional<PaymentState> before_debit;
   if (plan.call && plan.call->kind == CallKind::kDebit) before_debit = state;
   stage(state, plan.events);
-  if (plan.park) co_return StepResult::kPark;  // the saga is flushed before it parks
+  if (plan.park) co_return StepResult::kPark;                // the saga is flushed before it parks
+  if (plan.wait_until_ms > 0) co_return StepResult::kAwait;  // and before it waits for a batch
   if (!plan.call) co_return StepResult::kContinue;
   // Written ahead: the ledger records the leg (and a status query, which closes a leg the
   // bank never saw) before the bank hears of it.
@@ -273,6 +299,7 @@ asio::awaitable<void> PaymentSagaEngine::sweep() {
     if (when <= now) due.push_back(id);
   }
   for (const auto& id : due) drive(id);
+  release_due_batches();
 }
 
 }  // namespace upi::sagas

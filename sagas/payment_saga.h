@@ -43,9 +43,13 @@ struct SagaConfig {
   int steps_per_drive_max = 32;           // then the saga parks and is resumed by the sweeper
   int park_ms = 1'000;                    // how long a parked saga waits
   std::size_t active_sagas_max = 10'000;  // admission bound
+  // NEFT payments waiting for their batch are held apart, by due time; new payments are refused
+  // while this many wait (sagas already running may still join them: at most active_sagas_max).
+  std::size_t awaiting_batch_max = 100'000;
 };
 
-enum class StepResult { kContinue, kPark, kStop, kLimitExceeded };
+// kAwait: the saga waits until state.credit_at_ms (its NEFT batch).
+enum class StepResult { kContinue, kPark, kStop, kLimitExceeded, kAwait };
 
 class PaymentSagaEngine {
  public:
@@ -64,9 +68,10 @@ class PaymentSagaEngine {
   // Takes over a payment that its owner stopped driving (recovery): appends SagaResumed with
   // the expected stream version, which fences the previous driver, then drives it.
   void resume(const std::string& payment_id, const std::string& previous_owner);
-  // True when this node is driving the payment or has parked it.
+  // True when this node is driving the payment, has parked it, or holds it for its batch.
   bool knows(const std::string& payment_id) const {
-    return active_.contains(payment_id) || parked_.contains(payment_id);
+    return active_.contains(payment_id) || parked_.contains(payment_id) ||
+           awaiting_.contains(payment_id);
   }
   // Checked before every step: when it says no (the node lost its lease), sagas stop where
   // they are and are left to recovery.
@@ -82,10 +87,14 @@ class PaymentSagaEngine {
   }
   // Returns when the payment is terminal here, or at the deadline.
   asio::awaitable<void> wait_terminal(const std::string& payment_id, Deadline deadline);
-  // True when one more saga fits under active_sagas_max.
-  bool has_capacity() const { return active_.size() + parked_.size() < config_.active_sagas_max; }
+  // True when one more saga fits under active_sagas_max and awaiting_batch_max.
+  bool has_capacity() const {
+    return active_.size() + parked_.size() < config_.active_sagas_max &&
+           awaiting_.size() < config_.awaiting_batch_max;
+  }
   std::size_t active() const { return active_.size(); }
   std::size_t parked() const { return parked_.size(); }
+  std::size_t awaiting_batch() const { return awaiting_.size(); }
   // Called once per payment that reaches a terminal status on this node.
   void on_terminal(std::function<void(const PaymentState&)> listener) { on_terminal_ = listener; }
   // Stops the sweeper; running sagas end at their next step (what they staged is written).
@@ -99,6 +108,10 @@ class PaymentSagaEngine {
                                      std::optional<std::string> resumed_from);
   asio::awaitable<void> run(PaymentState state, std::optional<std::string> resumed_from);
   void park(const std::string& payment_id);
+  // Holds the saga until the wall clock reaches due_ms; the sweeper drives it then.
+  void await_batch(const std::string& payment_id, std::int64_t due_ms);
+  // Drives every held saga whose batch is due.
+  void release_due_batches();
   // Carries out the next step that saga_steps plans.
   asio::awaitable<StepResult> step(PaymentState& state);
   asio::awaitable<StepResult> call_bank(PaymentState& state, const BankCall& call);
@@ -127,6 +140,8 @@ class PaymentSagaEngine {
   SagaConfig config_;
   std::set<std::string> active_;
   std::map<std::string, Deadline> parked_;
+  std::unordered_map<std::string, std::int64_t> awaiting_;          // payment id -> due (Unix ms)
+  std::set<std::pair<std::int64_t, std::string>> awaiting_by_due_;  // the same, soonest first
   WriteAheadBuffer unsaved_;
   Waiters<std::string> terminal_waiters_;
   static constexpr std::size_t kEndedRememberedMax = 4096;

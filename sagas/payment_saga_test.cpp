@@ -249,5 +249,113 @@ TEST(PaymentSaga, TwoDriversOfOnePaymentNeverApplyAStepTwice) {
   other.stop();
 }
 
+// The demo world in simulated time: waits for a NEFT batch take no real time.
+struct SimulatedHarness : Harness {
+  SimulatedHarness()
+      : Harness(testing::fast_config(), 1, parse_world(demo_world_json()).value(),
+                testing::Time::kSimulated) {}
+};
+
+// Runs the loop until the payment's phase is the one named (or the deadline passes).
+bool run_until_phase(Harness& h, const std::string& id, Phase phase) {
+  const auto deadline = MonotonicClock::now() + std::chrono::seconds(20);
+  while (h.state(id).phase != phase && MonotonicClock::now() < deadline) {
+    for (int i = 0; i < 20; ++i) h.step();
+  }
+  return h.state(id).phase == phase;
+}
+
+std::int64_t recorded_at_ms(Harness& h, const std::string& id, std::string_view type) {
+  for (const auto& e : h.store.read_stream_now(ledger::events::payment_stream(id), 1, 1000)) {
+    if (e.type == type) return e.recorded_at_ms;
+  }
+  return -1;
+}
+
+TEST(PaymentSaga, NeftIsDebitedAtOnceAndCreditedInTheNextBatch) {
+  SimulatedHarness h;
+  const Paise dev = h.balance("dev@okhdfc"), alice = h.balance("alice@okaxis");
+  const auto id = h.pay("dev@okhdfc", "alice@okaxis", 60000'00);
+  ASSERT_TRUE(run_until_phase(h, id, Phase::kAwaitingBatch));
+  const PaymentState waiting = h.state(id);
+  EXPECT_EQ(waiting.rail, "NEFT");
+  EXPECT_EQ(pending_stage(waiting), "AWAITING_NEFT_BATCH");
+  const std::int64_t debited_at_ms = recorded_at_ms(h, id, ledger::events::kDebitSucceeded);
+  EXPECT_EQ(waiting.credit_at_ms, next_neft_batch_ms(debited_at_ms, 1));
+  EXPECT_EQ(waiting.credit_at_ms % 1'000, 0);
+  EXPECT_EQ(waiting.neft_batch, neft_batch_id(waiting.credit_at_ms));
+  EXPECT_EQ(waiting.neft_batch.substr(0, 5), "NEFT-");
+  EXPECT_EQ(h.types(id).back(), "CreditDeferred");
+  EXPECT_EQ(h.engine.awaiting_batch(), 1u);
+  EXPECT_EQ(h.balance("dev@okhdfc"), dev - 60000'00);  // debited at once
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);         // credited only in the batch
+
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "COMPLETED");
+  EXPECT_EQ(h.types(id),
+            (Types{"PaymentRequested", "PayerResolved", "PayeeResolved", "RailSelected",
+                   "DebitRequested", "DebitSucceeded", "CreditDeferred", "CreditRequested",
+                   "CreditSucceeded", "PaymentCompleted"}));
+  EXPECT_GE(recorded_at_ms(h, id, ledger::events::kCreditRequested), waiting.credit_at_ms);
+  EXPECT_EQ(h.balance("alice@okaxis"), alice + 60000'00);
+  EXPECT_EQ(h.engine.awaiting_batch(), 0u);
+}
+
+TEST(PaymentSaga, ANeftCreditRefusedInItsBatchIsReversed) {
+  SimulatedHarness h;
+  const Paise alice = h.balance("alice@okaxis"), bob = h.balance("bob@ybl");
+  const auto id = h.pay("alice@okaxis", "bob@ybl", 75000'00);
+  ASSERT_TRUE(run_until_phase(h, id, Phase::kAwaitingBatch));
+  h.fault("ICICI", {rule(Operation::kCredit, FaultAction::kFail)});  // set while it waits
+  h.settle({id});
+  const PaymentState s = h.state(id);
+  EXPECT_EQ(s.status, "REVERSED");
+  EXPECT_EQ(s.reason->code, "CREDIT_DECLINED");
+  const Types types = h.types(id);
+  const Types tail(types.begin() + 5, types.end());
+  EXPECT_EQ(tail, (Types{"DebitSucceeded", "CreditDeferred", "CreditRequested", "CreditFailed",
+                         "ReversalRequested", "ReversalSucceeded", "PaymentReversed"}));
+  EXPECT_EQ(h.balance("alice@okaxis"), alice);
+  EXPECT_EQ(h.balance("bob@ybl"), bob);
+}
+
+TEST(PaymentSaga, ANeftPaymentTakenOverWhileItWaitsStillWaitsForItsBatch) {
+  SimulatedHarness h;
+  const Paise alice = h.balance("alice@okaxis");
+  const auto id = h.pay("dev@okhdfc", "alice@okaxis", 60000'00);
+  ASSERT_TRUE(run_until_phase(h, id, Phase::kAwaitingBatch));
+  const std::int64_t credit_at_ms = h.state(id).credit_at_ms;
+  h.engine.stop();  // this node goes away; another takes the payment over at once
+  PaymentSagaEngine other(h.io, h.store, h.registry, *h.banks, h.scheme, h.clock,
+                          testing::fast_config());
+  other.start();
+  other.resume(id, "node-0");
+  auto resumed = [&] {
+    const Types types = h.types(id);
+    return std::find(types.begin(), types.end(), "SagaResumed") != types.end();
+  };
+  const auto deadline = MonotonicClock::now() + std::chrono::seconds(20);
+  while (!resumed() && MonotonicClock::now() < deadline) h.step();
+  ASSERT_TRUE(resumed());
+  for (int i = 0; i < 20; ++i) h.step();  // time for the new driver to send a credit, if it would
+  ASSERT_LT(h.clock.now_ms(), credit_at_ms) << "the batch ran already: the test shows nothing";
+  EXPECT_EQ(h.types(id).back(), "SagaResumed") << "the credit went out before its batch";
+  EXPECT_EQ(other.awaiting_batch(), 1u);
+  h.settle({id});
+  EXPECT_EQ(h.state(id).status, "COMPLETED");
+  EXPECT_GE(recorded_at_ms(h, id, ledger::events::kCreditRequested), credit_at_ms);
+  EXPECT_EQ(h.balance("alice@okaxis"), alice + 60000'00);
+  other.stop();
+  bool joined = false;
+  asio::co_spawn(
+      h.io,
+      [](PaymentSagaEngine& e, bool& done) -> asio::awaitable<void> {
+        co_await e.join();
+        done = true;
+      }(other, joined),
+      asio::detached);
+  while (!joined) h.step();
+}
+
 }  // namespace
 }  // namespace upi::sagas

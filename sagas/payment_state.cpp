@@ -74,6 +74,12 @@ void fold_into(PaymentState& s, const ev::DebitSucceeded& e) {
   s.debit_reference = e.bank_reference;
   s.phase = Phase::kDebitSucceeded;
 }
+void fold_into(PaymentState& s, const ev::CreditDeferred& e) {
+  assert(s.phase == Phase::kDebitSucceeded && "a credit is deferred once the debit is done");
+  s.neft_batch = e.batch;
+  s.credit_at_ms = e.credit_at_ms;
+  s.phase = Phase::kAwaitingBatch;
+}
 void fold_into(PaymentState& s, const ev::CreditRequested& e) {
   s.credit_leg_id = e.leg_id;
   s.phase = Phase::kCreditPending;
@@ -147,6 +153,7 @@ Step decide(const PaymentState& s) {
     case Phase::kDebitPending:
       return Step::kCheckDebit;
     case Phase::kDebitSucceeded:
+    case Phase::kAwaitingBatch:  // the plan waits until the batch runs
       return Step::kCredit;
     case Phase::kCreditPending:
       return Step::kCheckCredit;
@@ -185,6 +192,29 @@ std::string_view step_name(Step step) {
   return "";
 }
 
+std::string_view pending_stage(const PaymentState& s) {
+  switch (s.phase) {
+    case Phase::kRequested:
+    case Phase::kResolved:
+      return "RESOLVING";
+    case Phase::kRailSelected:
+    case Phase::kDebitPending:
+      return "DEBITING";
+    case Phase::kAwaitingBatch:
+      return "AWAITING_NEFT_BATCH";
+    case Phase::kDebitSucceeded:
+    case Phase::kCreditPending:
+      return "CREDITING";
+    case Phase::kReversalDue:
+    case Phase::kReversalPending:
+      return "REVERSING";
+    case Phase::kTerminal:
+      return "";
+  }
+  assert(false);
+  return "";
+}
+
 json::object payment_to_json(const PaymentState& s) {
   json::object o{{"id", s.id},
                  {"status", s.status},
@@ -200,6 +230,13 @@ json::object payment_to_json(const PaymentState& s) {
   o["payer_bank"] = s.payer ? json::value(s.payer->bank) : json::value(nullptr);
   o["payee_bank"] = s.payee ? json::value(s.payee->bank) : json::value(nullptr);
   o["reason"] = s.reason ? json::value(ledger::reason_to_json(*s.reason)) : json::value(nullptr);
+  const std::string_view stage = pending_stage(s);
+  o["stage"] = stage.empty() ? json::value(nullptr) : json::value(stage);
+  o["neft_batch"] =
+      s.neft_batch.empty()
+          ? json::value(nullptr)
+          : json::value(json::object{{"id", s.neft_batch},
+                                     {"credit_at", format_timestamp(s.credit_at_ms)}});
   return o;
 }
 

@@ -23,7 +23,8 @@ enum class Phase {
   kResolved,         // choose a rail next
   kRailSelected,     // debit next
   kDebitPending,     // debit sent, no outcome recorded: check its status
-  kDebitSucceeded,   // credit next
+  kDebitSucceeded,   // credit next (a NEFT credit is deferred to its batch first)
+  kAwaitingBatch,    // NEFT: debited; the credit waits for the batch at credit_at_ms
   kCreditPending,    // credit sent, no outcome recorded: check its status
   kReversalDue,      // the credit failed or a reversal was refused: request a reversal next
   kReversalPending,  // reversal requested: send it (again, after a crash: it is idempotent)
@@ -54,7 +55,9 @@ struct PaymentState {
   std::string rail;
   std::string debit_leg_id, credit_leg_id;
   std::string debit_reference, credit_reference;
-  int status_checks = 0;  // of the leg whose outcome is unknown
+  std::string neft_batch;         // the batch a NEFT credit waited for (CreditDeferred)
+  std::int64_t credit_at_ms = 0;  // when that batch runs
+  int status_checks = 0;          // of the leg whose outcome is unknown
   int reversal_attempts = 0;
   std::string reversal_leg_id;            // of the last ReversalRequested
   bool reversal_outcome_unknown = false;  // the last reversal call got no answer
@@ -92,6 +95,9 @@ PaymentState fold(const std::vector<ledger::RecordedEvent>& stream);
 Step decide(const PaymentState& state);
 std::string_view step_name(Step step);
 
+// Where a PENDING payment is, for clients: RESOLVING, DEBITING, AWAITING_NEFT_BATCH, CREDITING
+// or REVERSING; empty once it is terminal.
+std::string_view pending_stage(const PaymentState& state);
 // The payment as GET /v1/payments/{id} shows it.
 json::object payment_to_json(const PaymentState& state);
 

@@ -105,6 +105,25 @@ Plan send_leg(const PaymentState& s, const StepContext& c, banks::LegKind kind) 
   return plan;
 }
 
+// NEFT is credited in batches: the first time here the credit is deferred to the next batch,
+// and until that batch runs the saga waits. Then (or at once, on other rails) it is sent.
+Plan credit(const PaymentState& s, const StepContext& c) {
+  const std::int64_t interval_s = c.scheme.neft_batch_interval_s;
+  if (s.phase == Phase::kDebitSucceeded && s.rail == rail_name(Rail::kNeft) && interval_s > 0) {
+    const std::int64_t at_ms = next_neft_batch_ms(c.now_ms, interval_s);
+    Plan plan;
+    plan.events.push_back(ev::CreditDeferred{neft_batch_id(at_ms), at_ms});
+    plan.wait_until_ms = at_ms;
+    return plan;
+  }
+  if (s.phase == Phase::kAwaitingBatch && c.now_ms < s.credit_at_ms) {
+    Plan plan;
+    plan.wait_until_ms = s.credit_at_ms;
+    return plan;
+  }
+  return send_leg(s, c, banks::LegKind::kCredit);
+}
+
 Plan check_status(const PaymentState& s, const StepContext& c, const std::string& bank,
                   const std::string& leg_id) {
   Plan plan;
@@ -216,6 +235,16 @@ ev::PaymentEvent net_debit_cap_exceeded(const PaymentState& s, std::optional<Pai
                      " for this settlement cycle; nothing moved")}};
 }
 
+std::int64_t next_neft_batch_ms(std::int64_t now_ms, std::int64_t interval_s) {
+  assert(interval_s > 0 && now_ms >= 0);
+  const std::int64_t interval_ms = interval_s * 1'000;
+  return (now_ms / interval_ms + 1) * interval_ms;
+}
+
+std::string neft_batch_id(std::int64_t at_ms) {
+  return "NEFT-" + format_timestamp(at_ms).substr(0, 19) + "Z";
+}
+
 std::string settlement_window(std::int64_t unix_ms) {
   return format_timestamp(unix_ms).substr(0, 13);
 }
@@ -231,7 +260,7 @@ Plan plan_step(const PaymentState& s, const StepContext& c) {
     case Step::kCheckDebit:
       return check_debit(s, c);
     case Step::kCredit:
-      return send_leg(s, c, banks::LegKind::kCredit);
+      return credit(s, c);
     case Step::kCheckCredit:
       return check_credit(s, c);
     case Step::kRequestReversal:

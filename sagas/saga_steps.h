@@ -45,6 +45,7 @@ struct Plan {
   std::vector<ledger::events::PaymentEvent> events;  // to stage
   std::optional<BankCall> call;                      // then, once written, this call
   bool park = false;                                 // then wait for the sweeper (a bank is away)
+  std::int64_t wait_until_ms = 0;                    // or then wait until this time (a NEFT batch)
 };
 
 // The next step for a non-terminal payment.
@@ -76,6 +77,11 @@ std::vector<ledger::CounterCharge> net_debit_charges(const PaymentState& before,
 // The event that ends a payment whose debit the payer bank's net debit cap refused.
 ledger::events::PaymentEvent net_debit_cap_exceeded(const PaymentState& state,
                                                     std::optional<Paise> payer_cap);
+
+// The first NEFT batch strictly after now_ms: batches run every interval_s from 00:00 UTC.
+std::int64_t next_neft_batch_ms(std::int64_t now_ms, std::int64_t interval_s);
+// "NEFT-2026-11-30T00:30:00Z": the name of the batch that runs at at_ms.
+std::string neft_batch_id(std::int64_t at_ms);
 
 // "2026-11-28T12": the hourly UTC settlement window that a completion falls in.
 std::string settlement_window(std::int64_t unix_ms);

@@ -55,7 +55,8 @@ struct Harness {
         scheme(parse_scheme(R"({"currency":"INR","rails":[
             {"rail":"IMPS","min":"0.01","max":"50000.00"},
             {"rail":"NEFT","min":"50000.01","max":"200000.00"},
-            {"rail":"RTGS","min":"200000.01","max":"100000000.00"}]})")
+            {"rail":"RTGS","min":"200000.01","max":"100000000.00"}],
+            "settlement":{"neft_batch_interval_s":1}})")
                    .value()),
         store(clock),
         registry(world),

@@ -83,6 +83,10 @@ asio::awaitable<Response> OperationsApi::metrics(const Request&, const Params&, 
   text += "# HELP upi_sagas_parked Sagas waiting to be resumed.\n# TYPE upi_sagas_parked gauge\n";
   text += "upi_sagas_parked " + std::to_string(engine_.parked()) + "\n";
   text +=
+      "# HELP upi_sagas_awaiting_neft_batch NEFT payments debited and waiting for their batch.\n"
+      "# TYPE upi_sagas_awaiting_neft_batch gauge\n";
+  text += "upi_sagas_awaiting_neft_batch " + std::to_string(engine_.awaiting_batch()) + "\n";
+  text +=
       "# HELP upi_ledger_view_position Position the read views have folded in.\n"
       "# TYPE upi_ledger_view_position gauge\n";
   text += "upi_ledger_view_position " + std::to_string(view_position) + "\n";

@@ -56,6 +56,8 @@ Result<std::unique_ptr<SwitchApp>> SwitchApp::create(asio::io_context& io, const
   auto scheme = options.scheme_path.empty() ? parse_scheme(builtin_scheme_json())
                                             : load_scheme(options.scheme_path);
   if (!scheme) return std::unexpected(scheme.error());
+  if (options.neft_batch_interval_s >= 0)
+    scheme->neft_batch_interval_s = options.neft_batch_interval_s;
   auto gate = open_gate(options, *world);
   if (!gate) return std::unexpected(gate.error());
   auto backend = open_backend(io, options, *world, wall_clock());

@@ -6,6 +6,7 @@
 
 #include "common/http_server.h"
 #include "common/ids.h"
+#include "common/scheme.h"
 
 namespace upi::api {
 namespace {
@@ -57,6 +58,8 @@ constexpr NumberOption kNumberOptions[] = {
      [](Options& o, std::int64_t n) { o.io_threads = static_cast<std::size_t>(n); }},
     {"--settlement-period-s", 0, 86'400,
      [](Options& o, std::int64_t n) { o.settlement_period_s = n; }},
+    {"--neft-batch-interval-s", 0, kNeftBatchIntervalSMax,
+     [](Options& o, std::int64_t n) { o.neft_batch_interval_s = n; }},
     {"--connections-per-address-max", 1, 100'000,
      [](Options& o, std::int64_t n) {
        o.connections_per_address_max = static_cast<std::size_t>(n);
@@ -124,6 +127,9 @@ std::string usage() {
          "  --settlement-period-s N cut settlement cycles off every N seconds, 1-86400, instead\n"
          "                          of at the scheme's times of day; 0: never by schedule\n"
          "                          (admins close cycles: POST /v1/admin/settlement/close)\n"
+         "  --neft-batch-interval-s N  NEFT credits wait for a batch every N seconds (from\n"
+         "                          00:00 UTC), 1-86400, instead of the scheme's (1800); 0: NEFT\n"
+         "                          is credited at once, like IMPS\n"
          "  --rebuild-views         durable mode: empty the read views, fold the whole ledger\n"
          "                          into them again in one transaction, and exit\n"
          "  --print-routes          print the REST routes and exit\n"

@@ -38,6 +38,9 @@ struct Options {
   // Settlement cut-offs every this many seconds instead of the scheme's times of day; 0: none
   // at all (admins close cycles); -1: the scheme's.
   std::int64_t settlement_period_s = -1;
+  // NEFT batches every this many seconds instead of the scheme's interval; 0: NEFT credited at
+  // once, like IMPS; -1: the scheme's.
+  std::int64_t neft_batch_interval_s = -1;
   bool print_routes = false;
   bool rebuild_views = false;
   bool help = false;

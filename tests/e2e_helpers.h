@@ -83,4 +83,57 @@ inline std::string reason_code(const json::object& payment) {
   return r && r->is_object() ? str(r->as_object(), "code") : std::string();
 }
 
+// POSTs a payment without waiting for it; returns its id.
+inline std::string start_payment(const SwitchProcess& sw, const std::string& payer,
+                                 const std::string& payee, const std::string& amount) {
+  auto res = sw.request("POST", "/v1/payments", payment_body(payer, payee, amount),
+                        {{"Idempotency-Key", fresh_key()}});
+  EXPECT_EQ(res.status, 201) << res.body;
+  return str(parse_body(res), "id");
+}
+
+// Polls the payment until check() holds for it; returns the last answer.
+template <class Check>
+json::object poll_payment(const SwitchProcess& sw, const std::string& id, Check check,
+                          std::chrono::seconds timeout = std::chrono::seconds(10)) {
+  json::object payment;
+  EXPECT_TRUE(poll_until(
+      [&] {
+        payment = sw.get_json("/v1/payments/" + id);
+        return check(payment);
+      },
+      timeout))
+      << id << ": " << to_json(payment);
+  return payment;
+}
+
+inline bool awaiting_batch(const json::object& payment) {
+  return str(payment, "stage") == "AWAITING_NEFT_BATCH";
+}
+inline bool ended(const json::object& payment) {
+  return str(payment, "status") != "PENDING";
+}
+
+// recorded_at of the payment's first event of this type ("" if none).
+inline std::string recorded_at(const SwitchProcess& sw, const std::string& id,
+                               std::string_view type) {
+  auto body = sw.get_json("/v1/payments/" + id + "/events");
+  for (const auto& e : body["events"].as_array()) {
+    if (str(e.as_object(), "type") == type) return str(e.as_object(), "recorded_at");
+  }
+  return "";
+}
+
+// Waits until a NEFT batch (every interval_ms from 00:00 UTC) has just run: the switch reads the
+// same wall clock, so a payment made now waits most of an interval for its batch.
+inline bool just_after_a_batch(std::int64_t interval_ms) {
+  return poll_until(
+      [interval_ms] {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return std::chrono::duration_cast<std::chrono::milliseconds>(now).count() % interval_ms <
+               500;
+      },
+      std::chrono::milliseconds(2 * interval_ms), std::chrono::milliseconds(5));
+}
+
 }  // namespace upi::testing

@@ -144,6 +144,7 @@ TEST(E2eOperations, MetricsAreWellFormedAndCarryEveryDocumentedName) {
       {"upi_bank_call_failures_total", "counter"},
       {"upi_sagas_active", "gauge"},
       {"upi_sagas_parked", "gauge"},
+      {"upi_sagas_awaiting_neft_batch", "gauge"},
       {"upi_ledger_view_position", "gauge"}};
   for (const auto& [name, kind] : documented) {
     auto it = families.find(name);

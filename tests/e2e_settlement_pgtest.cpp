@@ -27,6 +27,43 @@ int close_repeatedly(const SwitchProcess& sw, int count) {
   return cut_here;
 }
 
+// A NEFT payment is debited, waits for its batch, and its node is killed; the node that
+// restarts (another node id) resumes it, still for the same batch, and credits it exactly once.
+TEST(E2eSettlementDurable, ANeftPaymentWaitingForItsBatchSurvivesAKillAndIsCreditedOnce) {
+  if (database_url() == nullptr) GTEST_SKIP() << "UPI_TEST_DATABASE_URL is not set";
+  const std::string schema = "neft" + std::to_string(::getpid());
+  constexpr std::int64_t kIntervalMs = 4'000;
+  std::vector<std::string> args = node_args(schema, 1);
+  args.insert(args.end(), {"--neft-batch-interval-s", "4", "--lease-ms", "1000"});
+  std::string id;
+  Paise dev = 0, alice = 0;
+  json::object waiting;
+  {
+    SwitchProcess first(args);
+    dev = balance(first, "dev@okhdfc");
+    alice = balance(first, "alice@okaxis");
+    ASSERT_TRUE(just_after_a_batch(kIntervalMs));
+    id = start_payment(first, "dev@okhdfc", "alice@okaxis", "120000.00");
+    waiting = poll_payment(first, id, awaiting_batch);
+    first.kill_now();
+  }
+  args = node_args(schema, 2);
+  args.insert(args.end(), {"--neft-batch-interval-s", "4", "--lease-ms", "1000"});
+  SwitchProcess second(args);
+  EXPECT_EQ(balance(second, "dev@okhdfc"), dev - 12000000);
+  const json::object done = poll_payment(second, id, ended);
+  EXPECT_EQ(str(done, "status"), "COMPLETED");
+  EXPECT_EQ(done.at("neft_batch"), waiting.at("neft_batch"));
+  const auto types = event_types(second, id);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "CreditRequested"), 1);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "CreditDeferred"), 1);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "SagaResumed"), 1);
+  const std::string credit_at = str(waiting.at("neft_batch").as_object(), "credit_at");
+  EXPECT_GE(recorded_at(second, id, "CreditRequested"), credit_at);
+  EXPECT_EQ(balance(second, "alice@okaxis"), alice + 12000000);
+  EXPECT_EQ(balance(second, "dev@okhdfc"), dev - 12000000);
+}
+
 TEST(E2eSettlementDurable, ClosesFromTwoNodesAtOnceCutEachCycleOnceAndLoseNoPayment) {
   if (database_url() == nullptr) GTEST_SKIP() << "UPI_TEST_DATABASE_URL is not set";
   const std::string schema = "settle" + std::to_string(::getpid());

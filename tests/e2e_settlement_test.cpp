@@ -140,6 +140,80 @@ TEST(E2eSettlement, TheScheduleCutsCyclesOffByItself) {
   EXPECT_TRUE(scheduled);
 }
 
+// NEFT batches every 4 s: a test pays just after one has run (just_after_a_batch), so the next
+// is seconds away and the wait can be seen.
+constexpr std::int64_t kBatchIntervalMs = 4'000;
+
+TEST(E2eSettlement, NeftIsDebitedAtOnceAndCreditedInTheNextBatchWhileImpsIsNot) {
+  SwitchProcess sw({"--neft-batch-interval-s", std::to_string(kBatchIntervalMs / 1'000)});
+  const Paise dev = balance(sw, "dev@okhdfc"), alice = balance(sw, "alice@okaxis"),
+              bob = balance(sw, "bob@ybl");
+  ASSERT_TRUE(just_after_a_batch(kBatchIntervalMs));
+  const std::string first = start_payment(sw, "dev@okhdfc", "alice@okaxis", "60000.00");
+  const std::string second = start_payment(sw, "dev@okhdfc", "bob@ybl", "150000.00");
+  const json::object a = poll_payment(sw, first, awaiting_batch);
+  const json::object b = poll_payment(sw, second, awaiting_batch);
+  EXPECT_EQ(str(a, "status"), "PENDING");
+  EXPECT_EQ(str(a, "rail"), "NEFT");
+  ASSERT_TRUE(a.at("neft_batch").is_object());
+  const auto& batch = a.at("neft_batch").as_object();
+  const std::string credit_at = str(batch, "credit_at");
+  EXPECT_EQ(str(batch, "id"), "NEFT-" + credit_at.substr(0, 19) + "Z");
+  EXPECT_EQ(std::stoi(credit_at.substr(17, 2)) % 4, 0) << credit_at << ": not on the interval";
+  EXPECT_EQ(credit_at.substr(19), ".000Z");
+  EXPECT_EQ(b.at("neft_batch"), a.at("neft_batch")) << "paid together, credited in one batch";
+  EXPECT_EQ(event_types(sw, first).back(), "CreditDeferred");
+  EXPECT_EQ(balance(sw, "dev@okhdfc"), dev - 21000000);  // both debited at once
+  EXPECT_EQ(balance(sw, "alice@okaxis"), alice);         // neither credited yet
+  EXPECT_EQ(balance(sw, "bob@ybl"), bob);
+  EXPECT_NE(sw.request("GET", "/metrics").body.find("\nupi_sagas_awaiting_neft_batch 2\n"),
+            std::string::npos);
+
+  // IMPS is credited at once in the same seconds; a close while NEFT waits leaves it out.
+  const auto imps = pay(sw, "carol@paytm", "alice@okaxis", "10.00");
+  EXPECT_EQ(str(imps, "status"), "COMPLETED");
+  EXPECT_TRUE(imps.at("stage").is_null());
+  EXPECT_TRUE(imps.at("neft_batch").is_null());
+  auto closed = sw.request("POST", "/v1/admin/settlement/close", R"({"cycle":1})");
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(parse_body(closed)["payments"].as_object().at("completed").as_int64(), 1);
+  EXPECT_EQ(net_of(parse_body(closed), "AXIS"), 0) << "NEFT settles when its batch credits";
+
+  for (const auto& id : {first, second}) {
+    const json::object done = poll_payment(sw, id, ended);
+    EXPECT_EQ(str(done, "status"), "COMPLETED") << id;
+    EXPECT_TRUE(done.at("stage").is_null());
+    EXPECT_EQ(done.at("neft_batch"), a.at("neft_batch"));
+    EXPECT_GE(recorded_at(sw, id, "CreditRequested"), credit_at) << "credited before its batch";
+  }
+  EXPECT_EQ(balance(sw, "alice@okaxis"), alice + 6000000 + 1000);
+  EXPECT_EQ(balance(sw, "bob@ybl"), bob + 15000000);
+  auto two = sw.get_json("/v1/settlement/cycles/current");
+  EXPECT_EQ(two["payments"].as_object().at("completed").as_int64(), 2);
+  EXPECT_EQ(net_of(two, "AXIS"), -21000000);
+}
+
+TEST(E2eSettlement, ANeftCreditRefusedInItsBatchReversesTheDebit) {
+  SwitchProcess sw({"--neft-batch-interval-s", std::to_string(kBatchIntervalMs / 1'000)});
+  const Paise dev = balance(sw, "dev@okhdfc"), bob = balance(sw, "bob@ybl");
+  ASSERT_TRUE(just_after_a_batch(kBatchIntervalMs));
+  const std::string id = start_payment(sw, "dev@okhdfc", "bob@ybl", "80000.00");
+  poll_payment(sw, id, awaiting_batch);
+  EXPECT_EQ(balance(sw, "dev@okhdfc"), dev - 8000000);
+  set_faults(sw, "ICICI", R"([{"operation":"credit","action":"fail","count":1}])");
+  const json::object done = poll_payment(sw, id, ended);
+  EXPECT_EQ(str(done, "status"), "REVERSED");
+  EXPECT_EQ(reason_code(done), "CREDIT_DECLINED");
+  const auto types = event_types(sw, id);
+  const std::vector<std::string> tail(types.begin() + 5, types.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"DebitSucceeded", "CreditDeferred", "CreditRequested",
+                                            "CreditFailed", "ReversalRequested",
+                                            "ReversalSucceeded", "PaymentReversed"}));
+  EXPECT_EQ(balance(sw, "dev@okhdfc"), dev);
+  EXPECT_EQ(balance(sw, "bob@ybl"), bob);
+  EXPECT_EQ(sw.get_json("/v1/settlement/cycles/current")["payments"].as_object().at("reversed"), 1);
+}
+
 settlement::LegProof proof_from(const json::object& body) {
   settlement::LegProof proof;
   const auto& leg = body.at("leg").as_object();

@@ -18,11 +18,18 @@ std::string binary_path(const std::string& name) {
 }
 
 SwitchProcess::SwitchProcess(std::vector<std::string> extra_args) {
-  // No scheduled settlement cut-off lands in a test by chance (a test that wants some asks
-  // for a period in extra_args, which comes later and wins).
-  std::vector<std::string> args = {
-      binary_path("upi-switch"), "--listen", "127.0.0.1:0", "--log-level", "warn",
-      "--settlement-period-s",   "0"};
+  // No scheduled settlement cut-off lands in a test by chance, and NEFT batches run every
+  // second, so NEFT payments wait for one but not for long (a test that wants other periods
+  // asks in extra_args, which come later and win).
+  std::vector<std::string> args = {binary_path("upi-switch"),
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--log-level",
+                                   "warn",
+                                   "--settlement-period-s",
+                                   "0",
+                                   "--neft-batch-interval-s",
+                                   "1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   auto child = ChildProcess::start(std::move(args), std::chrono::seconds(10));
   if (!child) {

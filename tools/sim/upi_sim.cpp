@@ -43,6 +43,7 @@ constexpr int kSwitchLegTimeoutMs = 500;
 // Settlement cycles are cut off every second, so that a run crosses many cut-offs (some while
 // the switch is down or being killed) and the checker can hold the cycles against the books.
 constexpr int kSettlementPeriodS = 1;
+constexpr int kNeftBatchIntervalS = 1;  // NEFT payments wait for a batch, briefly
 constexpr std::int64_t kCyclesReadMax = 10'000;
 
 struct SimOptions {
@@ -284,7 +285,9 @@ class Cluster {
                                   "--leg-timeout-ms",
                                   std::to_string(kSwitchLegTimeoutMs),
                                   "--settlement-period-s",
-                                  std::to_string(kSettlementPeriodS)};
+                                  std::to_string(kSettlementPeriodS),
+                                  "--neft-batch-interval-s",
+                                  std::to_string(kNeftBatchIntervalS)};
     if (!options_.database_url.empty()) {
       args.insert(args.end(), {"--database-url", options_.database_url, "--database-schema",
                                "sim_" + std::to_string(::getpid())});
