@@ -607,11 +607,12 @@ asio::awaitable<Result<std::map<std::string, RailStatsRow>>> PostgresViews::rail
   co_return stats;
 }
 
-asio::awaitable<Result<std::vector<PendingPayment>>> PostgresViews::pending(std::size_t limit) {
-  std::vector<pg::Param> params{std::to_string(limit)};
+asio::awaitable<Result<std::vector<PendingPayment>>> PostgresViews::pending(std::string after_id,
+                                                                            std::size_t limit) {
+  std::vector<pg::Param> params{std::move(after_id), std::to_string(limit)};
   auto rows = co_await read(
       "SELECT id, owner_node, updated_at_ms FROM view_payments WHERE status = 'PENDING' "
-      "ORDER BY id LIMIT $1",
+      "AND id > $1 ORDER BY id LIMIT $2",
       std::move(params));
   if (!rows) co_return std::unexpected(rows.error());
   std::vector<PendingPayment> out;

@@ -23,7 +23,8 @@ class PostgresViews final : public ViewStore {
   asio::awaitable<Result<PaymentPage>> list_payments(ListQuery query) override;
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
-  asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) override;
+  asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
+                                                               std::size_t limit) override;
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
                                                                        std::size_t limit) override;
   asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;

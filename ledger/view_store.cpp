@@ -24,8 +24,9 @@ asio::awaitable<Result<std::map<std::string, RailStatsRow>>> MemoryViewStore::ra
   co_return views_.rail_stats();
 }
 
-asio::awaitable<Result<std::vector<PendingPayment>>> MemoryViewStore::pending(std::size_t limit) {
-  co_return views_.pending_payments(limit);
+asio::awaitable<Result<std::vector<PendingPayment>>> MemoryViewStore::pending(std::string after_id,
+                                                                              std::size_t limit) {
+  co_return views_.pending_payments(after_id, limit);
 }
 
 asio::awaitable<Result<std::vector<CycleSummary>>> MemoryViewStore::settlement_cycles(

@@ -13,7 +13,7 @@ namespace upi::ledger {
 
 namespace asio = boost::asio;
 
-// The most pending payments one recovery pass looks at.
+// The most pending payments one read of pending() returns.
 inline constexpr std::size_t kPendingPageMax = 1000;
 inline constexpr std::size_t kCountersListedMax = 1000;
 
@@ -32,8 +32,10 @@ class ViewStore {
   virtual asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) = 0;
   // Payments by status and completed volume, per rail ("NONE" before a rail is chosen).
   virtual asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() = 0;
-  // Payments not yet terminal, oldest first, at most limit.
-  virtual asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) = 0;
+  // Payments not yet terminal whose ids follow after_id ("": from the first), oldest first, at
+  // most limit.
+  virtual asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
+                                                                       std::size_t limit) = 0;
   // Settlement cycles, newest first (the open one leads), those below before_cycle (0: from
   // the newest); limit is within [1, kCycleListLimitMax].
   virtual asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(
@@ -59,7 +61,8 @@ class MemoryViewStore final : public ViewStore {
   asio::awaitable<Result<PaymentPage>> list_payments(ListQuery query) override;
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
-  asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::size_t limit) override;
+  asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
+                                                               std::size_t limit) override;
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
                                                                        std::size_t limit) override;
   asio::awaitable<Result<std::optional<CycleReport>>> settlement_cycle(std::int64_t cycle) override;

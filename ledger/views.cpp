@@ -235,9 +235,11 @@ const PaymentSummary* ReadViews::payment(const std::string& id) const {
   return it == payments_.end() ? nullptr : &it->second;
 }
 
-std::vector<PendingPayment> ReadViews::pending_payments(std::size_t limit) const {
+std::vector<PendingPayment> ReadViews::pending_payments(std::string_view after_id,
+                                                        std::size_t limit) const {
   std::vector<PendingPayment> pending;
-  for (const PaymentSummary* p : pending_) {
+  for (auto it = pending_.upper_bound(after_id); it != pending_.end(); ++it) {
+    const PaymentSummary* p = *it;
     if (pending.size() == limit) break;
     assert(p->status == "PENDING");
     pending.push_back({p->id, p->owner_node, p->updated_at_ms});

@@ -181,7 +181,7 @@ class ReadViews {
 
   const PaymentSummary* payment(const std::string& id) const;
   // The payments not yet terminal, oldest first, at most limit (for recovery).
-  std::vector<PendingPayment> pending_payments(std::size_t limit) const;
+  std::vector<PendingPayment> pending_payments(std::string_view after_id, std::size_t limit) const;
   // Newest first.
   PaymentPage list_payments(const ListQuery& query) const;
   std::vector<PositionRow> positions(const std::string& bank) const;

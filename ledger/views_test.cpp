@@ -146,7 +146,9 @@ TEST(ReadViews, AListLooksAtBoundedlyManyPaymentsAndGoesOnFromItsCursor) {
   for (const auto& e : store.read_all_now(views.checkpoint(), kReadLimitMax)) views.apply(e);
   for (const auto& e : store.read_all_now(views.checkpoint(), kReadLimitMax)) views.apply(e);
   ASSERT_EQ(views.checkpoint(), newer + 2);
-  EXPECT_EQ(views.pending_payments(5).front().id, "pay_00001");  // the failed one is not
+  EXPECT_EQ(views.pending_payments("", 5).front().id, "pay_00001");  // the failed one is not
+  EXPECT_EQ(views.pending_payments("pay_00001", 5).front().id, "pay_00002");
+  EXPECT_EQ(views.pending_payments("pay_00001", 5).size(), 5u);
 
   for (const std::string vpa : {"", "bob@ybl"}) {
     ListQuery query{.vpa = vpa, .status = "FAILED", .limit = 10};
