@@ -134,7 +134,8 @@ CREATE TRIGGER event_index_no_truncate BEFORE TRUNCATE ON event_index
 CREATE TABLE ledger_counters (counter text PRIMARY KEY, value bigint NOT NULL);
 )sql"},
           {"ledger/5", postgres_counter_views_migration()},
-          {"ledger/6", postgres_leg_views_migration()}};
+          {"ledger/6", postgres_leg_views_migration()},
+          {"ledger/7", postgres_neft_views_migration()}};
 }
 
 struct PostgresStore::Pending {

@@ -65,6 +65,9 @@ void note_legs(PaymentSummary& p, const events::PaymentEvent& e) {
     p.credit_leg_id = credit->leg_id;
   } else if (const auto* reversal = std::get_if<events::ReversalSucceeded>(&e)) {
     if (reversal->reversed) p.reversal_leg_id = reversal->leg_id;
+  } else if (const auto* deferred = std::get_if<events::CreditDeferred>(&e)) {
+    p.neft_batch = deferred->batch;
+    p.credit_at_ms = deferred->credit_at_ms;
   }
 }
 
@@ -401,7 +404,13 @@ json::object summary_to_json(const PaymentSummary& p) {
                  {"ledger_position", p.position}};
   o["rail"] = p.rail.empty() ? json::value(nullptr) : json::value(p.rail);
   o["reason"] = p.reason ? json::value(reason_to_json(*p.reason)) : json::value(nullptr);
+  o["neft_batch"] = neft_batch_to_json(p.neft_batch, p.credit_at_ms);
   return o;
+}
+
+json::value neft_batch_to_json(const std::string& batch, std::int64_t credit_at_ms) {
+  if (batch.empty()) return nullptr;
+  return json::object{{"id", batch}, {"credit_at", format_timestamp(credit_at_ms)}};
 }
 
 json::object position_to_json(const PositionRow& row) {

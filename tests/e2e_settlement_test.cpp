@@ -163,6 +163,9 @@ TEST(E2eSettlement, NeftIsDebitedAtOnceAndCreditedInTheNextBatchWhileImpsIsNot) 
   EXPECT_EQ(credit_at.substr(19), ".000Z");
   EXPECT_EQ(b.at("neft_batch"), a.at("neft_batch")) << "paid together, credited in one batch";
   EXPECT_EQ(event_types(sw, first).back(), "CreditDeferred");
+  const auto listed = sw.get_json("/v1/payments?status=PENDING")["items"].as_array();
+  ASSERT_EQ(listed.size(), 2u);
+  for (const auto& item : listed) EXPECT_EQ(item.as_object().at("neft_batch"), a.at("neft_batch"));
   EXPECT_EQ(balance(sw, "dev@okhdfc"), dev - 21000000);  // both debited at once
   EXPECT_EQ(balance(sw, "alice@okaxis"), alice);         // neither credited yet
   EXPECT_EQ(balance(sw, "bob@ybl"), bob);
