@@ -301,6 +301,18 @@ TEST(PaymentSaga, NeftIsDebitedAtOnceAndCreditedInTheNextBatch) {
   EXPECT_EQ(h.engine.awaiting_batch(), 0u);
 }
 
+TEST(PaymentSaga, NoNewPaymentIsAdmittedWhileAsManyAsTheBoundWaitForABatch) {
+  SagaConfig config = testing::fast_config();
+  config.awaiting_batch_max = 1;
+  Harness h(config, 1, parse_world(demo_world_json()).value(), testing::Time::kSimulated);
+  EXPECT_TRUE(h.engine.has_capacity());
+  const auto id = h.pay("dev@okhdfc", "alice@okaxis", 60000'00);
+  ASSERT_TRUE(run_until_phase(h, id, Phase::kAwaitingBatch));
+  EXPECT_FALSE(h.engine.has_capacity());
+  h.settle({id});
+  EXPECT_TRUE(h.engine.has_capacity());
+}
+
 TEST(PaymentSaga, ANeftCreditRefusedInItsBatchIsReversed) {
   SimulatedHarness h;
   const Paise alice = h.balance("alice@okaxis"), bob = h.balance("bob@ybl");
