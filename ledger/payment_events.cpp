@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "common/clock.h"
 #include "ledger/event_fields.h"
 
 namespace upi::ledger::events {
@@ -70,6 +71,10 @@ std::string payment_id_of_stream(std::string_view stream) {
   constexpr std::string_view kPrefix = "payment-";
   if (!stream.starts_with(kPrefix)) return "";
   return std::string(stream.substr(kPrefix.size()));
+}
+
+std::string neft_batch_id(std::int64_t at_ms) {
+  return "NEFT-" + format_timestamp(at_ms).substr(0, 19) + "Z";
 }
 
 }  // namespace upi::ledger::events

@@ -279,10 +279,13 @@ struct SagaResumed {
   }
 };
 
+// "NEFT-2026-11-30T00:30:00Z": the name of the NEFT batch that runs at at_ms.
+std::string neft_batch_id(std::int64_t at_ms);
+
 // A NEFT payment's debit is done and its credit waits for the next NEFT batch.
 struct CreditDeferred {
   static constexpr std::string_view kType = "CreditDeferred";
-  std::string batch;              // "NEFT-2026-11-30T00:30:00Z": the batch, named by its time
+  std::string batch;              // neft_batch_id(credit_at_ms), for readers of the ledger
   std::int64_t credit_at_ms = 0;  // when that batch runs (Unix ms)
   template <class S, class V>
   static void fields(S& e, V& v) {

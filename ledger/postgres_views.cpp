@@ -68,7 +68,6 @@ const pg::Column<PaymentSummary> kSummaryColumns[] = {
     pg::text_column<&PaymentSummary::debit_leg_id>("debit_leg_id"),
     pg::text_column<&PaymentSummary::credit_leg_id>("credit_leg_id"),
     pg::text_column<&PaymentSummary::reversal_leg_id>("reversal_leg_id"),
-    pg::text_column<&PaymentSummary::neft_batch>("neft_batch"),
     pg::int_column<&PaymentSummary::credit_at_ms>("credit_at_ms"),
 };
 const pg::Table<PaymentSummary> kSummaries("view_payments", kSummaryColumns);
@@ -831,8 +830,8 @@ UPDATE view_checkpoint SET position = 0 WHERE name = 'payments';
 
 std::string postgres_neft_views_migration() {
   // Ledgers from before NEFT batches have no CreditDeferred: the defaults are their fold.
-  return "ALTER TABLE view_payments ADD COLUMN neft_batch text NOT NULL DEFAULT '', "
-         "ADD COLUMN credit_at_ms bigint NOT NULL DEFAULT 0 CHECK (credit_at_ms >= 0);";
+  return "ALTER TABLE view_payments ADD COLUMN credit_at_ms bigint NOT NULL DEFAULT 0 "
+         "CHECK (credit_at_ms >= 0);";
 }
 
 std::string postgres_counter_views_migration() {

@@ -52,7 +52,7 @@ std::string postgres_settlement_views_migration();
 std::string postgres_counter_views_migration();
 // The legs of each cycle and the payment columns they fold from (emptying the views).
 std::string postgres_leg_views_migration();
-// The NEFT batch columns of view_payments.
+// The NEFT batch column of view_payments (a batch is named by its time).
 std::string postgres_neft_views_migration();
 
 }  // namespace upi::ledger

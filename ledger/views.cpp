@@ -66,7 +66,6 @@ void note_legs(PaymentSummary& p, const events::PaymentEvent& e) {
   } else if (const auto* reversal = std::get_if<events::ReversalSucceeded>(&e)) {
     if (reversal->reversed) p.reversal_leg_id = reversal->leg_id;
   } else if (const auto* deferred = std::get_if<events::CreditDeferred>(&e)) {
-    p.neft_batch = deferred->batch;
     p.credit_at_ms = deferred->credit_at_ms;
   }
 }
@@ -404,13 +403,14 @@ json::object summary_to_json(const PaymentSummary& p) {
                  {"ledger_position", p.position}};
   o["rail"] = p.rail.empty() ? json::value(nullptr) : json::value(p.rail);
   o["reason"] = p.reason ? json::value(reason_to_json(*p.reason)) : json::value(nullptr);
-  o["neft_batch"] = neft_batch_to_json(p.neft_batch, p.credit_at_ms);
+  o["neft_batch"] = neft_batch_to_json(p.credit_at_ms);
   return o;
 }
 
-json::value neft_batch_to_json(const std::string& batch, std::int64_t credit_at_ms) {
-  if (batch.empty()) return nullptr;
-  return json::object{{"id", batch}, {"credit_at", format_timestamp(credit_at_ms)}};
+json::value neft_batch_to_json(std::int64_t credit_at_ms) {
+  if (credit_at_ms == 0) return nullptr;
+  return json::object{{"id", events::neft_batch_id(credit_at_ms)},
+                      {"credit_at", format_timestamp(credit_at_ms)}};
 }
 
 json::object position_to_json(const PositionRow& row) {

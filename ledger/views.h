@@ -38,8 +38,7 @@ struct PaymentSummary {
   // leg ids; reversal_leg_id only once a reversal has undone the debit.
   std::string payer_bank, payer_account, payee_bank, payee_account;
   std::string debit_leg_id, credit_leg_id, reversal_leg_id;
-  std::string neft_batch;         // NEFT: the batch its credit waits (or waited) for
-  std::int64_t credit_at_ms = 0;  // when that batch runs
+  std::int64_t credit_at_ms = 0;  // NEFT: when the batch its credit waits for runs (0: none)
 };
 
 // One settlement leg of a completed payment, as it moves a bank's position.
@@ -228,8 +227,8 @@ class ReadViews {
 };
 
 json::object summary_to_json(const PaymentSummary& p);
-// {"id", "credit_at"} of a NEFT batch; null when batch is empty.
-json::value neft_batch_to_json(const std::string& batch, std::int64_t credit_at_ms);
+// {"id", "credit_at"} of the NEFT batch that runs at credit_at_ms; null when it is 0 (none).
+json::value neft_batch_to_json(std::int64_t credit_at_ms);
 json::object reason_to_json(const Reason& r);
 // The canonical forms snapshot() is made of, shared with the PostgreSQL views' snapshot.
 json::object position_to_json(const PositionRow& row);

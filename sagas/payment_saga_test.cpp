@@ -283,8 +283,11 @@ TEST(PaymentSaga, NeftIsDebitedAtOnceAndCreditedInTheNextBatch) {
   const std::int64_t debited_at_ms = recorded_at_ms(h, id, ledger::events::kDebitSucceeded);
   EXPECT_EQ(waiting.credit_at_ms, next_neft_batch_ms(debited_at_ms, 1));
   EXPECT_EQ(waiting.credit_at_ms % 1'000, 0);
-  EXPECT_EQ(waiting.neft_batch, neft_batch_id(waiting.credit_at_ms));
-  EXPECT_EQ(waiting.neft_batch.substr(0, 5), "NEFT-");
+  const auto events = h.store.read_stream_now(ledger::events::payment_stream(id), 1, 1000);
+  const auto deferred =
+      std::get<ledger::events::CreditDeferred>(*ledger::events::decode(events.back()));
+  EXPECT_EQ(deferred.batch, ledger::events::neft_batch_id(waiting.credit_at_ms));
+  EXPECT_EQ(deferred.batch.substr(0, 5), "NEFT-");
   EXPECT_EQ(h.types(id).back(), "CreditDeferred");
   EXPECT_EQ(h.engine.awaiting_batch(), 1u);
   EXPECT_EQ(h.balance("dev@okhdfc"), dev - 60000'00);  // debited at once

@@ -76,7 +76,7 @@ void fold_into(PaymentState& s, const ev::DebitSucceeded& e) {
 }
 void fold_into(PaymentState& s, const ev::CreditDeferred& e) {
   assert(s.phase == Phase::kDebitSucceeded && "a credit is deferred once the debit is done");
-  s.neft_batch = e.batch;
+  assert(e.batch == ev::neft_batch_id(e.credit_at_ms) && "a batch is named by its time");
   s.credit_at_ms = e.credit_at_ms;
   s.phase = Phase::kAwaitingBatch;
 }
@@ -232,11 +232,7 @@ json::object payment_to_json(const PaymentState& s) {
   o["reason"] = s.reason ? json::value(ledger::reason_to_json(*s.reason)) : json::value(nullptr);
   const std::string_view stage = pending_stage(s);
   o["stage"] = stage.empty() ? json::value(nullptr) : json::value(stage);
-  o["neft_batch"] =
-      s.neft_batch.empty()
-          ? json::value(nullptr)
-          : json::value(json::object{{"id", s.neft_batch},
-                                     {"credit_at", format_timestamp(s.credit_at_ms)}});
+  o["neft_batch"] = ledger::neft_batch_to_json(s.credit_at_ms);
   return o;
 }
 

@@ -55,8 +55,7 @@ struct PaymentState {
   std::string rail;
   std::string debit_leg_id, credit_leg_id;
   std::string debit_reference, credit_reference;
-  std::string neft_batch;         // the batch a NEFT credit waited for (CreditDeferred)
-  std::int64_t credit_at_ms = 0;  // when that batch runs
+  std::int64_t credit_at_ms = 0;  // NEFT: when the batch its credit waits for runs (0: none)
   int status_checks = 0;          // of the leg whose outcome is unknown
   int reversal_attempts = 0;
   std::string reversal_leg_id;            // of the last ReversalRequested

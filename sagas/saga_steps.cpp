@@ -112,7 +112,7 @@ Plan credit(const PaymentState& s, const StepContext& c) {
   if (s.phase == Phase::kDebitSucceeded && s.rail == rail_name(Rail::kNeft) && interval_s > 0) {
     const std::int64_t at_ms = next_neft_batch_ms(c.now_ms, interval_s);
     Plan plan;
-    plan.events.push_back(ev::CreditDeferred{neft_batch_id(at_ms), at_ms});
+    plan.events.push_back(ev::CreditDeferred{ev::neft_batch_id(at_ms), at_ms});
     plan.wait_until_ms = at_ms;
     return plan;
   }
@@ -239,10 +239,6 @@ std::int64_t next_neft_batch_ms(std::int64_t now_ms, std::int64_t interval_s) {
   assert(interval_s > 0 && now_ms >= 0);
   const std::int64_t interval_ms = interval_s * 1'000;
   return (now_ms / interval_ms + 1) * interval_ms;
-}
-
-std::string neft_batch_id(std::int64_t at_ms) {
-  return "NEFT-" + format_timestamp(at_ms).substr(0, 19) + "Z";
 }
 
 std::string settlement_window(std::int64_t unix_ms) {

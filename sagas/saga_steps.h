@@ -80,8 +80,6 @@ ledger::events::PaymentEvent net_debit_cap_exceeded(const PaymentState& state,
 
 // The first NEFT batch strictly after now_ms: batches run every interval_s from 00:00 UTC.
 std::int64_t next_neft_batch_ms(std::int64_t now_ms, std::int64_t interval_s);
-// "NEFT-2026-11-30T00:30:00Z": the name of the batch that runs at at_ms.
-std::string neft_batch_id(std::int64_t at_ms);
 
 // "2026-11-28T12": the hourly UTC settlement window that a completion falls in.
 std::string settlement_window(std::int64_t unix_ms);

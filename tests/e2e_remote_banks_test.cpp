@@ -111,17 +111,6 @@ class RemoteBanks : public ::testing::Test {
     ADD_FAILURE() << code << "'s circuit never became " << state;
     return before_change;
   }
-  json::object wait_terminal(const std::string& id, std::chrono::seconds timeout) const {
-    json::object p;
-    poll_until(
-        [&] {
-          p = switch_->get_json("/v1/payments/" + id);
-          return str(p, "status") != "PENDING";
-        },
-        timeout);
-    EXPECT_NE(str(p, "status"), "PENDING") << id;
-    return p;
-  }
 
   std::string dir_, world_path_;
   std::map<std::string, std::uint16_t> ports_;
@@ -240,12 +229,10 @@ TEST_F(RemoteBanks, ACreditIsNotSentToABankWhoseCircuitOpenedAndTheDebitIsRevers
   SwitchProcess& sw = start_switch({"--leg-timeout-ms", "20000"});
   // The debit takes 10 s to answer; meanwhile ICICI dies and its circuit opens (about 5 s).
   set_faults(sw, "HDFC", R"([{"operation":"debit","action":"delay","delay_ms":10000}])");
-  auto res = sw.request("POST", "/v1/payments", payment_body("alice@okaxis", "bob@ybl", "25.00"),
-                        {{"Idempotency-Key", fresh_key()}});
-  ASSERT_EQ(res.status, 201) << res.body;
-  const std::string id = str(parse_body(res), "id");
+  const std::string id = start_payment(sw, "alice@okaxis", "bob@ybl", "25.00");
+  ASSERT_FALSE(id.empty());
   kill_bank("ICICI");
-  const json::object done = wait_terminal(id, std::chrono::seconds(40));
+  const json::object done = poll_payment(sw, id, ended, std::chrono::seconds(40));
   EXPECT_EQ(str(done, "status"), "REVERSED");
   EXPECT_EQ(reason_code(done), "BANK_UNAVAILABLE");
   const auto types = event_types(sw, id);
@@ -265,10 +252,8 @@ TEST_F(RemoteBanks, AReversalOwedToABankThatIsDownWaitsForItToComeBack) {
   SwitchProcess& sw = start_switch({"--leg-timeout-ms", "6000"});
   // ICICI never answers the credit; by the time that is known, HDFC (owed the reversal) is down.
   set_faults(sw, "ICICI", R"([{"operation":"credit","action":"timeout"}])");
-  auto res = sw.request("POST", "/v1/payments", payment_body("alice@okaxis", "bob@ybl", "30.00"),
-                        {{"Idempotency-Key", fresh_key()}});
-  ASSERT_EQ(res.status, 201) << res.body;
-  const std::string id = str(parse_body(res), "id");
+  const std::string id = start_payment(sw, "alice@okaxis", "bob@ybl", "30.00");
+  ASSERT_FALSE(id.empty());
   auto has_event = [&](const std::string& type) {
     const auto types = event_types(sw, id);
     return std::find(types.begin(), types.end(), type) != types.end();
@@ -282,7 +267,7 @@ TEST_F(RemoteBanks, AReversalOwedToABankThatIsDownWaitsForItToComeBack) {
   // Owed, not abandoned and not failed: the payment waits while HDFC is down.
   EXPECT_EQ(str(sw.get_json("/v1/payments/" + id), "status"), "PENDING");
   start_bank("HDFC");
-  const json::object done = wait_terminal(id, std::chrono::seconds(40));
+  const json::object done = poll_payment(sw, id, ended, std::chrono::seconds(40));
   EXPECT_EQ(str(done, "status"), "REVERSED");
   EXPECT_EQ(reason_code(done), "CREDIT_TIMEOUT");
   std::map<banks::LegKind, int> applied;
@@ -301,15 +286,12 @@ TEST_F(RemoteBanks, AtMost32CallsAreInFlightToOneBank) {
   std::vector<std::jthread> senders;
   for (int i = 0; i < kPayments; ++i) {
     senders.emplace_back([&, i] {
-      auto r = sw.request("POST", "/v1/payments", payment_body("alice@okaxis", "bob@ybl", "1.00"),
-                          {{"Idempotency-Key", fresh_key()}});
-      EXPECT_EQ(r.status, 201) << r.body;
-      ids[static_cast<std::size_t>(i)] = str(parse_body(r), "id");
+      ids[static_cast<std::size_t>(i)] = start_payment(sw, "alice@okaxis", "bob@ybl", "1.00");
     });
   }
   senders.clear();  // joined
   for (const auto& id : ids)
-    EXPECT_EQ(str(wait_terminal(id, std::chrono::seconds(60)), "status"), "COMPLETED");
+    EXPECT_EQ(str(poll_payment(sw, id, ended, std::chrono::seconds(60)), "status"), "COMPLETED");
   const auto activity = bank_get("HDFC", "/v1/activity")["activity"].as_object();
   EXPECT_EQ(activity.at("in_flight_max").as_int64(), 32) << to_json(activity);
 }
