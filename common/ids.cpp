@@ -33,12 +33,22 @@ std::string PaymentIdGenerator::next() {
   return buf;
 }
 
-bool is_payment_id(std::string_view text) {
-  if (text.size() != 20 || text.substr(0, 4) != "pay_") return false;
-  for (char c : text.substr(4)) {
+namespace {
+bool has_id_form(std::string_view text, std::string_view prefix) {
+  if (text.size() != prefix.size() + 16 || !text.starts_with(prefix)) return false;
+  for (char c : text.substr(prefix.size())) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
+}
+}  // namespace
+
+bool is_payment_id(std::string_view text) {
+  return has_id_form(text, "pay_");
+}
+
+bool is_refund_id(std::string_view text) {
+  return has_id_form(text, kRefundIdPrefix);
 }
 
 }  // namespace upi

@@ -14,6 +14,7 @@ namespace upi {
 
 inline constexpr std::int64_t kIdEpochMs = 1'704'067'200'000;  // 2024-01-01T00:00:00Z
 inline constexpr int kNodeIdMax = 1023;
+inline constexpr std::string_view kRefundIdPrefix = "rfd_";
 
 class PaymentIdGenerator {
  public:
@@ -34,5 +35,8 @@ class PaymentIdGenerator {
 
 // True when text has the form of a payment id.
 bool is_payment_id(std::string_view text);
+// True when text has the form of a refund id: "rfd_" + 16 lower-case hex digits (derived from
+// its request, sagas/payment_state.h, not from the time).
+bool is_refund_id(std::string_view text);
 
 }  // namespace upi

@@ -46,6 +46,9 @@ TEST(PaymentIds, RecogniseTheirForm) {
   EXPECT_FALSE(is_payment_id("pay_0123456789ABCDEF"));
   EXPECT_FALSE(is_payment_id("pay_0123"));
   EXPECT_FALSE(is_payment_id("txn_0123456789abcdef"));
+  EXPECT_TRUE(is_refund_id("rfd_0123456789abcdef"));
+  EXPECT_FALSE(is_refund_id("pay_0123456789abcdef"));
+  EXPECT_FALSE(is_payment_id("rfd_0123456789abcdef"));
 }
 
 TEST(Timestamps, AreRfc3339Utc) {

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "common/clock.h"
+#include "common/ids.h"
 #include "ledger/event_fields.h"
 
 namespace upi::ledger::events {
@@ -67,10 +68,15 @@ NewEvent to_new_event(const PaymentEvent& event, Metadata metadata) {
   return NewEvent{std::string(type_of(event)), encode(event), std::move(metadata)};
 }
 
+std::string saga_stream(std::string_view saga_id) {
+  return saga_id.starts_with(kRefundIdPrefix) ? refund_stream(saga_id) : payment_stream(saga_id);
+}
+
 std::string payment_id_of_stream(std::string_view stream) {
-  constexpr std::string_view kPrefix = "payment-";
-  if (!stream.starts_with(kPrefix)) return "";
-  return std::string(stream.substr(kPrefix.size()));
+  for (std::string_view prefix : {"payment-", "refund-"}) {
+    if (stream.starts_with(prefix)) return std::string(stream.substr(prefix.size()));
+  }
+  return "";
 }
 
 std::string neft_batch_id(std::int64_t at_ms) {

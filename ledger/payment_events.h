@@ -294,12 +294,34 @@ struct CreditDeferred {
   }
 };
 
+// The first event of a refund's stream ("refund-<refund_id>"): the payee of a COMPLETED payment
+// gives back amount of it. The same append records the parties, swapped (the payment's payee
+// resolved as the refund's payer); from there the refund runs the payment saga's steps, ending in
+// PaymentCompleted, PaymentFailed or PaymentReversed.
+struct RefundRequested {
+  static constexpr std::string_view kType = "RefundRequested";
+  std::string refund_id, payment_id;
+  Paise amount = 0;
+  Paise payment_amount = 0;  // what the payment moved: the most its refunds may add up to
+  std::string note, request_hash, requested_by;
+  template <class S, class V>
+  static void fields(S& e, V& v) {
+    v("refund_id", e.refund_id);
+    v("payment_id", e.payment_id);
+    v.money("amount", e.amount);
+    v.money("payment_amount", e.payment_amount);
+    v("note", e.note);
+    v("request_hash", e.request_hash);
+    v("requested_by", e.requested_by);
+  }
+};
+
 using PaymentEvent =
     std::variant<PaymentRequested, PayerResolved, PayeeResolved, ResolutionFailed, RailSelected,
                  DebitRequested, DebitSucceeded, DebitFailed, DebitOutcomeUnknown, CreditRequested,
                  CreditSucceeded, CreditFailed, CreditOutcomeUnknown, StatusChecked,
                  ReversalRequested, ReversalSucceeded, ReversalFailed, PaymentCompleted,
-                 PaymentFailed, PaymentReversed, SagaResumed, CreditDeferred>;
+                 PaymentFailed, PaymentReversed, SagaResumed, CreditDeferred, RefundRequested>;
 
 // Every type name, in the variant's order.
 std::vector<std::string_view> all_types();
@@ -340,12 +362,30 @@ inline constexpr std::string_view kPaymentFailed = PaymentFailed::kType;
 inline constexpr std::string_view kPaymentReversed = PaymentReversed::kType;
 inline constexpr std::string_view kSagaResumed = SagaResumed::kType;
 inline constexpr std::string_view kCreditDeferred = CreditDeferred::kType;
+inline constexpr std::string_view kRefundRequested = RefundRequested::kType;
 
 inline std::string payment_stream(std::string_view payment_id) {
   return "payment-" + std::string(payment_id);
 }
-// The payment id of a "payment-<id>" stream, or "" for any other stream.
+inline std::string refund_stream(std::string_view refund_id) {
+  return "refund-" + std::string(refund_id);
+}
+// The stream of a saga, payment ("pay_...") or refund ("rfd_..."): the engine, recovery and the
+// views treat both alike, by id.
+std::string saga_stream(std::string_view saga_id);
+// The saga id of a "payment-<id>" or "refund-<id>" stream, or "" for any other stream.
 std::string payment_id_of_stream(std::string_view stream);
+
+// The ledger counters that bound a payment's refunds (ledger/counters.h): the paise of its
+// refunds that have not failed (at most its amount), and how many refunds were ever requested
+// (at most kRefundsPerPaymentMax).
+inline constexpr std::int64_t kRefundsPerPaymentMax = 100;
+inline std::string refunded_counter(std::string_view payment_id) {
+  return "refunded_paise/" + std::string(payment_id);
+}
+inline std::string refund_count_counter(std::string_view payment_id) {
+  return "refunds/" + std::string(payment_id);
+}
 
 }  // namespace events
 }  // namespace upi::ledger

@@ -101,7 +101,10 @@ TEST(PaymentEvents, DecodeRefusesBadAmountsAndUnknownTypesButIgnoresExtraFields)
 TEST(PaymentEvents, StreamNamesAndIdsGoBothWays) {
   EXPECT_EQ(payment_stream("pay_1"), "payment-pay_1");
   EXPECT_EQ(payment_id_of_stream("payment-pay_1"), "pay_1");
-  EXPECT_EQ(payment_id_of_stream("refund-pay_1"), "");
+  EXPECT_EQ(saga_stream("pay_1"), "payment-pay_1");
+  EXPECT_EQ(saga_stream("rfd_1"), "refund-rfd_1");
+  EXPECT_EQ(payment_id_of_stream("refund-rfd_1"), "rfd_1");
+  EXPECT_EQ(payment_id_of_stream("settlement"), "");
 }
 
 }  // namespace

@@ -69,6 +69,7 @@ const pg::Column<PaymentSummary> kSummaryColumns[] = {
     pg::text_column<&PaymentSummary::credit_leg_id>("credit_leg_id"),
     pg::text_column<&PaymentSummary::reversal_leg_id>("reversal_leg_id"),
     pg::int_column<&PaymentSummary::credit_at_ms>("credit_at_ms"),
+    pg::text_column<&PaymentSummary::refund_of>("refund_of"),
 };
 const pg::Table<PaymentSummary> kSummaries("view_payments", kSummaryColumns);
 
@@ -83,6 +84,7 @@ const std::string& upsert_summaries() {
       "INSERT INTO view_payments (" + kSummaries.write_list() + ") SELECT * FROM " +
       kSummaries.unnest(1) +
       " ON CONFLICT (id) DO UPDATE SET status = excluded.status, rail = excluded.rail, "
+      "payer_vpa = excluded.payer_vpa, payee_vpa = excluded.payee_vpa, "
       "reason_code = excluded.reason_code, reason_upi_code = excluded.reason_upi_code, "
       "reason_message = excluded.reason_message, updated_at_ms = excluded.updated_at_ms, "
       "position = excluded.position, owner_node = excluded.owner_node, "
@@ -343,7 +345,7 @@ Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch, cons
     if (id.empty()) continue;
     if (!touched.contains(id)) {
       auto it = stored.find(id);
-      if (it == stored.end() && e->type != events::kPaymentRequested) continue;
+      if (it == stored.end() && !starts_summary(*e)) continue;
       touched[id] = it == stored.end() ? PaymentSummary{} : it->second;
     }
     PaymentSummary& p = touched[id];
@@ -558,7 +560,8 @@ asio::awaitable<Result<PaymentPage>> PostgresViews::list_payments(ListQuery quer
                                 std::to_string(query.limit + 1), query.handle};
   auto rows = co_await read("SELECT " + kSummaries.read_list() +
                                 " FROM view_payments"
-                                " WHERE ($1 = '' OR payer_vpa = $1 OR payee_vpa = $1)"
+                                " WHERE refund_of = ''"
+                                " AND ($1 = '' OR payer_vpa = $1 OR payee_vpa = $1)"
                                 " AND ($2 = '' OR status = $2) AND ($3 = '' OR id < $3)"
                                 " AND ($5 = '' OR split_part(payer_vpa, '@', 2) = $5"
                                 "      OR split_part(payee_vpa, '@', 2) = $5)"
@@ -606,6 +609,19 @@ asio::awaitable<Result<std::map<std::string, RailStatsRow>>> PostgresViews::rail
     row.completed_volume += rows->int64(i, 3);
   }
   co_return stats;
+}
+
+asio::awaitable<Result<std::vector<PaymentSummary>>> PostgresViews::refunds(
+    std::string payment_id) {
+  std::vector<pg::Param> params{std::move(payment_id), std::to_string(kRefundsListedMax)};
+  auto rows = co_await read("SELECT " + kSummaries.read_list() +
+                                " FROM view_payments WHERE refund_of = $1 ORDER BY id LIMIT $2",
+                            std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<PaymentSummary> out;
+  for (int i = 0; i < rows->size(); ++i) out.push_back(summary_from(*rows, i));
+  sort_by_ledger_order(out);
+  co_return out;
 }
 
 asio::awaitable<Result<std::vector<PendingPayment>>> PostgresViews::pending(std::string after_id,
@@ -692,13 +708,14 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
     json::object row = summary_to_json(p);
     row["owner_node"] = p.owner_node;
     row["settlement_cycle"] = p.settlement_cycle;
+    row["refund_of"] = p.refund_of;
     payments.push_back(std::move(row));
   }
   out["payments"] = std::move(payments);
   auto history = co_await read(
-      "SELECT vpa, id FROM (SELECT payer_vpa AS vpa, id FROM view_payments "
+      "SELECT vpa, id FROM (SELECT payer_vpa AS vpa, id FROM view_payments WHERE refund_of = '' "
       "UNION ALL SELECT payee_vpa, id FROM view_payments "
-      "WHERE payee_vpa <> payer_vpa) h ORDER BY vpa, id",
+      "WHERE payee_vpa <> payer_vpa AND refund_of = '') h ORDER BY vpa, id",
       {});
   if (!history) co_return std::unexpected(history.error());
   json::object vpas;
@@ -832,6 +849,13 @@ std::string postgres_neft_views_migration() {
   // Ledgers from before NEFT batches have no CreditDeferred: the defaults are their fold.
   return "ALTER TABLE view_payments ADD COLUMN credit_at_ms bigint NOT NULL DEFAULT 0 "
          "CHECK (credit_at_ms >= 0);";
+}
+
+std::string postgres_refund_views_migration() {
+  // Ledgers from before refunds have none: the default is their fold.
+  return "ALTER TABLE view_payments ADD COLUMN refund_of text NOT NULL DEFAULT ''; "
+         "CREATE INDEX view_payments_refund_of ON view_payments (refund_of) "
+         "WHERE refund_of <> '';";
 }
 
 std::string postgres_counter_views_migration() {

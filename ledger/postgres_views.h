@@ -23,6 +23,7 @@ class PostgresViews final : public ViewStore {
   asio::awaitable<Result<PaymentPage>> list_payments(ListQuery query) override;
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
+  asio::awaitable<Result<std::vector<PaymentSummary>>> refunds(std::string payment_id) override;
   asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
                                                                std::size_t limit) override;
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
@@ -54,5 +55,7 @@ std::string postgres_counter_views_migration();
 std::string postgres_leg_views_migration();
 // The NEFT batch column of view_payments (a batch is named by its time).
 std::string postgres_neft_views_migration();
+// The refund column of view_payments and its index.
+std::string postgres_refund_views_migration();
 
 }  // namespace upi::ledger

@@ -24,6 +24,11 @@ asio::awaitable<Result<std::map<std::string, RailStatsRow>>> MemoryViewStore::ra
   co_return views_.rail_stats();
 }
 
+asio::awaitable<Result<std::vector<PaymentSummary>>> MemoryViewStore::refunds(
+    std::string payment_id) {
+  co_return views_.refunds(payment_id);
+}
+
 asio::awaitable<Result<std::vector<PendingPayment>>> MemoryViewStore::pending(std::string after_id,
                                                                               std::size_t limit) {
   co_return views_.pending_payments(after_id, limit);

@@ -32,8 +32,10 @@ class ViewStore {
   virtual asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) = 0;
   // Payments by status and completed volume, per rail ("NONE" before a rail is chosen).
   virtual asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() = 0;
-  // Payments not yet terminal whose ids follow after_id ("": from the first), oldest first, at
-  // most limit.
+  // The refunds of a payment, oldest first: all of them (at most kRefundsListedMax).
+  virtual asio::awaitable<Result<std::vector<PaymentSummary>>> refunds(std::string payment_id) = 0;
+  // Payments (and refunds) not yet terminal whose ids follow after_id ("": from the first), oldest
+  // first, at most limit.
   virtual asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
                                                                        std::size_t limit) = 0;
   // Settlement cycles, newest first (the open one leads), those below before_cycle (0: from
@@ -61,6 +63,7 @@ class MemoryViewStore final : public ViewStore {
   asio::awaitable<Result<PaymentPage>> list_payments(ListQuery query) override;
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
+  asio::awaitable<Result<std::vector<PaymentSummary>>> refunds(std::string payment_id) override;
   asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
                                                                std::size_t limit) override;
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,

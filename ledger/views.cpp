@@ -53,12 +53,15 @@ namespace {
 
 // What fold_summary keeps of a payment's parties and legs.
 void note_legs(PaymentSummary& p, const events::PaymentEvent& e) {
+  // A refund names its VPAs through its parties; a payment, in its request already.
   if (const auto* payer = std::get_if<events::PayerResolved>(&e)) {
     p.payer_bank = payer->party.bank;
     p.payer_account = payer->party.account;
+    if (p.payer_vpa.empty()) p.payer_vpa = payer->party.vpa;
   } else if (const auto* payee = std::get_if<events::PayeeResolved>(&e)) {
     p.payee_bank = payee->party.bank;
     p.payee_account = payee->party.account;
+    if (p.payee_vpa.empty()) p.payee_vpa = payee->party.vpa;
   } else if (const auto* debit = std::get_if<events::DebitRequested>(&e)) {
     p.debit_leg_id = debit->leg_id;
   } else if (const auto* credit = std::get_if<events::CreditRequested>(&e)) {
@@ -72,23 +75,40 @@ void note_legs(PaymentSummary& p, const events::PaymentEvent& e) {
 
 }  // namespace
 
-std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e) {
-  auto decoded = events::decode(e);
-  assert(decoded.has_value() && "the views read every event the switch writes");
-  if (!decoded) return {};
-  if (const auto* requested = std::get_if<events::PaymentRequested>(&*decoded)) {
-    assert(e.version == 1);
-    p = PaymentSummary{};
-    p.id = payment_id_of(e);
+bool starts_summary(const RecordedEvent& e) {
+  return e.type == events::kPaymentRequested || e.type == events::kRefundRequested;
+}
+
+namespace {
+
+void start_summary(PaymentSummary& p, const RecordedEvent& e, const events::PaymentEvent& first) {
+  assert(e.version == 1);
+  p = PaymentSummary{};
+  p.id = payment_id_of(e);
+  p.created_at_ms = e.recorded_at_ms;
+  p.first_position = e.position;
+  p.owner_node = e.metadata.node_id;
+  if (const auto* requested = std::get_if<events::PaymentRequested>(&first)) {
     p.payer_vpa = requested->payer_vpa;
     p.payee_vpa = requested->payee_vpa;
     p.note = requested->note;
     p.amount = requested->amount;
-    p.created_at_ms = e.recorded_at_ms;
-    p.first_position = e.position;
-    p.owner_node = e.metadata.node_id;
+  } else {
+    const auto& refund = std::get<events::RefundRequested>(first);
+    p.refund_of = refund.payment_id;
+    p.note = refund.note;
+    p.amount = refund.amount;
   }
-  assert(!p.id.empty() && "a payment's first event is PaymentRequested");
+}
+
+}  // namespace
+
+std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e) {
+  auto decoded = events::decode(e);
+  assert(decoded.has_value() && "the views read every event the switch writes");
+  if (!decoded) return {};
+  if (starts_summary(e)) start_summary(p, e, *decoded);
+  assert(!p.id.empty() && "a payment's first event is PaymentRequested or RefundRequested");
   p.updated_at_ms = e.recorded_at_ms;
   p.position = e.position;
   if (const auto* rail = std::get_if<events::RailSelected>(&*decoded)) p.rail = rail->rail;
@@ -201,7 +221,7 @@ void ReadViews::apply(const RecordedEvent& e) {
   const std::string id = payment_id_of(e);
   if (id.empty()) return;
   auto it = payments_.find(id);
-  if (e.type == events::kPaymentRequested) {
+  if (starts_summary(e)) {
     it = payments_.try_emplace(id).first;
   } else if (it == payments_.end()) {
     return;  // an event of a stream that never began properly
@@ -219,22 +239,43 @@ void ReadViews::apply(const RecordedEvent& e) {
     row.credits += d.credits;
   }
   count_status(p, +1);
-  if (e.type == events::kPaymentRequested) index_new_payment(p);
+  if (starts_summary(e)) index_new_payment(p);
   if (p.status != "PENDING") pending_.erase(&p);
   settlement_.payment_folded(p, was_pending, deltas);
 }
 
 void ReadViews::index_new_payment(const PaymentSummary& p) {
+  pending_.insert(&p);
+  if (!p.refund_of.empty()) {
+    refunds_[p.refund_of].insert(&p);
+    return;
+  }
   vpa_history_[p.payer_vpa].insert(&p);
   vpa_history_[p.payee_vpa].insert(&p);
   handle_history_[handle_of(p.payer_vpa)].insert(&p);
   handle_history_[handle_of(p.payee_vpa)].insert(&p);
-  pending_.insert(&p);
 }
 
 const PaymentSummary* ReadViews::payment(const std::string& id) const {
   auto it = payments_.find(id);
   return it == payments_.end() ? nullptr : &it->second;
+}
+
+void sort_by_ledger_order(std::vector<PaymentSummary>& summaries) {
+  std::sort(summaries.begin(), summaries.end(),
+            [](const PaymentSummary& a, const PaymentSummary& b) {
+              return a.first_position < b.first_position;
+            });
+}
+
+std::vector<PaymentSummary> ReadViews::refunds(const std::string& payment_id) const {
+  std::vector<PaymentSummary> out;
+  auto it = refunds_.find(payment_id);
+  if (it == refunds_.end()) return out;
+  for (const PaymentSummary* p : it->second) out.push_back(*p);
+  assert(out.size() <= kRefundsListedMax && "the ledger bounds a payment's refunds");
+  sort_by_ledger_order(out);
+  return out;
 }
 
 std::vector<PendingPayment> ReadViews::pending_payments(std::string_view after_id,
@@ -255,7 +296,8 @@ PaymentPage ReadViews::list_payments(const ListQuery& query) const {
   std::size_t examined = 0;
   // Takes p if it matches; false once the page is done (full, or enough payments looked at).
   auto take = [&](const PaymentSummary& p) {
-    const bool matches = (query.status.empty() || p.status == query.status) &&
+    const bool matches = p.refund_of.empty() &&
+                         (query.status.empty() || p.status == query.status) &&
                          (query.handle.empty() || handle_of(p.payer_vpa) == query.handle ||
                           handle_of(p.payee_vpa) == query.handle);
     if (matches && page.items.size() == query.limit) {
@@ -407,6 +449,13 @@ json::object summary_to_json(const PaymentSummary& p) {
   return o;
 }
 
+json::object refund_summary_to_json(const PaymentSummary& p) {
+  assert(!p.refund_of.empty() && "a refund names its payment");
+  json::object o = summary_to_json(p);
+  o["payment_id"] = p.refund_of;
+  return o;
+}
+
 json::value neft_batch_to_json(std::int64_t credit_at_ms) {
   if (credit_at_ms == 0) return nullptr;
   return json::object{{"id", events::neft_batch_id(credit_at_ms)},
@@ -435,6 +484,7 @@ json::object ReadViews::snapshot() const {
     json::object row = summary_to_json(p);
     row["owner_node"] = p.owner_node;
     row["settlement_cycle"] = p.settlement_cycle;
+    row["refund_of"] = p.refund_of;
     payments.push_back(std::move(row));
   }
   out["payments"] = std::move(payments);

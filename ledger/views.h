@@ -19,8 +19,11 @@
 
 namespace upi::ledger {
 
+// A payment, or a refund (refund_of names its payment; the views keep refunds out of payment
+// lists and VPA histories, and list them by payment).
 struct PaymentSummary {
   std::string id;
+  std::string refund_of;
   std::string status = "PENDING";  // PENDING, COMPLETED, FAILED, REVERSED
   std::string payer_vpa;
   std::string payee_vpa;
@@ -49,6 +52,10 @@ struct PositionDelta {
   Paise debits = 0;
   Paise credits = 0;
 };
+
+// The most refunds one read of a payment's refunds returns: all of them
+// (ev::kRefundsPerPaymentMax).
+inline constexpr std::size_t kRefundsListedMax = events::kRefundsPerPaymentMax;
 
 // A payment not yet terminal, for recovery.
 struct PendingPayment {
@@ -164,11 +171,17 @@ inline constexpr std::size_t kListLimitMax = 100;
 inline constexpr std::size_t kListExaminedMax = 10'000;
 
 // The fold every view store shares, so that memory and PostgreSQL views agree row for row.
-// The payment an event belongs to; empty for events of other streams.
+// The payment (or refund) an event belongs to; empty for events of other streams.
 std::string payment_id_of(const RecordedEvent& e);
-// Folds e into its payment's summary (a PaymentRequested starts it afresh) and returns the
+// Whether e is the first event of a payment's or a refund's stream.
+bool starts_summary(const RecordedEvent& e);
+// Folds e into its payment's summary (a PaymentRequested or RefundRequested starts it afresh) and
+// returns the
 // position changes a completion books (two legs that sum to zero).
 std::vector<PositionDelta> fold_summary(PaymentSummary& p, const RecordedEvent& e);
+// Sorts by first_position: refund ids come from their requests, not the time, so the ledger's
+// order is theirs.
+void sort_by_ledger_order(std::vector<PaymentSummary>& summaries);
 // Whether e is one of the settlement stream's events.
 bool is_settlement_event(const RecordedEvent& e);
 // "NONE" for a payment that ended before a rail was chosen.
@@ -181,6 +194,8 @@ class ReadViews {
   std::int64_t checkpoint() const { return checkpoint_; }
 
   const PaymentSummary* payment(const std::string& id) const;
+  // The refunds of a payment, oldest first (at most kRefundsListedMax: all of them).
+  std::vector<PaymentSummary> refunds(const std::string& payment_id) const;
   // The payments not yet terminal, oldest first, at most limit (for recovery).
   std::vector<PendingPayment> pending_payments(std::string_view after_id, std::size_t limit) const;
   // Newest first.
@@ -220,6 +235,7 @@ class ReadViews {
   std::map<std::string, PaymentIndex> vpa_history_;     // vpa -> its payments
   std::map<std::string, PaymentIndex> handle_history_;  // PSP handle -> its customers' payments
   PaymentIndex pending_;                                // payments not yet terminal
+  std::map<std::string, PaymentIndex> refunds_;         // payment id -> its refunds
   std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
   std::map<std::string, RailStatsRow> rail_stats_;
   SettlementFold settlement_ = initial_settlement();
@@ -227,6 +243,8 @@ class ReadViews {
 };
 
 json::object summary_to_json(const PaymentSummary& p);
+// A refund's summary: summary_to_json and its payment_id.
+json::object refund_summary_to_json(const PaymentSummary& p);
 // {"id", "credit_at"} of the NEFT batch that runs at credit_at_ms; null when it is 0 (none).
 json::value neft_batch_to_json(std::int64_t credit_at_ms);
 json::object reason_to_json(const Reason& r);

@@ -59,6 +59,27 @@ asio::awaitable<Result<void>> PaymentSagaEngine::begin(std::string payment_id,
   co_return first->result;
 }
 
+asio::awaitable<Result<void>> PaymentSagaEngine::begin_refund(
+    std::string refund_id, std::vector<ev::PaymentEvent> first_events) {
+  if (stopped_)
+    co_return fail(ErrorKind::kUnavailable, "SWITCH_STOPPING", "the switch is shutting down");
+  assert(!active_.contains(refund_id) && "refund ids are fresh");
+  assert(!first_events.empty() && std::holds_alternative<ev::RefundRequested>(first_events[0]));
+  PaymentState state;
+  state.id = refund_id;
+  std::vector<ledger::NewEvent> events = to_new_events(state, first_events);
+  // Appended on its own, before the saga runs, so that a refusal of the refund's counters
+  // reaches the caller as what it is, with nothing written.
+  auto appended = co_await store_.append(ev::saga_stream(refund_id), ledger::kNoStream, events);
+  if (!appended) co_return std::unexpected(appended.error());
+  assert(appended->stream_version == state.version);
+  note_recorded(state, *appended);
+  active_.insert(refund_id);
+  unsaved_.open(refund_id, state.version);
+  spawn(refund_id, run(std::move(state), std::nullopt));
+  co_return Result<void>{};
+}
+
 void PaymentSagaEngine::drive(const std::string& payment_id) {
   if (stopped_ || !active_.insert(payment_id).second) return;
   spawn(payment_id, load_and_run(payment_id, std::nullopt));
@@ -114,7 +135,7 @@ asio::awaitable<void> PaymentSagaEngine::wait_terminal(const std::string& paymen
 
 asio::awaitable<void> PaymentSagaEngine::load_and_run(std::string payment_id,
                                                       std::optional<std::string> resumed_from) {
-  auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(payment_id));
+  auto stream = co_await ledger::read_whole_stream(store_, ev::saga_stream(payment_id));
   if (!stream || stream->empty()) {
     spdlog::error("payment {}: cannot load its stream: {}", payment_id,
                   stream ? "empty" : stream.error().message);
@@ -242,16 +263,25 @@ asio::awaitable<StepResult> PaymentSagaEngine::call_bank(PaymentState& state,
 }
 
 void PaymentSagaEngine::stage(PaymentState& state, const std::vector<ev::PaymentEvent>& events) {
+  for (auto& e : to_new_events(state, events)) unsaved_.stage(state.id, std::move(e));
+}
+
+std::vector<ledger::NewEvent> PaymentSagaEngine::to_new_events(
+    PaymentState& state, const std::vector<ev::PaymentEvent>& events) const {
   ledger::Metadata meta;
   meta.correlation_id = state.id;
-  meta.causation_id = ev::payment_stream(state.id) + "@" + std::to_string(state.version);
+  meta.causation_id = ev::saga_stream(state.id) + "@" + std::to_string(state.version);
   meta.node_id = config_.node_id;
+  std::vector<ledger::NewEvent> out;
+  out.reserve(events.size());
   for (const auto& e : events) {
     const bool debit = std::holds_alternative<ev::DebitRequested>(e);
     meta.charges = net_debit_charges(state, e, debit ? payer_cap(state) : std::nullopt);
+    for (auto& charge : refund_charges(state, e)) meta.charges.push_back(std::move(charge));
     fold_event(state, e);
-    unsaved_.stage(state.id, ev::to_new_event(e, meta));
+    out.push_back(ev::to_new_event(e, meta));
   }
+  return out;
 }
 
 std::optional<Paise> PaymentSagaEngine::payer_cap(const PaymentState& state) const {

@@ -63,6 +63,12 @@ class PaymentSagaEngine {
   // the resolution, the rail and the debit request, or the failure) is made before this
   // returns; the rest runs on. Error codes: STORE_UNAVAILABLE, STORE_BUSY, SWITCH_STOPPING.
   asio::awaitable<Result<void>> begin(std::string payment_id, ledger::NewEvent requested);
+  // Starts a refund from its first events (RefundRequested and the parties, swapped): they are
+  // appended alone, charging the payment's refund counters, before this returns; the rest runs
+  // on. Error codes: LIMIT_EXCEEDED (a refund counter refused: nothing was written),
+  // STORE_UNAVAILABLE, STORE_BUSY, SWITCH_STOPPING.
+  asio::awaitable<Result<void>> begin_refund(
+      std::string refund_id, std::vector<ledger::events::PaymentEvent> first_events);
   // Starts driving a payment already in the ledger unless this node already drives it.
   void drive(const std::string& payment_id);
   // Takes over a payment that its owner stopped driving (recovery): appends SagaResumed with
@@ -120,6 +126,9 @@ class PaymentSagaEngine {
   // Folds events into the state and keeps them for the next flush; metadata names the
   // version they followed.
   void stage(PaymentState& state, const std::vector<ledger::events::PaymentEvent>& events);
+  // Folds events into the state and returns them as the ledger takes them: metadata, charges.
+  std::vector<ledger::NewEvent> to_new_events(
+      PaymentState& state, const std::vector<ledger::events::PaymentEvent>& events) const;
   // Appends every staged event in one append (kStop on a version conflict, or when nothing of
   // the payment is in the ledger yet; kLimitExceeded when a charge was refused, the events
   // still staged; kPark on other errors).

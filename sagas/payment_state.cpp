@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "common/clock.h"
+#include "common/ids.h"
 #include "common/sha256.h"
 #include "ledger/payment_events.h"
 
@@ -36,6 +37,29 @@ ledger::NewEvent payment_requested_event(const std::string& payment_id, const Pa
   return ev::to_new_event(requested, ledger::Metadata{payment_id, "", r.idempotency_key, node_id});
 }
 
+std::string refund_id_for(const std::string& principal_id, const std::string& idempotency_key) {
+  return std::string(kRefundIdPrefix) +
+         sha256_hex(principal_id + '\n' + idempotency_key).substr(0, 16);
+}
+
+std::string refund_request_hash(const std::string& payment_id, Paise amount,
+                                const std::string& note) {
+  return sha256_hex(to_json(json::array{payment_id, format_money(amount), note}));
+}
+
+std::vector<PaymentEvent> refund_requested_events(const PaymentState& payment,
+                                                  const std::string& refund_id, Paise amount,
+                                                  const std::string& note,
+                                                  const std::string& requested_by) {
+  assert(payment.status == "COMPLETED" && payment.payer && payment.payee);
+  assert(amount > 0 && amount <= payment.amount);
+  ev::RefundRequested requested{refund_id,   payment.id,
+                                amount,      payment.amount,
+                                note,        refund_request_hash(payment.id, amount, note),
+                                requested_by};
+  return {requested, ev::PayerResolved{{*payment.payee}}, ev::PayeeResolved{{*payment.payer}}};
+}
+
 namespace {
 
 // One overload per event that changes the state; the rest (ResolutionFailed, DebitFailed,
@@ -54,11 +78,23 @@ void fold_into(PaymentState& s, const ev::PaymentRequested& e) {
   s.amount = e.amount;
   assert(s.amount > 0);
 }
+void fold_into(PaymentState& s, const ev::RefundRequested& e) {
+  assert(s.version == 1);
+  s.id = e.refund_id;
+  s.refund_of = e.payment_id;
+  s.note = e.note;
+  s.request_hash = e.request_hash;
+  s.amount = e.amount;
+  assert(s.amount > 0 && s.amount <= e.payment_amount);
+}
+// A refund learns its VPAs from its parties (a payment has them from its request already).
 void fold_into(PaymentState& s, const ev::PayerResolved& e) {
   s.payer = e.party;
+  if (s.payer_vpa.empty()) s.payer_vpa = e.party.vpa;
 }
 void fold_into(PaymentState& s, const ev::PayeeResolved& e) {
   s.payee = e.party;
+  if (s.payee_vpa.empty()) s.payee_vpa = e.party.vpa;
   if (s.payer) s.phase = Phase::kResolved;
 }
 void fold_into(PaymentState& s, const ev::RailSelected& e) {
@@ -233,6 +269,13 @@ json::object payment_to_json(const PaymentState& s) {
   const std::string_view stage = pending_stage(s);
   o["stage"] = stage.empty() ? json::value(nullptr) : json::value(stage);
   o["neft_batch"] = ledger::neft_batch_to_json(s.credit_at_ms);
+  return o;
+}
+
+json::object refund_to_json(const PaymentState& s) {
+  assert(!s.refund_of.empty() && "a refund names its payment");
+  json::object o = payment_to_json(s);
+  o["payment_id"] = s.refund_of;
   return o;
 }
 

@@ -43,8 +43,11 @@ enum class Step {
   kNone,
 };
 
+// The state of a payment saga, or of a refund (a payment back from the payee, refund_of naming
+// the payment): both run the same steps.
 struct PaymentState {
   std::string id;
+  std::string refund_of;     // a refund: the payment it gives back part of
   std::int64_t version = 0;  // stream version of the last event folded in
   Phase phase = Phase::kRequested;
   std::string status = "PENDING";
@@ -86,6 +89,19 @@ std::string request_hash(const PaymentRequest& request);
 ledger::NewEvent payment_requested_event(const std::string& payment_id,
                                          const PaymentRequest& request, const std::string& node_id);
 
+// A refund's id: derived from who asked and their Idempotency-Key, so that a retry on any node
+// names the same refund stream and its first append (expecting no stream) cannot happen twice.
+std::string refund_id_for(const std::string& principal_id, const std::string& idempotency_key);
+// A digest of a refund request's meaning (payment, amount, note).
+std::string refund_request_hash(const std::string& payment_id, Paise amount,
+                                const std::string& note);
+// The first events of a refund of a COMPLETED payment: RefundRequested and the payment's parties,
+// swapped (its payee pays back its payer).
+std::vector<PaymentEvent> refund_requested_events(const PaymentState& payment,
+                                                  const std::string& refund_id, Paise amount,
+                                                  const std::string& note,
+                                                  const std::string& requested_by);
+
 // Folds one event into the state; version moves by one. The only way the state changes.
 void fold_event(PaymentState& state, const PaymentEvent& event);
 // Folds a whole stream, also taking positions and times.
@@ -99,5 +115,7 @@ std::string_view step_name(Step step);
 std::string_view pending_stage(const PaymentState& state);
 // The payment as GET /v1/payments/{id} shows it.
 json::object payment_to_json(const PaymentState& state);
+// The refund as GET /v1/refunds/{id} shows it: a payment's fields, and payment_id.
+json::object refund_to_json(const PaymentState& state);
 
 }  // namespace upi::sagas

@@ -227,6 +227,20 @@ std::vector<ledger::CounterCharge> net_debit_charges(const PaymentState& before,
   return {};
 }
 
+std::vector<ledger::CounterCharge> refund_charges(const PaymentState& before,
+                                                  const ev::PaymentEvent& event) {
+  if (const auto* requested = std::get_if<ev::RefundRequested>(&event)) {
+    return {
+        {ev::refunded_counter(requested->payment_id), requested->amount, requested->payment_amount},
+        {ev::refund_count_counter(requested->payment_id), 1, ev::kRefundsPerPaymentMax}};
+  }
+  const bool ends_unpaid = std::holds_alternative<ev::PaymentFailed>(event) ||
+                           std::holds_alternative<ev::PaymentReversed>(event);
+  if (ends_unpaid && !before.refund_of.empty())
+    return {{ev::refunded_counter(before.refund_of), -before.amount, std::nullopt}};
+  return {};
+}
+
 ev::PaymentEvent net_debit_cap_exceeded(const PaymentState& s, std::optional<Paise> payer_cap) {
   assert(s.payer && payer_cap && "only a capped bank refuses a debit");
   return ev::PaymentFailed{

@@ -74,6 +74,12 @@ std::vector<ledger::events::PaymentEvent> status_answered(const PaymentState& st
 std::vector<ledger::CounterCharge> net_debit_charges(const PaymentState& before,
                                                      const ledger::events::PaymentEvent& event,
                                                      std::optional<Paise> payer_cap);
+// What an event of a refund moves of its payment's refund counters (ev::refunded_counter and
+// ev::refund_count_counter): a RefundRequested adds its amount, refused beyond the payment's
+// amount, and one refund, refused beyond kRefundsPerPaymentMax; a PaymentFailed or
+// PaymentReversed gives the amount back. Nothing for a payment's own events.
+std::vector<ledger::CounterCharge> refund_charges(const PaymentState& before,
+                                                  const ledger::events::PaymentEvent& event);
 // The event that ends a payment whose debit the payer bank's net debit cap refused.
 ledger::events::PaymentEvent net_debit_cap_exceeded(const PaymentState& state,
                                                     std::optional<Paise> payer_cap);

@@ -36,7 +36,7 @@ asio::awaitable<FlushOutcome> WriteAheadBuffer::flush(ledger::EventStore& store,
   pending_[payment_id].events.clear();
   const std::int64_t saved_version = pending_[payment_id].saved_version;
   auto appended =
-      co_await store.append(ledger::events::payment_stream(payment_id), saved_version, events);
+      co_await store.append(ledger::events::saga_stream(payment_id), saved_version, events);
   Pending& after = pending_[payment_id];  // the map may have changed while we waited
   FlushOutcome outcome = FlushOutcome::kWritten;
   if (appended) {

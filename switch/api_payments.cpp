@@ -65,6 +65,21 @@ bool visible_to(const Principal& caller, const ledger::RecordedEvent& first) {
 
 }  // namespace
 
+Response saga_response(Status status, const json::object& body, const std::string& location,
+                       bool replayed, std::optional<int> wait_seconds) {
+  Response res = http::json_response(status, body);
+  res.set(http::beast_http::field::location, location);
+  if (replayed) res.set("Idempotency-Replayed", "true");
+  if (wait_seconds) res.set("Preference-Applied", "wait=" + std::to_string(*wait_seconds));
+  return res;
+}
+
+Paise refunded_total(const std::vector<ledger::PaymentSummary>& refunds) {
+  Paise total = 0;
+  for (const auto& r : refunds) total += r.status == "COMPLETED" ? r.amount : 0;
+  return total;
+}
+
 PaymentsApi::PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store,
                          ledger::ViewStore& views, ledger::Projector& projector,
                          const Scheme& scheme, const Clock& clock, std::string node_id,
@@ -148,32 +163,41 @@ asio::awaitable<Response> PaymentsApi::create_payment(const Request& req, const 
   co_return co_await payment_response(id, Status::created, wait, false);
 }
 
+asio::awaitable<Result<sagas::PaymentState>> saga_state(sagas::PaymentSagaEngine& engine,
+                                                        ledger::EventStore& store,
+                                                        const std::string& id,
+                                                        std::optional<int> wait_seconds) {
+  const auto deadline = MonotonicClock::now() + std::chrono::seconds(wait_seconds.value_or(0));
+  // A saga this node drives and that has not ended tells its waiters when it ends: a request
+  // that waits need not read the stream before then.
+  if (wait_seconds.value_or(0) > 0 && engine.knows(id) && engine.ended_state(id) == nullptr) {
+    co_await engine.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
+  }
+  for (;;) {
+    if (const sagas::PaymentState* ended = engine.ended_state(id)) co_return *ended;
+    auto stream = co_await ledger::read_whole_stream(store, ev::saga_stream(id));
+    if (!stream) co_return std::unexpected(stream.error());
+    sagas::PaymentState state = sagas::fold(*stream);
+    if (state.terminal() || MonotonicClock::now() >= deadline || engine.stopped()) co_return state;
+    co_await engine.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
+  }
+}
+
 asio::awaitable<Response> PaymentsApi::payment_response(const std::string& id, Status status,
                                                         std::optional<int> wait_seconds,
                                                         bool replayed) {
-  const auto deadline = MonotonicClock::now() + std::chrono::seconds(wait_seconds.value_or(0));
-  sagas::PaymentState state;
-  // A saga this node drives and that has not ended tells its waiters when it ends: a request
-  // that waits need not read the stream before then.
-  if (wait_seconds.value_or(0) > 0 && engine_.knows(id) && engine_.ended_state(id) == nullptr) {
-    co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
+  auto state = co_await saga_state(engine_, store_, id, wait_seconds);
+  if (!state) co_return http::problem(state.error());
+  json::object body = sagas::payment_to_json(*state);
+  // A payment just created has no refunds; any other that completed reads them from the views.
+  Paise refunded = 0;
+  if (state->status == "COMPLETED" && status != Status::created) {
+    auto refunds = co_await views_.refunds(id);
+    if (!refunds) co_return http::problem(refunds.error());
+    refunded = refunded_total(*refunds);
   }
-  for (;;) {
-    if (const sagas::PaymentState* ended = engine_.ended_state(id)) {
-      state = *ended;
-      break;
-    }
-    auto stream = co_await ledger::read_whole_stream(store_, ev::payment_stream(id));
-    if (!stream) co_return http::problem(stream.error());
-    state = sagas::fold(*stream);
-    if (state.terminal() || MonotonicClock::now() >= deadline || engine_.stopped()) break;
-    co_await engine_.wait_terminal(id, std::min(deadline, MonotonicClock::now() + kWaitSlice));
-  }
-  Response res = http::json_response(status, sagas::payment_to_json(state));
-  res.set(http::beast_http::field::location, "/v1/payments/" + id);
-  if (replayed) res.set("Idempotency-Replayed", "true");
-  if (wait_seconds) res.set("Preference-Applied", "wait=" + std::to_string(*wait_seconds));
-  co_return res;
+  body["refunded_amount"] = format_money(refunded);
+  co_return saga_response(status, body, "/v1/payments/" + id, replayed, wait_seconds);
 }
 
 asio::awaitable<Response> PaymentsApi::get_payment(const Request&, const Params& params,

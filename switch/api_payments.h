@@ -15,6 +15,19 @@
 
 namespace upi::api {
 
+// The state of a payment or refund saga, from this node's memory or its stream, after waiting up
+// to wait_seconds for a terminal status. Error codes: those of reading a stream.
+asio::awaitable<Result<sagas::PaymentState>> saga_state(sagas::PaymentSagaEngine& engine,
+                                                        ledger::EventStore& store,
+                                                        const std::string& id,
+                                                        std::optional<int> wait_seconds);
+// A payment or refund as an answer: with Location, and Idempotency-Replayed and
+// Preference-Applied when they apply.
+Response saga_response(http::Status status, const json::object& body, const std::string& location,
+                       bool replayed, std::optional<int> wait_seconds);
+// The sum of the COMPLETED refunds among refunds.
+Paise refunded_total(const std::vector<ledger::PaymentSummary>& refunds);
+
 class PaymentsApi {
  public:
   PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store, ledger::ViewStore& views,

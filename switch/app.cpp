@@ -111,6 +111,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       gate_(std::move(gate)),
       payments_(engine_, *backend_.store, *backend_.views, projector_, scheme_, clock_,
                 node_name(options), options.node_id),
+      refunds_(engine_, *backend_.store, *backend_.views, projector_, scheme_),
       ledger_(*backend_.store, ready_, options.stream_keepalive_ms),
       directory_(world_, registry_, *backend_.banks, *backend_.store, *backend_.views, projector_,
                  node_name(options)),
@@ -125,6 +126,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       [this](std::int64_t) { asio::post(io_, [this] { ledger_.log_advanced(); }); });
   projector_.on_event([this](const ledger::RecordedEvent& e) { payments_.remember_key(e); });
   payments_.add_routes(router_);
+  refunds_.add_routes(router_);
   ledger_.add_routes(router_, server_, [this](const Request& request, Access access) {
     auto caller = admit(request, access);
     if (!caller)

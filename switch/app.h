@@ -21,6 +21,7 @@
 #include "switch/api_ledger.h"
 #include "switch/api_operations.h"
 #include "switch/api_payments.h"
+#include "switch/api_refunds.h"
 #include "switch/api_settlement.h"
 #include "switch/backend.h"
 #include "switch/gatekeeper.h"
@@ -86,6 +87,7 @@ class SwitchApp {
   Gatekeeper gate_;
   HttpMetrics http_metrics_;
   PaymentsApi payments_;
+  RefundsApi refunds_;
   LedgerApi ledger_;
   DirectoryApi directory_;
   OperationsApi operations_;

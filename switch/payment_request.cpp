@@ -79,6 +79,18 @@ Result<sagas::PaymentRequest> parse_payment_request(std::string_view body, const
   return request;
 }
 
+Result<RefundBody> parse_refund_body(std::string_view body, const Scheme& scheme) {
+  auto obj = parse_json_object(body, 4);
+  if (!obj) return std::unexpected(obj.error());
+  if (auto ok = reject_unknown_fields(*obj, {"amount", "note"}, "request body"); !ok)
+    return std::unexpected(ok.error());
+  auto amount = parse_amount(*obj, scheme);
+  if (!amount) return std::unexpected(amount.error());
+  auto note = parse_note(*obj);
+  if (!note) return std::unexpected(note.error());
+  return RefundBody{*amount, *note};
+}
+
 Result<std::string> check_idempotency_key(std::string_view value, bool present) {
   if (!present || value.empty()) {
     return fail(ErrorKind::kMalformed, "IDEMPOTENCY_KEY_MISSING",

@@ -20,6 +20,15 @@ inline constexpr int kPreferWaitSecondsMax = 60;
 // INVALID_AMOUNT, AMOUNT_ABOVE_LIMIT, UNSUPPORTED_CURRENCY, INVALID_NOTE.
 Result<sagas::PaymentRequest> parse_payment_request(std::string_view body, const Scheme& scheme);
 
+// What POST /v1/payments/{id}/refunds asks for, validated.
+struct RefundBody {
+  Paise amount = 0;
+  std::string note;
+};
+// Parses and checks a refund body: {"amount","note"}. Error codes: INVALID_JSON, UNKNOWN_FIELD,
+// INVALID_FIELD, INVALID_AMOUNT, AMOUNT_ABOVE_LIMIT, INVALID_NOTE.
+Result<RefundBody> parse_refund_body(std::string_view body, const Scheme& scheme);
+
 // 1-255 visible ASCII characters. Error codes: IDEMPOTENCY_KEY_MISSING, INVALID_IDEMPOTENCY_KEY.
 Result<std::string> check_idempotency_key(std::string_view header_value, bool present);
 

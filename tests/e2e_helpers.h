@@ -32,6 +32,12 @@ inline std::string payment_body(const std::string& payer, const std::string& pay
          R"("})";
 }
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+// Headers that authenticate as the principal with this API key (none when it is empty).
+inline Headers as(const std::string& key) {
+  return {{"Authorization", key.empty() ? "" : "Bearer " + key}};
+}
+
 inline std::string fresh_key() {
   static std::atomic<int> n{0};
   return "e2e-" + std::to_string(::getpid()) + "-" + std::to_string(++n);
@@ -81,6 +87,18 @@ inline std::string str(const json::object& o, std::string_view key) {
 inline std::string reason_code(const json::object& payment) {
   const json::value* r = payment.if_contains("reason");
   return r && r->is_object() ? str(r->as_object(), "code") : std::string();
+}
+
+// POSTs a refund of the payment as the principal with psp_key (the payee's PSP), with the
+// Idempotency-Key given and Prefer: wait=10; returns the answer.
+inline http::ClientResponse refund(const SwitchProcess& sw, const std::string& psp_key,
+                                   const std::string& payment_id, const std::string& amount,
+                                   const std::string& key, const std::string& note = "") {
+  Headers headers = as(psp_key);
+  headers.emplace_back("Idempotency-Key", key);
+  headers.emplace_back("Prefer", "wait=10");
+  const std::string body = R"({"amount":")" + amount + R"(","note":")" + note + R"("})";
+  return sw.request("POST", "/v1/payments/" + payment_id + "/refunds", body, headers);
 }
 
 // POSTs a payment without waiting for it; returns its id.

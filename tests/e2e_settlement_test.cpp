@@ -8,11 +8,6 @@
 namespace upi::testing {
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-Headers as(const std::string& key) {
-  return {{"Authorization", "Bearer " + key}};
-}
-
 Paise money(const json::object& o, std::string_view key) {
   return parse_signed_money(std::string(o.at(key).as_string())).value();
 }

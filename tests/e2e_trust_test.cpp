@@ -19,12 +19,6 @@
 namespace upi::testing {
 namespace {
 
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-Headers as(const std::string& key) {
-  return {{"Authorization", key.empty() ? "" : "Bearer " + key}};
-}
-
 std::int64_t ledger_head(const SwitchProcess& sw) {
   auto events = sw.get_json("/v1/ledger/events?after=0&limit=1000")["events"].as_array();
   return events.empty() ? 0 : events.back().as_object().at("position").as_int64();
@@ -52,14 +46,20 @@ struct Row {
 
 // Every route, as its role table says (README: Principals). The payment is alice@okaxis ->
 // bob@ybl: okaxis and ybl are its PSPs, paytm is not.
-std::vector<Row> matrix(const std::string& payment_id) {
+std::vector<Row> matrix(const std::string& payment_id, const std::string& refund_id) {
   const std::string pay = payment_body("alice@okaxis", "bob@ybl", "1.00");
   const std::string p = "/v1/payments/" + payment_id;
+  const std::string r = "/v1/refunds/" + refund_id;
   return {
       {"POST", "/v1/payments", pay, {401, 401, 201, 403, 403, 403, 201}},
       {"GET", "/v1/payments", "", {401, 401, 200, 200, 200, 200, 200}},
       {"GET", p, "", {401, 401, 200, 200, 404, 200, 200}},
       {"GET", p + "/events", "", {401, 401, 200, 200, 404, 200, 200}},
+      // Only the payee's PSP (ybl) refunds; the payer's PSP, a stranger and operators may not.
+      {"POST", p + "/refunds", R"({"amount":"0.01"})", {401, 401, 403, 201, 403, 403, 403}},
+      {"GET", p + "/refunds", "", {401, 401, 200, 200, 404, 200, 200}},
+      {"GET", r, "", {401, 401, 200, 200, 404, 200, 200}},
+      {"GET", r + "/events", "", {401, 401, 200, 200, 404, 200, 200}},
       {"GET", "/v1/ledger/events", "", {401, 401, 403, 403, 403, 200, 200}},
       {"GET", "/v1/ledger/verify", "", {401, 401, 403, 403, 403, 200, 200}},
       {"GET", "/v1/vpas/bob@ybl", "", {401, 401, 200, 200, 200, 200, 200}},
@@ -93,8 +93,10 @@ std::vector<Row> matrix(const std::string& payment_id) {
 TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
   SwitchProcess sw;
   const std::string id = str(pay(sw, "alice@okaxis", "bob@ybl", "1.00"), "id");
+  const std::string refund_id =
+      str(parse_body(refund(sw, "demo-ybl-key", id, "0.01", "t-1")), "id");
   std::set<std::string> covered;
-  for (const auto& row : matrix(id)) {
+  for (const auto& row : matrix(id, refund_id)) {
     covered.insert(row.method + " " + row.target);
     for (std::size_t i = 0; i < kWho.size(); ++i) {
       SCOPED_TRACE(row.method + " " + row.target + " as " + kWho[i].name);
@@ -108,7 +110,9 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
       }
       if (res.status == 403) {
         const std::string code = str(parse_body(res), "code");
-        EXPECT_TRUE(code == "FORBIDDEN" || code == "PAYER_NOT_OWNED") << res.body;
+        EXPECT_TRUE(code == "FORBIDDEN" || code == "PAYER_NOT_OWNED" ||
+                    code == "REFUND_NOT_ALLOWED")
+            << res.body;
       }
       if (!kWho[i].key.empty() && res.status != 401 && row.target.starts_with("/v1/")) {
         EXPECT_FALSE(res.header("ratelimit").empty()) << "every admitted answer says the rate";
@@ -124,7 +128,7 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
     EXPECT_EQ(stream.read_until("\r\n").rfind("HTTP/1.1 " + std::to_string(expected[i]), 0), 0u)
         << kWho[i].name << ": " << stream.received();
   }
-  EXPECT_EQ(covered.size(), 24u);
+  EXPECT_EQ(covered.size(), 28u);
   // Only what was admitted wrote to the ledger: the first payment, the two admitted POSTs (the
   // okaxis PSP's and the admin's), the admin's two fault changes and its close of cycle 1; no
   // refusal left a trace.
@@ -133,6 +137,7 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
   for (const auto& e : page.at("events").as_array())
     ++types[std::string(e.as_object().at("type").as_string())];
   EXPECT_EQ(types["PaymentRequested"], 3);
+  EXPECT_EQ(types["RefundRequested"], 2);  // the one before the table and the payee PSP's
   EXPECT_EQ(types["BankFaultsChanged"], 2);
   EXPECT_EQ(types["SettlementCutOff"], 1);
   EXPECT_EQ(types["SettlementCycleClosed"], 1);

@@ -18,7 +18,7 @@ const char kPayment[] =
     R"({"id":"pay_0557f396f2c00000","status":"COMPLETED","payer_vpa":"alice@okaxis",
         "payee_vpa":"bob@ybl","amount":"1500.00","currency":"INR","rail":"IMPS","reason":null,
         "created_at":"2026-11-28T12:00:00.123Z","updated_at":"2026-11-28T12:00:00.456Z",
-        "ledger_position":7,"payer_bank":"HDFC","payee_bank":"ICICI"})";
+        "ledger_position":7,"payer_bank":"HDFC","payee_bank":"ICICI","refunded_amount":"0.00"})";
 
 TEST(OpenApiValidator, PassesAnswersTheDocumentDescribes) {
   EXPECT_EQ(check("GET", "/v1/payments/pay_0557f396f2c00000", 200, kPayment),
