@@ -22,6 +22,8 @@ constexpr std::array kReasons{
     ReasonInfo{ReasonCode::kCreditTimeout, "CREDIT_TIMEOUT", "U92"},
     ReasonInfo{ReasonCode::kReversalDeclined, "REVERSAL_DECLINED", "U32"},
     ReasonInfo{ReasonCode::kNetDebitCapExceeded, "NET_DEBIT_CAP_EXCEEDED", "U03"},
+    ReasonInfo{ReasonCode::kCollectDeclined, "COLLECT_DECLINED", "ZA"},
+    ReasonInfo{ReasonCode::kCollectExpired, "COLLECT_EXPIRED", "U69"},
 };
 
 }  // namespace

@@ -24,6 +24,8 @@ enum class ReasonCode {
   kCreditTimeout,
   kReversalDeclined,
   kNetDebitCapExceeded,
+  kCollectDeclined,
+  kCollectExpired,
 };
 
 struct ReasonInfo {

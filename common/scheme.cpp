@@ -115,6 +115,53 @@ Result<void> parse_settlement(const json::value& value, Scheme& scheme) {
   return {};
 }
 
+Result<std::int64_t> whole_number(const json::object& obj, std::string_view field, std::int64_t min,
+                                  std::int64_t max, std::int64_t fallback) {
+  const json::value* v = obj.if_contains(field);
+  if (v == nullptr) return fallback;
+  if (!v->is_int64() || v->as_int64() < min || v->as_int64() > max) {
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME",
+                "scheme collect." + std::string(field) + " must be a whole number from " +
+                    std::to_string(min) + " to " + std::to_string(max));
+  }
+  return v->as_int64();
+}
+
+// Fills the scheme's collect limits from its "collect" object (each field optional).
+Result<void> parse_collect(const json::value& value, Scheme& scheme) {
+  const std::string where = "scheme collect";
+  if (!value.is_object())
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", where + " must be an object");
+  const auto& obj = value.as_object();
+  if (auto ok = reject_unknown_fields(
+          obj, {"amount_max", "expiry_default_s", "expiry_max_s", "pending_per_payee_max"}, where);
+      !ok) {
+    return fail(ErrorKind::kInvalid, "INVALID_SCHEME", ok.error().message);
+  }
+  CollectLimits& limits = scheme.collect;
+  if (obj.contains("amount_max")) {
+    auto text = required_string(obj, "amount_max", where);
+    auto amount = text ? parse_money(*text) : Result<Paise>(std::unexpected(text.error()));
+    if (!amount || *amount > scheme.amount_max()) {
+      return fail(ErrorKind::kInvalid, "INVALID_SCHEME",
+                  where + ".amount_max must be an amount up to the scheme maximum");
+    }
+    limits.amount_max = *amount;
+  }
+  auto max_s = whole_number(obj, "expiry_max_s", 1, kCollectExpiryMaxS, limits.expiry_max_s);
+  if (!max_s) return std::unexpected(max_s.error());
+  limits.expiry_max_s = *max_s;
+  auto default_s = whole_number(obj, "expiry_default_s", 1, limits.expiry_max_s,
+                                std::min(limits.expiry_default_s, limits.expiry_max_s));
+  if (!default_s) return std::unexpected(default_s.error());
+  limits.expiry_default_s = *default_s;
+  auto pending = whole_number(obj, "pending_per_payee_max", 1, kCollectPendingPerPayeeMax,
+                              limits.pending_per_payee_max);
+  if (!pending) return std::unexpected(pending.error());
+  limits.pending_per_payee_max = *pending;
+  return {};
+}
+
 }  // namespace
 
 std::vector<int> default_cutoff_minutes_utc() {
@@ -125,7 +172,9 @@ std::vector<int> default_cutoff_minutes_utc() {
 Result<Scheme> parse_scheme(std::string_view json_text) {
   auto obj = parse_json_object(json_text);
   if (!obj) return fail(ErrorKind::kInvalid, "INVALID_SCHEME", obj.error().message);
-  if (auto ok = reject_unknown_fields(*obj, {"currency", "rails", "settlement"}, "scheme"); !ok) {
+  if (auto ok =
+          reject_unknown_fields(*obj, {"currency", "rails", "settlement", "collect"}, "scheme");
+      !ok) {
     return fail(ErrorKind::kInvalid, "INVALID_SCHEME", ok.error().message);
   }
   auto currency = required_string(*obj, "currency", "scheme");
@@ -154,6 +203,9 @@ Result<Scheme> parse_scheme(std::string_view json_text) {
     return fail(ErrorKind::kInvalid, "INVALID_SCHEME", "scheme must list at least one rail");
   if (const json::value* settlement = obj->if_contains("settlement")) {
     if (auto ok = parse_settlement(*settlement, scheme); !ok) return std::unexpected(ok.error());
+  }
+  if (const json::value* collect = obj->if_contains("collect")) {
+    if (auto ok = parse_collect(*collect, scheme); !ok) return std::unexpected(ok.error());
   }
   return scheme;
 }

@@ -33,6 +33,17 @@ std::vector<int> default_cutoff_minutes_utc();
 inline constexpr std::int64_t kNeftBatchIntervalSDefault = 1'800;
 inline constexpr std::int64_t kNeftBatchIntervalSMax = 86'400;
 
+// Collect requests (a payee asks, the payer approves): NPCI caps a P2P collect at 2,000.00 and
+// lets it wait at most a set time for an answer; a payee may have only so many pending.
+struct CollectLimits {
+  Paise amount_max = 2'000'00;
+  std::int64_t expiry_default_s = 1'800;  // when the request names none
+  std::int64_t expiry_max_s = 604'800;    // 7 days
+  std::int64_t pending_per_payee_max = 100;
+};
+inline constexpr std::int64_t kCollectExpiryMaxS = 2'592'000;  // 30 days: a bound on the bound
+inline constexpr std::int64_t kCollectPendingPerPayeeMax = 100'000;
+
 struct Scheme {
   std::string currency;
   std::vector<RailLimit> rails;  // ascending, contiguous, starting at 0.01
@@ -40,13 +51,16 @@ struct Scheme {
   // NEFT credits wait for the next batch, every this many seconds from 00:00 UTC; 0: NEFT is
   // credited at once like IMPS (a simulation switch, --neft-batch-interval-s 0).
   std::int64_t neft_batch_interval_s = kNeftBatchIntervalSDefault;
+  CollectLimits collect;
 
   Paise amount_max() const { return rails.back().max; }
 };
 
 // Parses and checks a scheme profile: rails contiguous and non-overlapping from 0.01 up;
 // settlement.cutoffs_utc (optional) "HH:MM" times, ascending, 1 to kCutoffsPerDayMax of them;
-// settlement.neft_batch_interval_s (optional) 1 to kNeftBatchIntervalSMax.
+// settlement.neft_batch_interval_s (optional) 1 to kNeftBatchIntervalSMax; collect (optional):
+// amount_max (at most the scheme maximum), expiry_default_s <= expiry_max_s <=
+// kCollectExpiryMaxS, pending_per_payee_max 1 to kCollectPendingPerPayeeMax.
 // Error code: INVALID_SCHEME.
 Result<Scheme> parse_scheme(std::string_view json_text);
 Result<Scheme> load_scheme(const std::string& path);

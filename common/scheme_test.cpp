@@ -85,6 +85,35 @@ TEST(Scheme, NeftBatchesAreHalfHourlyByDefaultAndTheIntervalIsChecked) {
   }
 }
 
+TEST(Scheme, CollectRequestsHaveNpcisCapAndBoundedExpiryAndTheirLimitsAreChecked) {
+  const Scheme shipped = default_scheme();
+  EXPECT_EQ(shipped.collect.amount_max, 2'000'00);
+  EXPECT_EQ(shipped.collect.expiry_default_s, 1'800);
+  EXPECT_EQ(shipped.collect.expiry_max_s, 604'800);
+  EXPECT_EQ(shipped.collect.pending_per_payee_max, 100);
+  const std::string rails =
+      R"("currency":"INR","rails":[{"rail":"IMPS","min":"0.01","max":"5000.00"}])";
+  auto custom = parse_scheme("{" + rails +
+                             R"(,"collect":{"amount_max":"500.00","expiry_max_s":60,
+                                 "expiry_default_s":30,"pending_per_payee_max":2}})");
+  ASSERT_TRUE(custom.has_value()) << custom.error().message;
+  EXPECT_EQ(custom->collect.amount_max, 500'00);
+  EXPECT_EQ(custom->collect.expiry_default_s, 30);
+  EXPECT_EQ(custom->collect.pending_per_payee_max, 2);
+  // Only a smaller maximum: the default follows it down.
+  auto short_max = parse_scheme("{" + rails + R"(,"collect":{"expiry_max_s":60}})");
+  ASSERT_TRUE(short_max.has_value());
+  EXPECT_EQ(short_max->collect.expiry_default_s, 60);
+  for (const char* bad :
+       {R"({"amount_max":"5000.01"})", R"({"amount_max":2000})", R"({"expiry_max_s":0})",
+        R"({"expiry_max_s":60,"expiry_default_s":61})", R"({"pending_per_payee_max":0})",
+        R"({"expiry_max_s":2592001})", R"({"expires":1})", R"([])"}) {
+    auto scheme = parse_scheme("{" + rails + R"(,"collect":)" + bad + "}");
+    ASSERT_FALSE(scheme.has_value()) << bad;
+    EXPECT_EQ(scheme.error().code, "INVALID_SCHEME") << bad;
+  }
+}
+
 TEST(Scheme, BuiltInProfileMatchesTheShippedFile) {
   auto shipped = read_file(testing::source_path("specs/scheme.json"));
   ASSERT_TRUE(shipped.has_value());

@@ -5,6 +5,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "common/error.h"
@@ -176,6 +178,41 @@ std::vector<std::string> names_of() {
   Names names{out};
   Struct::fields(event, names);
   return out;
+}
+
+// A variant of event structs (a stream family's events), by type name: decoding, field lists
+// and the type names in the variant's order.
+template <class Variant, std::size_t I = 0>
+Result<Variant> decode_variant(std::string_view type, const json::object& data,
+                               std::string_view family) {
+  if constexpr (I == std::variant_size_v<Variant>) {
+    return std::unexpected(invalid_event(type, "not a " + std::string(family) + " event type"));
+  } else {
+    using Event = std::variant_alternative_t<I, Variant>;
+    if (type != Event::kType) return decode_variant<Variant, I + 1>(type, data, family);
+    auto event = decode_fields<Event>(data);
+    if (!event) return std::unexpected(event.error());
+    return Variant{std::move(*event)};
+  }
+}
+
+template <class Variant, std::size_t I = 0>
+std::vector<std::string> variant_field_names(std::string_view type) {
+  if constexpr (I == std::variant_size_v<Variant>) {
+    return {};
+  } else {
+    using Event = std::variant_alternative_t<I, Variant>;
+    if (type != Event::kType) return variant_field_names<Variant, I + 1>(type);
+    return names_of<Event>();
+  }
+}
+
+template <class Variant>
+std::vector<std::string_view> variant_type_names() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::vector<std::string_view>{std::variant_alternative_t<I, Variant>::kType...};
+  }
+  (std::make_index_sequence<std::variant_size_v<Variant>>());
 }
 
 }  // namespace upi::ledger::events

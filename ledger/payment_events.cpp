@@ -7,45 +7,13 @@
 #include "ledger/event_fields.h"
 
 namespace upi::ledger::events {
-namespace {
-
-template <std::size_t I = 0>
-Result<PaymentEvent> decode_as(std::string_view type, const json::object& data) {
-  if constexpr (I == std::variant_size_v<PaymentEvent>) {
-    return std::unexpected(invalid_event(type, "not a payment event type"));
-  } else {
-    using Event = std::variant_alternative_t<I, PaymentEvent>;
-    if (type != Event::kType) return decode_as<I + 1>(type, data);
-    auto event = decode_fields<Event>(data);
-    if (!event) return std::unexpected(event.error());
-    return PaymentEvent{std::move(*event)};
-  }
-}
-
-template <std::size_t I = 0>
-void list_fields(std::string_view type, std::vector<std::string>& out) {
-  if constexpr (I < std::variant_size_v<PaymentEvent>) {
-    using Event = std::variant_alternative_t<I, PaymentEvent>;
-    if (type != Event::kType) return list_fields<I + 1>(type, out);
-    out = names_of<Event>();
-  }
-}
-
-template <std::size_t... I>
-std::vector<std::string_view> type_names(std::index_sequence<I...>) {
-  return {std::variant_alternative_t<I, PaymentEvent>::kType...};
-}
-
-}  // namespace
 
 std::vector<std::string_view> all_types() {
-  return type_names(std::make_index_sequence<std::variant_size_v<PaymentEvent>>());
+  return variant_type_names<PaymentEvent>();
 }
 
 std::vector<std::string> field_names(std::string_view type) {
-  std::vector<std::string> out;
-  list_fields(type, out);
-  return out;
+  return variant_field_names<PaymentEvent>(type);
 }
 
 std::string_view type_of(const PaymentEvent& event) {
@@ -57,11 +25,11 @@ json::object encode(const PaymentEvent& event) {
 }
 
 Result<PaymentEvent> decode(std::string_view type, const json::object& data) {
-  return decode_as(type, data);
+  return decode_variant<PaymentEvent>(type, data, "payment");
 }
 
 Result<PaymentEvent> decode(const RecordedEvent& event) {
-  return decode_as(event.type, event.data);
+  return decode_variant<PaymentEvent>(event.type, event.data, "payment");
 }
 
 NewEvent to_new_event(const PaymentEvent& event, Metadata metadata) {

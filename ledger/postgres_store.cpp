@@ -136,7 +136,8 @@ CREATE TABLE ledger_counters (counter text PRIMARY KEY, value bigint NOT NULL);
           {"ledger/5", postgres_counter_views_migration()},
           {"ledger/6", postgres_leg_views_migration()},
           {"ledger/7", postgres_neft_views_migration()},
-          {"ledger/8", postgres_refund_views_migration()}};
+          {"ledger/8", postgres_refund_views_migration()},
+          {"ledger/9", postgres_collect_views_migration()}};
 }
 
 struct PostgresStore::Pending {

@@ -73,6 +73,59 @@ const pg::Column<PaymentSummary> kSummaryColumns[] = {
 };
 const pg::Table<PaymentSummary> kSummaries("view_payments", kSummaryColumns);
 
+// view_collects (migration ledger/9): a collect request's row; reason columns empty without one.
+template <std::string Reason::*Field>
+pg::Column<CollectRequest> collect_reason_column(std::string_view name) {
+  return {name, "text",
+          [](const CollectRequest& c) { return c.reason ? (*c.reason).*Field : std::string(); },
+          [](CollectRequest& c, const std::string& text) {
+            if (c.status != kCollectDeclined && c.status != kCollectExpired) return true;
+            if (!c.reason) c.reason.emplace();
+            (*c.reason).*Field = text;
+            return true;
+          }};
+}
+const pg::Column<CollectRequest> kCollectColumns[] = {
+    pg::text_column<&CollectRequest::id>("id"),
+    pg::int_column<&CollectRequest::version>("version"),
+    pg::text_column<&CollectRequest::status>("status"),
+    pg::text_column<&CollectRequest::payee_vpa>("payee_vpa"),
+    pg::text_column<&CollectRequest::payer_vpa>("payer_vpa"),
+    pg::text_column<&CollectRequest::note>("note"),
+    pg::text_column<&CollectRequest::request_hash>("request_hash"),
+    pg::text_column<&CollectRequest::requested_by>("requested_by"),
+    pg::int_column<&CollectRequest::amount>("amount_paise"),
+    pg::int_column<&CollectRequest::expires_at_ms>("expires_at_ms"),
+    pg::text_column<&CollectRequest::payment_id>("payment_id"),
+    pg::text_column<&CollectRequest::answered_by>("answered_by"),
+    collect_reason_column<&Reason::code>("reason_code"),
+    collect_reason_column<&Reason::upi_code>("reason_upi_code"),
+    collect_reason_column<&Reason::message>("reason_message"),
+    pg::int_column<&CollectRequest::created_at_ms>("created_at_ms"),
+    pg::int_column<&CollectRequest::updated_at_ms>("updated_at_ms"),
+    pg::int_column<&CollectRequest::position>("position"),
+    pg::int_column<&CollectRequest::first_position>("first_position"),
+};
+const pg::Table<CollectRequest> kCollects("view_collects", kCollectColumns);
+
+CollectRequest collect_from(const pg::Rows& rows, int i) {
+  auto c = kCollects.row(rows, i);
+  assert(c && c->amount > 0 && c->version >= 1 && "a view row reads back sane");
+  return c.value_or(CollectRequest{});
+}
+
+const std::string& upsert_collects() {
+  static const std::string sql =
+      "INSERT INTO view_collects (" + kCollects.write_list() + ") SELECT * FROM " +
+      kCollects.unnest(1) +
+      " ON CONFLICT (id) DO UPDATE SET version = excluded.version, status = excluded.status, "
+      "payment_id = excluded.payment_id, answered_by = excluded.answered_by, "
+      "reason_code = excluded.reason_code, reason_upi_code = excluded.reason_upi_code, "
+      "reason_message = excluded.reason_message, updated_at_ms = excluded.updated_at_ms, "
+      "position = excluded.position";
+  return sql;
+}
+
 PaymentSummary summary_from(const pg::Rows& rows, int i) {
   auto p = kSummaries.row(rows, i);
   assert(p && p->amount > 0 && p->position >= p->first_position && "a view row reads back sane");
@@ -311,6 +364,31 @@ pg::Statement load_summaries(const std::vector<RecordedEvent>& batch) {
       {pg::text_array(ids)}};
 }
 
+// Loads the collect requests that batch touches.
+pg::Statement load_collects(const std::vector<RecordedEvent>& batch) {
+  std::vector<std::string> ids;
+  for (const auto& e : batch) {
+    if (auto id = events::collect_id_of_stream(e.stream); !id.empty()) ids.push_back(std::move(id));
+  }
+  return pg::Statement{
+      "SELECT " + kCollects.read_list() + " FROM view_collects WHERE id = ANY($1::text[])",
+      {pg::text_array(ids)}};
+}
+
+// Folds a collect request's event into touched (from stored, or new at its first event).
+void fold_collect_row(const RecordedEvent& e, const std::string& id, const pg::Rows& stored,
+                      std::map<std::string, CollectRequest>& touched) {
+  if (!touched.contains(id)) {
+    std::optional<CollectRequest> found;
+    for (int i = 0; i < stored.size(); ++i) {
+      if (stored.text(i, 0) == id) found = collect_from(stored, i);
+    }
+    if (!found && e.version != 1) return;  // a stream that never began properly
+    touched[id] = found.value_or(CollectRequest{});
+  }
+  fold_collect_event(touched[id], e);
+}
+
 // What folding a batch writes, and the checkpoint it reaches.
 struct Fold {
   std::int64_t checkpoint;
@@ -321,7 +399,7 @@ struct Fold {
 // and cycles (load_unclosed_cycles' rows); each touched summary, bank position and cycle row is
 // written once for the whole batch.
 Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch, const pg::Rows& loaded,
-          const pg::Rows& loaded_cycles) {
+          const pg::Rows& loaded_cycles, const pg::Rows& loaded_collects) {
   std::vector<const RecordedEvent*> fresh;
   for (const auto& e : batch) {
     if (e.position <= checkpoint) continue;
@@ -335,10 +413,15 @@ Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch, cons
   std::map<PositionKey, PositionDelta> deltas;
   SettlementFold settlement = settlement_from(loaded_cycles);
   Counters counter_deltas;  // added to the stored values
+  std::map<std::string, CollectRequest> collects;
   for (const RecordedEvent* e : fresh) {
     counter_deltas.apply(e->metadata);
     if (is_settlement_event(*e)) {
       settlement.settlement_event(*e);
+      continue;
+    }
+    if (auto collect = events::collect_id_of_stream(e->stream); !collect.empty()) {
+      fold_collect_row(*e, collect, loaded_collects, collects);
       continue;
     }
     const std::string id = payment_id_of(*e);
@@ -362,6 +445,7 @@ Fold fold(std::int64_t checkpoint, const std::vector<RecordedEvent>& batch, cons
   Fold result{fresh.back()->position, {}};
   if (!touched.empty()) result.writes.push_back({upsert_summaries(), kSummaries.arrays(touched)});
   if (!deltas.empty()) result.writes.push_back({upsert_positions(), kDeltas.arrays(deltas)});
+  if (!collects.empty()) result.writes.push_back({upsert_collects(), kCollects.arrays(collects)});
   write_settlement(settlement, result.writes);
   write_counters(counter_deltas, result.writes);
   result.writes.push_back({"UPDATE view_checkpoint SET position = $1 WHERE name = 'payments'",
@@ -378,9 +462,10 @@ asio::awaitable<pg::PgResult<std::int64_t>> fold_locked(pg::Connection& conn,
   std::vector<pg::Statement> loads;
   loads.push_back(load_summaries(batch));
   loads.push_back(load_unclosed_cycles());
+  loads.push_back(load_collects(batch));
   auto loaded = co_await conn.pipeline(std::move(loads), deadline);
   if (!loaded) co_return std::unexpected(loaded.error());
-  Fold folded = fold(checkpoint, batch, (*loaded)[0], (*loaded)[1]);
+  Fold folded = fold(checkpoint, batch, (*loaded)[0], (*loaded)[1], (*loaded)[2]);
   if (folded.writes.empty()) co_return checkpoint;
   auto written = co_await conn.pipeline(std::move(folded.writes), deadline);
   if (!written) co_return std::unexpected(written.error());
@@ -480,6 +565,7 @@ asio::awaitable<Result<void>> PostgresViews::apply(const std::vector<RecordedEve
   first.push_back({kLockCheckpoint, {}});
   first.push_back(load_summaries(batch));
   first.push_back(load_unclosed_cycles());
+  first.push_back(load_collects(batch));
   auto begun = co_await pg::Transaction::begin(**conn, deadline, std::move(first));
   if (!begun) co_return std::unexpected(store_unavailable(begun.error()));
   assert(begun->rows[0].size() == 1 && "the migration creates the checkpoint row");
@@ -489,7 +575,7 @@ asio::awaitable<Result<void>> PostgresViews::apply(const std::vector<RecordedEve
         "VIEWS_BEHIND", "",
         "the views stop at " + std::to_string(checkpoint) + ", before this batch begins"}));
   }
-  Fold folded = fold(checkpoint, batch, begun->rows[1], begun->rows[2]);
+  Fold folded = fold(checkpoint, batch, begun->rows[1], begun->rows[2], begun->rows[3]);
   auto committed = co_await begun->tx.commit(std::move(folded.writes), deadline);
   if (!committed) co_return std::unexpected(store_unavailable(committed.error()));
   known_checkpoint_ = std::max(known_checkpoint_, folded.checkpoint);
@@ -507,6 +593,7 @@ asio::awaitable<Result<std::int64_t>> PostgresViews::rebuild(EventStore& store) 
     auto emptied = co_await (*tx)->execute(
         std::string("DELETE FROM view_payments; DELETE FROM view_positions; ") +
             kResetSettlementViews + kResetLegViews + "DELETE FROM view_counters; " +
+            "DELETE FROM view_collects; " +
             "UPDATE view_checkpoint SET position = 0 WHERE name = 'payments'",
         deadline());
     folded = emptied ? pg::PgResult<std::int64_t>(0) : std::unexpected(emptied.error());
@@ -554,29 +641,44 @@ asio::awaitable<Result<pg::Rows>> PostgresViews::read(std::string sql,
   co_return std::move(*rows);
 }
 
+namespace {
+
+// The filters a list shares: $1 a VPA (payer or payee), $2 a status, $5 a PSP handle; each
+// empty for any.
+constexpr const char* kPartyStatusFilter =
+    "($1 = '' OR payer_vpa = $1 OR payee_vpa = $1) AND ($2 = '' OR status = $2)"
+    " AND ($5 = '' OR split_part(payer_vpa, '@', 2) = $5"
+    "      OR split_part(payee_vpa, '@', 2) = $5)";
+
+// The first limit rows as a page (rows holds one more when there is a next page), the next
+// cursor taken from the last item.
+template <class Page, class Read, class Cursor>
+Page page_of(const pg::Rows& rows, std::size_t limit, Read read, Cursor cursor) {
+  Page page;
+  for (int i = 0; i < rows.size(); ++i) {
+    if (page.items.size() == limit) {
+      page.next_cursor = cursor(page.items.back());
+      break;
+    }
+    page.items.push_back(read(rows, i));
+  }
+  return page;
+}
+
+}  // namespace
+
 asio::awaitable<Result<PaymentPage>> PostgresViews::list_payments(ListQuery query) {
   assert(query.limit >= 1 && query.limit <= kListLimitMax);
   std::vector<pg::Param> params{query.vpa, query.status, query.cursor,
                                 std::to_string(query.limit + 1), query.handle};
   auto rows = co_await read("SELECT " + kSummaries.read_list() +
-                                " FROM view_payments"
-                                " WHERE refund_of = ''"
-                                " AND ($1 = '' OR payer_vpa = $1 OR payee_vpa = $1)"
-                                " AND ($2 = '' OR status = $2) AND ($3 = '' OR id < $3)"
-                                " AND ($5 = '' OR split_part(payer_vpa, '@', 2) = $5"
-                                "      OR split_part(payee_vpa, '@', 2) = $5)"
-                                " ORDER BY id DESC LIMIT $4",
+                                " FROM view_payments WHERE refund_of = '' AND ($3 = '' OR id < $3)"
+                                " AND " +
+                                kPartyStatusFilter + " ORDER BY id DESC LIMIT $4",
                             std::move(params));
   if (!rows) co_return std::unexpected(rows.error());
-  PaymentPage page;
-  for (int i = 0; i < rows->size(); ++i) {
-    if (page.items.size() == query.limit) {
-      page.next_cursor = page.items.back().id;
-      break;
-    }
-    page.items.push_back(summary_from(*rows, i));
-  }
-  co_return page;
+  co_return page_of<PaymentPage>(*rows, query.limit, summary_from,
+                                 [](const PaymentSummary& p) { return p.id; });
 }
 
 asio::awaitable<Result<std::vector<PositionRow>>> PostgresViews::positions(std::string bank) {
@@ -621,6 +723,45 @@ asio::awaitable<Result<std::vector<PaymentSummary>>> PostgresViews::refunds(
   std::vector<PaymentSummary> out;
   for (int i = 0; i < rows->size(); ++i) out.push_back(summary_from(*rows, i));
   sort_by_ledger_order(out);
+  co_return out;
+}
+
+asio::awaitable<Result<CollectPage>> PostgresViews::collects(CollectQuery query) {
+  assert(query.limit >= 1 && query.limit <= kListLimitMax);
+  std::vector<pg::Param> params{query.vpa, query.status, std::to_string(query.before_position),
+                                std::to_string(query.limit + 1), query.handle};
+  auto rows = co_await read("SELECT " + kCollects.read_list() +
+                                " FROM view_collects WHERE ($3 = 0 OR first_position < $3) AND " +
+                                kPartyStatusFilter + " ORDER BY first_position DESC LIMIT $4",
+                            std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  co_return page_of<CollectPage>(*rows, query.limit, collect_from,
+                                 [](const CollectRequest& c) { return c.first_position; });
+}
+
+asio::awaitable<Result<std::vector<std::string>>> PostgresViews::collects_expired(
+    std::int64_t now_ms, std::size_t limit) {
+  std::vector<pg::Param> params{std::to_string(now_ms), std::to_string(limit)};
+  auto rows = co_await read(
+      "SELECT id FROM view_collects WHERE status = 'PENDING' AND expires_at_ms <= $1 "
+      "ORDER BY expires_at_ms, id LIMIT $2",
+      std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<std::string> out;
+  for (int i = 0; i < rows->size(); ++i) out.push_back(rows->text(i, 0));
+  co_return out;
+}
+
+asio::awaitable<Result<std::vector<std::string>>> PostgresViews::collects_unpaid(
+    std::size_t limit) {
+  std::vector<pg::Param> params{std::to_string(limit)};
+  auto rows = co_await read(
+      "SELECT c.id FROM view_collects c WHERE c.status = 'APPROVED' AND NOT EXISTS "
+      "(SELECT 1 FROM view_payments p WHERE p.id = c.payment_id) ORDER BY c.payment_id LIMIT $1",
+      std::move(params));
+  if (!rows) co_return std::unexpected(rows.error());
+  std::vector<std::string> out;
+  for (int i = 0; i < rows->size(); ++i) out.push_back(rows->text(i, 0));
   co_return out;
 }
 
@@ -725,6 +866,13 @@ asio::awaitable<Result<json::object>> PostgresViews::snapshot() {
     list.as_array().push_back(json::value(history->text(i, 1)));
   }
   out["vpa_history"] = std::move(vpas);
+  auto collect_rows =
+      co_await read("SELECT " + kCollects.read_list() + " FROM view_collects ORDER BY id", {});
+  if (!collect_rows) co_return std::unexpected(collect_rows.error());
+  json::array collects;
+  for (int i = 0; i < collect_rows->size(); ++i)
+    collects.push_back(collect_request_to_json(collect_from(*collect_rows, i)));
+  out["collects"] = std::move(collects);
   auto banks = co_await read("SELECT DISTINCT bank FROM view_positions ORDER BY bank", {});
   if (!banks) co_return std::unexpected(banks.error());
   json::object positions;
@@ -856,6 +1004,36 @@ std::string postgres_refund_views_migration() {
   return "ALTER TABLE view_payments ADD COLUMN refund_of text NOT NULL DEFAULT ''; "
          "CREATE INDEX view_payments_refund_of ON view_payments (refund_of) "
          "WHERE refund_of <> '';";
+}
+
+std::string postgres_collect_views_migration() {
+  return R"sql(
+CREATE TABLE view_collects (
+  id text COLLATE "C" PRIMARY KEY,
+  version bigint NOT NULL CHECK (version >= 1),
+  status text COLLATE "C" NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'DECLINED', 'EXPIRED')),
+  payee_vpa text COLLATE "C" NOT NULL,
+  payer_vpa text COLLATE "C" NOT NULL,
+  note text NOT NULL,
+  request_hash text NOT NULL,
+  requested_by text NOT NULL,
+  amount_paise bigint NOT NULL CHECK (amount_paise > 0),
+  expires_at_ms bigint NOT NULL,
+  payment_id text COLLATE "C" NOT NULL,
+  answered_by text NOT NULL,
+  reason_code text NOT NULL,
+  reason_upi_code text NOT NULL,
+  reason_message text NOT NULL,
+  created_at_ms bigint NOT NULL,
+  updated_at_ms bigint NOT NULL,
+  position bigint NOT NULL,
+  first_position bigint NOT NULL);
+CREATE INDEX view_collects_payer ON view_collects (payer_vpa, first_position);
+CREATE INDEX view_collects_payee ON view_collects (payee_vpa, first_position);
+CREATE INDEX view_collects_by_position ON view_collects (first_position);
+CREATE INDEX view_collects_pending ON view_collects (expires_at_ms) WHERE status = 'PENDING';
+CREATE INDEX view_collects_approved ON view_collects (payment_id) WHERE status = 'APPROVED';
+)sql";
 }
 
 std::string postgres_counter_views_migration() {

@@ -24,6 +24,10 @@ class PostgresViews final : public ViewStore {
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
   asio::awaitable<Result<std::vector<PaymentSummary>>> refunds(std::string payment_id) override;
+  asio::awaitable<Result<CollectPage>> collects(CollectQuery query) override;
+  asio::awaitable<Result<std::vector<std::string>>> collects_expired(std::int64_t now_ms,
+                                                                     std::size_t limit) override;
+  asio::awaitable<Result<std::vector<std::string>>> collects_unpaid(std::size_t limit) override;
   asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
                                                                std::size_t limit) override;
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,
@@ -57,5 +61,7 @@ std::string postgres_leg_views_migration();
 std::string postgres_neft_views_migration();
 // The refund column of view_payments and its index.
 std::string postgres_refund_views_migration();
+// The collect requests' view.
+std::string postgres_collect_views_migration();
 
 }  // namespace upi::ledger

@@ -68,6 +68,47 @@ std::pair<std::string, std::vector<NewEvent>> refund_of(const std::string& payme
   return {id, std::move(events)};
 }
 
+json::value ids_json(const std::vector<std::string>& ids) {
+  json::array out;
+  for (const auto& id : ids) out.push_back(json::value(id));
+  return out;
+}
+
+// Collect requests as the switch writes them: pending (some past their expiry at 5'000),
+// approved (some naming a payment the log never gets), declined and expired.
+std::vector<std::pair<std::string, std::vector<NewEvent>>> collect_requests(int n) {
+  std::vector<std::pair<std::string, std::vector<NewEvent>>> out;
+  for (int i = 0; i < n; ++i) {
+    char id[32], payment[32];
+    std::snprintf(id, sizeof id, "col_%016x", i + 1);
+    std::snprintf(payment, sizeof payment, "pay_%016x", i % 2 == 0 ? i + 1 : 0x7000 + i);
+    const std::string payee = i % 3 == 0 ? "bob@ybl" : "carol@ok";
+    std::vector<NewEvent> events;
+    events.push_back(events::to_new_event(
+        events::CollectRequested{id, payee, "alice@ok", 100 + i, "c", 1'000 * (i % 10), "h", "p"},
+        id, payee, 1'000, "node-1"));
+    switch (i % 5) {
+      case 1:
+        events.push_back(events::to_new_event(events::CollectApproved{payment, "payer-psp"}, id,
+                                              payee, 0, "node-2"));
+        break;
+      case 2:
+        events.push_back(events::to_new_event(
+            events::CollectDeclined{"payer-psp", {"COLLECT_DECLINED", "ZA", "no"}}, id, payee, 0,
+            "node-1"));
+        break;
+      case 3:
+        events.push_back(events::to_new_event(
+            events::CollectExpired{{"COLLECT_EXPIRED", "U69", "late"}}, id, payee, 0, "node-2"));
+        break;
+      default:
+        break;  // pending
+    }
+    out.emplace_back(id, std::move(events));
+  }
+  return out;
+}
+
 // A seeded mix of payments (and refunds of some completed ones): completed, failed before or after
 // a rail, reversed, taken over by another node, and some left pending. Each entry is one payment's
 // events in order.
@@ -159,8 +200,9 @@ asio::awaitable<bool> append_all(
       std::vector<NewEvent> one{events[round]};
       asio::co_spawn(
           executor,
-          [&store, stream = events::saga_stream(id), one, failures, left,
-           &done]() -> asio::awaitable<void> {
+          [&store,
+           stream = id.starts_with("col_") ? events::collect_stream(id) : events::saga_stream(id),
+           one, failures, left, &done]() -> asio::awaitable<void> {
             auto r = co_await store.append(stream, kAnyVersion, one);
             if (!r) ++*failures;
             if (--*left == 0) done.cancel();
@@ -199,7 +241,8 @@ TEST(PostgresViews, TwoNodesFoldTheSameRowsAsMemoryAndARebuildGivesThemAgain) {
   Projector node_1(io, **store, views_1), node_2(io, **store, views_2);
   node_1.start();
   node_2.start();
-  const auto all = payments(20261128, 400);
+  auto all = payments(20261128, 400);
+  for (auto& collect : collect_requests(60)) all.push_back(std::move(collect));
   ASSERT_TRUE(run_on(io, append_all(**store, all)));
   auto log = run_on(io, read_whole_log(**store));
   ASSERT_TRUE(log.has_value());
@@ -262,6 +305,45 @@ TEST(PostgresViews, TwoNodesFoldTheSameRowsAsMemoryAndARebuildGivesThemAgain) {
   EXPECT_GT(memory.cycle(2)->summary.completed, 0);
   EXPECT_GT(memory.cycle(3)->summary.completed, 0);
   EXPECT_FALSE(memory.cycle(3)->gross_items.empty()) << "the mix has RTGS payments";
+  // The collect queries the API and the expiry pass make agree with the memory views.
+  auto read_collects = [&]() -> asio::awaitable<Result<std::vector<json::value>>> {
+    std::vector<json::value> out;
+    for (const CollectQuery& q :
+         {CollectQuery{.limit = 7}, CollectQuery{.vpa = "bob@ybl", .limit = 100},
+          CollectQuery{.handle = "ok", .status = "PENDING", .limit = 5, .before_position = 0}}) {
+      auto page = co_await views_2.collects(q);
+      if (!page) co_return std::unexpected(page.error());
+      json::array items;
+      for (const auto& c : page->items) items.push_back(collect_request_to_json(c));
+      out.push_back(json::object{{"items", items}, {"next", page->next_cursor}});
+    }
+    auto expired = co_await views_2.collects_expired(5'000, 100);
+    auto unpaid = co_await views_2.collects_unpaid(100);
+    if (!expired || !unpaid) co_return std::unexpected(Error{});
+    out.push_back(ids_json(*expired));
+    out.push_back(ids_json(*unpaid));
+    co_return out;
+  };
+  auto collect_answers = run_on(io, read_collects());
+  ASSERT_TRUE(collect_answers.has_value());
+  std::vector<json::value> want_collects;
+  for (const CollectQuery& q :
+       {CollectQuery{.limit = 7}, CollectQuery{.vpa = "bob@ybl", .limit = 100},
+        CollectQuery{.handle = "ok", .status = "PENDING", .limit = 5, .before_position = 0}}) {
+    const auto page = memory.collects(q);
+    json::array items;
+    for (const auto& c : page.items) items.push_back(collect_request_to_json(c));
+    want_collects.push_back(json::object{{"items", items}, {"next", page.next_cursor}});
+  }
+  want_collects.push_back(ids_json(memory.collects_expired(5'000, 100)));
+  want_collects.push_back(ids_json(memory.collects_unpaid(100)));
+  ASSERT_EQ(collect_answers->size(), want_collects.size());
+  for (std::size_t i = 0; i < want_collects.size(); ++i)
+    EXPECT_EQ(to_json((*collect_answers)[i]), to_json(want_collects[i])) << i;
+  EXPECT_FALSE(memory.collects_expired(5'000, 100).empty());
+  EXPECT_FALSE(memory.collects_unpaid(100).empty());
+  EXPECT_EQ(memory_snapshot.at("collects").as_array().size(), 60u);
+
   // A payment's refunds, in the ledger's order, as the memory views have them (read in one
   // run: run_on polls the loop in slices, which would cost a slice per read).
   std::vector<std::string> paid;

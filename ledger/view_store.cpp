@@ -29,6 +29,20 @@ asio::awaitable<Result<std::vector<PaymentSummary>>> MemoryViewStore::refunds(
   co_return views_.refunds(payment_id);
 }
 
+asio::awaitable<Result<CollectPage>> MemoryViewStore::collects(CollectQuery query) {
+  co_return views_.collects(query);
+}
+
+asio::awaitable<Result<std::vector<std::string>>> MemoryViewStore::collects_expired(
+    std::int64_t now_ms, std::size_t limit) {
+  co_return views_.collects_expired(now_ms, limit);
+}
+
+asio::awaitable<Result<std::vector<std::string>>> MemoryViewStore::collects_unpaid(
+    std::size_t limit) {
+  co_return views_.collects_unpaid(limit);
+}
+
 asio::awaitable<Result<std::vector<PendingPayment>>> MemoryViewStore::pending(std::string after_id,
                                                                               std::size_t limit) {
   co_return views_.pending_payments(after_id, limit);

@@ -34,6 +34,13 @@ class ViewStore {
   virtual asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() = 0;
   // The refunds of a payment, oldest first: all of them (at most kRefundsListedMax).
   virtual asio::awaitable<Result<std::vector<PaymentSummary>>> refunds(std::string payment_id) = 0;
+  // Collect requests, newest first; query.limit within [1, kListLimitMax].
+  virtual asio::awaitable<Result<CollectPage>> collects(CollectQuery query) = 0;
+  // PENDING collect requests whose expiry is at or before now_ms, at most limit.
+  virtual asio::awaitable<Result<std::vector<std::string>>> collects_expired(std::int64_t now_ms,
+                                                                             std::size_t limit) = 0;
+  // APPROVED collect requests whose payment the views do not hold, at most limit.
+  virtual asio::awaitable<Result<std::vector<std::string>>> collects_unpaid(std::size_t limit) = 0;
   // Payments (and refunds) not yet terminal whose ids follow after_id ("": from the first), oldest
   // first, at most limit.
   virtual asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
@@ -64,6 +71,10 @@ class MemoryViewStore final : public ViewStore {
   asio::awaitable<Result<std::vector<PositionRow>>> positions(std::string bank) override;
   asio::awaitable<Result<std::map<std::string, RailStatsRow>>> rail_stats() override;
   asio::awaitable<Result<std::vector<PaymentSummary>>> refunds(std::string payment_id) override;
+  asio::awaitable<Result<CollectPage>> collects(CollectQuery query) override;
+  asio::awaitable<Result<std::vector<std::string>>> collects_expired(std::int64_t now_ms,
+                                                                     std::size_t limit) override;
+  asio::awaitable<Result<std::vector<std::string>>> collects_unpaid(std::size_t limit) override;
   asio::awaitable<Result<std::vector<PendingPayment>>> pending(std::string after_id,
                                                                std::size_t limit) override;
   asio::awaitable<Result<std::vector<CycleSummary>>> settlement_cycles(std::int64_t before_cycle,

@@ -218,8 +218,11 @@ void ReadViews::apply(const RecordedEvent& e) {
   checkpoint_ = e.position;
   counters_.apply(e.metadata);
   if (is_settlement_event(e)) return settlement_.settlement_event(e);
+  if (std::string collect = events::collect_id_of_stream(e.stream); !collect.empty())
+    return apply_collect(e, collect);
   const std::string id = payment_id_of(e);
   if (id.empty()) return;
+  if (e.type == events::kPaymentRequested) collects_unpaid_.erase(id);
   auto it = payments_.find(id);
   if (starts_summary(e)) {
     it = payments_.try_emplace(id).first;
@@ -242,6 +245,65 @@ void ReadViews::apply(const RecordedEvent& e) {
   if (starts_summary(e)) index_new_payment(p);
   if (p.status != "PENDING") pending_.erase(&p);
   settlement_.payment_folded(p, was_pending, deltas);
+}
+
+void ReadViews::apply_collect(const RecordedEvent& e, const std::string& id) {
+  if (e.version != 1 && !collects_.contains(id)) return;  // a stream that never began properly
+  CollectRequest& c = collects_[id];
+  if (c.pending() && c.version > 0) collects_pending_.erase({c.expires_at_ms, id});
+  fold_collect_event(c, e);
+  if (e.version == 1) collects_by_position_[c.first_position] = &c;
+  if (c.pending()) collects_pending_.insert({c.expires_at_ms, id});
+  if (e.type == events::CollectApproved::kType && !payments_.contains(c.payment_id))
+    collects_unpaid_.emplace(c.payment_id, id);
+}
+
+CollectPage ReadViews::collects(const CollectQuery& q) const {
+  assert(q.limit >= 1 && q.limit <= kListLimitMax);
+  CollectPage page;
+  std::size_t examined = 0;
+  auto it = q.before_position > 0 ? collects_by_position_.lower_bound(q.before_position)
+                                  : collects_by_position_.end();
+  while (it != collects_by_position_.begin()) {
+    const CollectRequest& c = *(--it)->second;
+    const bool matches = (q.vpa.empty() || c.payer_vpa == q.vpa || c.payee_vpa == q.vpa) &&
+                         (q.handle.empty() || handle_of(c.payer_vpa) == q.handle ||
+                          handle_of(c.payee_vpa) == q.handle) &&
+                         (q.status.empty() || c.status == q.status);
+    if (matches && page.items.size() == q.limit) {
+      page.next_cursor = page.items.back().first_position;
+      break;
+    }
+    if (matches) page.items.push_back(c);
+    if (++examined == kListExaminedMax) {
+      page.next_cursor = c.first_position;
+      break;
+    }
+  }
+  return page;
+}
+
+const CollectRequest* ReadViews::collect(const std::string& id) const {
+  auto it = collects_.find(id);
+  return it == collects_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> ReadViews::collects_expired(std::int64_t now_ms, std::size_t limit) const {
+  std::vector<std::string> out;
+  for (auto it = collects_pending_.begin();
+       it != collects_pending_.end() && it->first <= now_ms && out.size() < limit; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+std::vector<std::string> ReadViews::collects_unpaid(std::size_t limit) const {
+  std::vector<std::string> out;
+  for (auto it = collects_unpaid_.begin(); it != collects_unpaid_.end() && out.size() < limit;
+       ++it) {
+    out.push_back(it->second);
+  }
+  return out;
 }
 
 void ReadViews::index_new_payment(const PaymentSummary& p) {
@@ -449,6 +511,23 @@ json::object summary_to_json(const PaymentSummary& p) {
   return o;
 }
 
+json::object collect_request_to_json(const CollectRequest& c) {
+  json::object o{{"id", c.id},
+                 {"status", c.status},
+                 {"payee_vpa", c.payee_vpa},
+                 {"payer_vpa", c.payer_vpa},
+                 {"amount", format_money(c.amount)},
+                 {"currency", "INR"},
+                 {"note", c.note},
+                 {"expires_at", format_timestamp(c.expires_at_ms)},
+                 {"created_at", format_timestamp(c.created_at_ms)},
+                 {"updated_at", format_timestamp(c.updated_at_ms)},
+                 {"ledger_position", c.position}};
+  o["payment_id"] = c.payment_id.empty() ? json::value(nullptr) : json::value(c.payment_id);
+  o["reason"] = c.reason ? json::value(reason_to_json(*c.reason)) : json::value(nullptr);
+  return o;
+}
+
 json::object refund_summary_to_json(const PaymentSummary& p) {
   assert(!p.refund_of.empty() && "a refund names its payment");
   json::object o = summary_to_json(p);
@@ -495,6 +574,9 @@ json::object ReadViews::snapshot() const {
     history[vpa] = std::move(list);
   }
   out["vpa_history"] = std::move(history);
+  json::array collects;
+  for (const auto& [id, c] : collects_) collects.push_back(collect_request_to_json(c));
+  out["collects"] = std::move(collects);
   json::object positions;
   for (const auto& [bank, rows] : positions_) {
     json::array list;

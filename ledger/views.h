@@ -12,6 +12,7 @@
 
 #include "common/json.h"
 #include "common/money.h"
+#include "ledger/collect_events.h"
 #include "ledger/counters.h"
 #include "ledger/event.h"
 #include "ledger/payment_events.h"
@@ -160,6 +161,21 @@ struct ListQuery {
   std::string cursor;  // a payment id: list those older than it
 };
 
+// Collect requests a list asks for, newest first.
+struct CollectQuery {
+  std::string vpa;     // payer or payee; empty: any
+  std::string handle;  // a PSP handle that the payer or the payee is under; empty: any
+  std::string status;  // empty: any
+  std::size_t limit = 20;
+  std::int64_t before_position = 0;  // a cursor: those requested before it; 0: from the newest
+};
+struct CollectPage {
+  std::vector<CollectRequest> items;
+  std::int64_t next_cursor = 0;  // 0 on the last page
+};
+// Collect requests one expiry or repair pass reads at most.
+inline constexpr std::size_t kCollectPassMax = 1000;
+
 struct PaymentPage {
   std::vector<PaymentSummary> items;
   std::string next_cursor;  // empty on the last page
@@ -196,6 +212,14 @@ class ReadViews {
   const PaymentSummary* payment(const std::string& id) const;
   // The refunds of a payment, oldest first (at most kRefundsListedMax: all of them).
   std::vector<PaymentSummary> refunds(const std::string& payment_id) const;
+  // Collect requests, newest first; query.limit within [1, kListLimitMax]. A page looks at no
+  // more than kListExaminedMax of them.
+  CollectPage collects(const CollectQuery& query) const;
+  const CollectRequest* collect(const std::string& id) const;
+  // PENDING requests whose expiry is at or before now_ms, soonest first, at most limit.
+  std::vector<std::string> collects_expired(std::int64_t now_ms, std::size_t limit) const;
+  // APPROVED requests whose payment is not in the views, at most limit.
+  std::vector<std::string> collects_unpaid(std::size_t limit) const;
   // The payments not yet terminal, oldest first, at most limit (for recovery).
   std::vector<PendingPayment> pending_payments(std::string_view after_id, std::size_t limit) const;
   // Newest first.
@@ -236,6 +260,11 @@ class ReadViews {
   std::map<std::string, PaymentIndex> handle_history_;  // PSP handle -> its customers' payments
   PaymentIndex pending_;                                // payments not yet terminal
   std::map<std::string, PaymentIndex> refunds_;         // payment id -> its refunds
+  void apply_collect(const RecordedEvent& e, const std::string& id);
+  std::map<std::string, CollectRequest> collects_;
+  std::map<std::int64_t, const CollectRequest*> collects_by_position_;  // by first_position
+  std::set<std::pair<std::int64_t, std::string>> collects_pending_;     // (expires_at_ms, id)
+  std::map<std::string, std::string> collects_unpaid_;                  // payment id -> collect
   std::map<std::string, std::map<std::pair<std::string, std::string>, PositionRow>> positions_;
   std::map<std::string, RailStatsRow> rail_stats_;
   SettlementFold settlement_ = initial_settlement();
@@ -243,6 +272,8 @@ class ReadViews {
 };
 
 json::object summary_to_json(const PaymentSummary& p);
+// A collect request's canonical form (the views' snapshot and the API's base).
+json::object collect_request_to_json(const CollectRequest& c);
 // A refund's summary: summary_to_json and its payment_id.
 json::object refund_summary_to_json(const PaymentSummary& p);
 // {"id", "credit_at"} of the NEFT batch that runs at credit_at_ms; null when it is 0 (none).

@@ -45,7 +45,8 @@ asio::awaitable<Result<void>> PaymentSagaEngine::begin(std::string payment_id,
                                                        ledger::NewEvent requested) {
   if (stopped_)
     co_return fail(ErrorKind::kUnavailable, "SWITCH_STOPPING", "the switch is shutting down");
-  assert(!active_.contains(payment_id) && "payment ids are fresh");
+  if (knows(payment_id))  // a collect request's payment, begun again by a retry
+    co_return fail(ErrorKind::kConflict, "VERSION_CONFLICT", "payment " + payment_id + " exists");
   auto decoded = ev::decode(requested.type, requested.data);
   assert(decoded && std::holds_alternative<ev::PaymentRequested>(*decoded));
   PaymentState state;

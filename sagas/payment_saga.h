@@ -61,7 +61,8 @@ class PaymentSagaEngine {
   void start();
   // Starts a new payment from its PaymentRequested event: the first append (that event with
   // the resolution, the rail and the debit request, or the failure) is made before this
-  // returns; the rest runs on. Error codes: STORE_UNAVAILABLE, STORE_BUSY, SWITCH_STOPPING.
+  // returns; the rest runs on. Error codes: VERSION_CONFLICT (the payment exists: this node
+  // drives it, or its stream has begun), STORE_UNAVAILABLE, STORE_BUSY, SWITCH_STOPPING.
   asio::awaitable<Result<void>> begin(std::string payment_id, ledger::NewEvent requested);
   // Starts a refund from its first events (RefundRequested and the parties, swapped): they are
   // appended alone, charging the payment's refund counters, before this returns; the rest runs

@@ -82,15 +82,14 @@ Paise refunded_total(const std::vector<ledger::PaymentSummary>& refunds) {
 
 PaymentsApi::PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store,
                          ledger::ViewStore& views, ledger::Projector& projector,
-                         const Scheme& scheme, const Clock& clock, std::string node_id,
-                         int node_number)
+                         const Scheme& scheme, std::string node_id, PaymentIdGenerator& ids)
     : engine_(engine),
       store_(store),
       views_(views),
       projector_(projector),
       scheme_(scheme),
       node_id_(std::move(node_id)),
-      ids_(clock, node_number) {}
+      ids_(ids) {}
 
 void PaymentsApi::add_routes(http::Router& router) {
   auto on = member_routes(router, this);

@@ -31,8 +31,8 @@ Paise refunded_total(const std::vector<ledger::PaymentSummary>& refunds);
 class PaymentsApi {
  public:
   PaymentsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store, ledger::ViewStore& views,
-              ledger::Projector& projector, const Scheme& scheme, const Clock& clock,
-              std::string node_id, int node_number);
+              ledger::Projector& projector, const Scheme& scheme, std::string node_id,
+              PaymentIdGenerator& ids);
   void add_routes(http::Router& router);
   // Learns a PaymentRequested's idempotency key (the projector hands over every event).
   void remember_key(const ledger::RecordedEvent& event);
@@ -55,7 +55,7 @@ class PaymentsApi {
   ledger::Projector& projector_;
   const Scheme& scheme_;
   std::string node_id_;
-  PaymentIdGenerator ids_;
+  PaymentIdGenerator& ids_;  // shared with the collect requests: one per node
   IdempotencyIndex idempotency_;
 };
 

@@ -14,8 +14,6 @@
 
 namespace upi::api {
 
-inline constexpr Access kPsps = Access::roles({Role::kPsp});
-
 class RefundsApi {
  public:
   RefundsApi(sagas::PaymentSagaEngine& engine, ledger::EventStore& store, ledger::ViewStore& views,

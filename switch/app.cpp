@@ -109,9 +109,14 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
       recovery_(engine_, *backend_.views, *backend_.lease, clock_),
       closer_(*backend_.store, *backend_.views, projector_, node_name(options)),
       gate_(std::move(gate)),
-      payments_(engine_, *backend_.store, *backend_.views, projector_, scheme_, clock_,
-                node_name(options), options.node_id),
+      payment_ids_(clock_, options.node_id),
+      collect_requests_(engine_, *backend_.store, *backend_.views, scheme_, clock_, payment_ids_,
+                        node_name(options)),
+      payments_(engine_, *backend_.store, *backend_.views, projector_, scheme_, node_name(options),
+                payment_ids_),
       refunds_(engine_, *backend_.store, *backend_.views, projector_, scheme_),
+      collects_(collect_requests_, engine_, *backend_.store, *backend_.views, projector_, registry_,
+                scheme_, clock_),
       ledger_(*backend_.store, ready_, options.stream_keepalive_ms),
       directory_(world_, registry_, *backend_.banks, *backend_.store, *backend_.views, projector_,
                  node_name(options)),
@@ -127,6 +132,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
   projector_.on_event([this](const ledger::RecordedEvent& e) { payments_.remember_key(e); });
   payments_.add_routes(router_);
   refunds_.add_routes(router_);
+  collects_.add_routes(router_);
   ledger_.add_routes(router_, server_, [this](const Request& request, Access access) {
     auto caller = admit(request, access);
     if (!caller)
@@ -181,6 +187,7 @@ Result<asio::ip::tcp::endpoint> SwitchApp::start() {
   auto resumed = run_on(io_, recovery_.pass(true));
   if (!resumed) return std::unexpected(resumed.error());
   recovery_.start(background_);
+  collect_requests_.start(background_);
   if (cutoffs_) cutoffs_->start(background_);
   server_.start();
   if (metrics_server_) metrics_server_->start();

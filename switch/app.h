@@ -17,6 +17,7 @@
 #include "sagas/recovery.h"
 #include "settlement/cutoff_scheduler.h"
 #include "settlement/cycle_closer.h"
+#include "switch/api_collects.h"
 #include "switch/api_directory.h"
 #include "switch/api_ledger.h"
 #include "switch/api_operations.h"
@@ -86,8 +87,11 @@ class SwitchApp {
   bool ready_ = false;
   Gatekeeper gate_;
   HttpMetrics http_metrics_;
+  PaymentIdGenerator payment_ids_;  // the node's one generator: payments and approved collects
+  sagas::CollectService collect_requests_;
   PaymentsApi payments_;
   RefundsApi refunds_;
+  CollectsApi collects_;
   LedgerApi ledger_;
   DirectoryApi directory_;
   OperationsApi operations_;

@@ -18,6 +18,7 @@ using http::Response;
 // PSPs see only what concerns their own customers; the handlers narrow it further.
 inline constexpr Access kEveryRole = Access::roles({Role::kPsp, Role::kAuditor, Role::kAdmin});
 inline constexpr Access kPayers = Access::roles({Role::kPsp, Role::kAdmin});
+inline constexpr Access kPsps = Access::roles({Role::kPsp});
 inline constexpr Access kReaders = Access::roles({Role::kAuditor, Role::kAdmin});
 inline constexpr Access kAdmins = Access::roles({Role::kAdmin});
 inline constexpr Access kOpen = Access::open();

@@ -1,7 +1,8 @@
-// Refunds on two durable nodes sharing one database: partial refunds of one payment asked of
-// both nodes at once never add up to more than the payment (the ledger decides, not a check on
-// either node), a retry on the other node answers with the same refund, and the views that fold
-// the refunds rebuild to the same rows.
+// Refunds and collect requests on two durable nodes sharing one database: partial refunds of one
+// payment asked of both nodes at once never add up to more than the payment (the ledger decides,
+// not a check on either node), a retry on the other node answers with the same refund, and the
+// views that fold them rebuild to the same rows; approvals sent to both nodes as the requests
+// expire (both nodes run expiry passes) either pay once or move nothing.
 #include <cstdlib>
 #include <thread>
 
@@ -76,6 +77,73 @@ TEST(E2eRefundsDurable, FiftyRefundsSplitAcrossTwoNodesNeverPassThePayment) {
                               "' --database-schema " + schema + " --rebuild-views";
   ASSERT_EQ(std::system(rebuild.c_str()), 0);
   EXPECT_EQ(view_rows(schema), live);
+}
+
+TEST(E2eCollectsDurable, ApprovalsOnTwoNodesRacingTheExpiryPayOnceOrMoveNothing) {
+  if (database_url() == nullptr) GTEST_SKIP() << "UPI_TEST_DATABASE_URL is not set";
+  const std::string schema = "collects" + std::to_string(::getpid());
+  SwitchProcess one(node_args(schema, 1)), two(node_args(schema, 2));
+  const Paise alice = balance(one, "alice@okaxis");
+  auto now_ms = [] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+  constexpr int kRequests = 16;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kRequests; ++i) {
+    Headers headers = as("demo-ybl-key");
+    headers.emplace_back("Idempotency-Key", "ask-" + std::to_string(i));
+    auto res = (i % 2 == 0 ? one : two)
+                   .request("POST", "/v1/collect-requests",
+                            R"({"payee_vpa":"bob@ybl","payer_vpa":"alice@okaxis",)"
+                            R"("amount":"10.00","expires_in_seconds":1})",
+                            headers);
+    ASSERT_EQ(res.status, 201) << res.body;
+    ids.push_back(str(parse_body(res), "id"));
+  }
+  const std::int64_t expires = now_ms() + 1'000;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRequests; ++i) {
+    threads.emplace_back([&, i] {
+      poll_until([&] { return now_ms() >= expires - 40 + 5 * i; }, std::chrono::seconds(5),
+                 std::chrono::milliseconds(1));
+      Headers headers = as("demo-okaxis-key");
+      headers.emplace_back("Idempotency-Key", "ok-" + std::to_string(i));
+      const int status =
+          (i % 2 == 0 ? two : one)
+              .request("POST", "/v1/collect-requests/" + ids[i] + "/approve", "", headers)
+              .status;
+      EXPECT_TRUE(status == 200 || status == 409) << status;
+    });
+  }
+  for (auto& t : threads) t.join();
+  int approved = 0;
+  for (const auto& id : ids) {
+    json::object c;
+    ASSERT_TRUE(poll_until(
+        [&] {
+          c = one.get_json("/v1/collect-requests/" + id);
+          return str(c, "status") != "PENDING";
+        },
+        std::chrono::seconds(5)));
+    auto payments = sql(schema,
+                        "SELECT count(*) FROM events WHERE type = 'PaymentRequested' AND "
+                        "metadata::json->>'idempotency_key' = 'collect:" +
+                            id + "'");
+    ASSERT_TRUE(payments.has_value());
+    if (str(c, "status") == "APPROVED") {
+      ++approved;
+      EXPECT_EQ(payments->int64(0, 0), 1) << id;
+      EXPECT_EQ(str(poll_payment(one, str(c, "payment_id"), ended), "status"), "COMPLETED");
+    } else {
+      EXPECT_EQ(str(c, "status"), "EXPIRED") << id;
+      EXPECT_EQ(payments->int64(0, 0), 0) << id;
+    }
+  }
+  std::printf("two nodes, approve/expiry race: %d approved, %d expired\n", approved,
+              kRequests - approved);
+  EXPECT_EQ(balance(two, "alice@okaxis"), alice - approved * 10'00);
 }
 
 }  // namespace

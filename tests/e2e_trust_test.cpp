@@ -46,10 +46,13 @@ struct Row {
 
 // Every route, as its role table says (README: Principals). The payment is alice@okaxis ->
 // bob@ybl: okaxis and ybl are its PSPs, paytm is not.
-std::vector<Row> matrix(const std::string& payment_id, const std::string& refund_id) {
+std::vector<Row> matrix(const std::string& payment_id, const std::string& refund_id,
+                        const std::string& collect_id) {
   const std::string pay = payment_body("alice@okaxis", "bob@ybl", "1.00");
   const std::string p = "/v1/payments/" + payment_id;
   const std::string r = "/v1/refunds/" + refund_id;
+  const std::string c = "/v1/collect-requests/" + collect_id;
+  const std::string ask = R"({"payee_vpa":"bob@ybl","payer_vpa":"alice@okaxis","amount":"1.00"})";
   return {
       {"POST", "/v1/payments", pay, {401, 401, 201, 403, 403, 403, 201}},
       {"GET", "/v1/payments", "", {401, 401, 200, 200, 200, 200, 200}},
@@ -60,6 +63,13 @@ std::vector<Row> matrix(const std::string& payment_id, const std::string& refund
       {"GET", p + "/refunds", "", {401, 401, 200, 200, 404, 200, 200}},
       {"GET", r, "", {401, 401, 200, 200, 404, 200, 200}},
       {"GET", r + "/events", "", {401, 401, 200, 200, 404, 200, 200}},
+      // Only the payee's PSP (ybl) asks; only the payer's (okaxis) answers: it declines first,
+      // so its approval after is 409.
+      {"POST", "/v1/collect-requests", ask, {401, 401, 403, 201, 403, 403, 403}},
+      {"GET", "/v1/collect-requests", "", {401, 401, 200, 200, 200, 200, 200}},
+      {"GET", c, "", {401, 401, 200, 200, 404, 200, 200}},
+      {"POST", c + "/decline", "", {401, 401, 200, 403, 404, 403, 403}},
+      {"POST", c + "/approve", "", {401, 401, 409, 403, 404, 403, 403}},
       {"GET", "/v1/ledger/events", "", {401, 401, 403, 403, 403, 200, 200}},
       {"GET", "/v1/ledger/verify", "", {401, 401, 403, 403, 403, 200, 200}},
       {"GET", "/v1/vpas/bob@ybl", "", {401, 401, 200, 200, 200, 200, 200}},
@@ -95,8 +105,15 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
   const std::string id = str(pay(sw, "alice@okaxis", "bob@ybl", "1.00"), "id");
   const std::string refund_id =
       str(parse_body(refund(sw, "demo-ybl-key", id, "0.01", "t-1")), "id");
+  Headers ybl = as("demo-ybl-key");
+  ybl.emplace_back("Idempotency-Key", "t-2");
+  const std::string collect_id =
+      str(parse_body(sw.request(
+              "POST", "/v1/collect-requests",
+              R"({"payee_vpa":"bob@ybl","payer_vpa":"alice@okaxis","amount":"1.00"})", ybl)),
+          "id");
   std::set<std::string> covered;
-  for (const auto& row : matrix(id, refund_id)) {
+  for (const auto& row : matrix(id, refund_id, collect_id)) {
     covered.insert(row.method + " " + row.target);
     for (std::size_t i = 0; i < kWho.size(); ++i) {
       SCOPED_TRACE(row.method + " " + row.target + " as " + kWho[i].name);
@@ -111,7 +128,8 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
       if (res.status == 403) {
         const std::string code = str(parse_body(res), "code");
         EXPECT_TRUE(code == "FORBIDDEN" || code == "PAYER_NOT_OWNED" ||
-                    code == "REFUND_NOT_ALLOWED")
+                    code == "REFUND_NOT_ALLOWED" || code == "PAYEE_NOT_OWNED" ||
+                    code == "COLLECT_NOT_PAYER")
             << res.body;
       }
       if (!kWho[i].key.empty() && res.status != 401 && row.target.starts_with("/v1/")) {
@@ -128,7 +146,7 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
     EXPECT_EQ(stream.read_until("\r\n").rfind("HTTP/1.1 " + std::to_string(expected[i]), 0), 0u)
         << kWho[i].name << ": " << stream.received();
   }
-  EXPECT_EQ(covered.size(), 28u);
+  EXPECT_EQ(covered.size(), 33u);
   // Only what was admitted wrote to the ledger: the first payment, the two admitted POSTs (the
   // okaxis PSP's and the admin's), the admin's two fault changes and its close of cycle 1; no
   // refusal left a trace.
@@ -138,6 +156,9 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
     ++types[std::string(e.as_object().at("type").as_string())];
   EXPECT_EQ(types["PaymentRequested"], 3);
   EXPECT_EQ(types["RefundRequested"], 2);  // the one before the table and the payee PSP's
+  EXPECT_EQ(types["CollectRequested"], 2);
+  EXPECT_EQ(types["CollectDeclined"], 1);
+  EXPECT_EQ(types["CollectApproved"], 0);
   EXPECT_EQ(types["BankFaultsChanged"], 2);
   EXPECT_EQ(types["SettlementCutOff"], 1);
   EXPECT_EQ(types["SettlementCycleClosed"], 1);
