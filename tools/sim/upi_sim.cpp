@@ -388,28 +388,37 @@ http::ClientResponse switch_get(const Cluster& cluster, const std::string& targe
   return res ? *res : http::ClientResponse{};
 }
 
-// POST /v1/payments as the payer's PSP: its key, and its signature over the request.
-http::ClientRequest signed_payment(const Payment& p, const std::string& body,
-                                   const SimCredentials& credentials) {
+// A POST as a PSP: its key, and its signature over the request (RFC 9421).
+http::ClientRequest signed_post(const std::string& target, const std::string& key,
+                                const std::string& body, const SimPrincipal& psp) {
   static std::atomic<std::uint64_t> nonces{0};
   static const std::string run_nonce = std::to_string(::getpid()) + "-";
-  const SimPrincipal& psp = credentials.psps.at(p.payer.substr(p.payer.rfind('@') + 1));
   const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
-  auto signature = http::sign_request({"POST", "/v1/payments", p.key, body}, psp.private_key,
-                                      psp.id, now_s, run_nonce + std::to_string(++nonces));
+  auto signature = http::sign_request({"POST", target, key, body}, psp.private_key, psp.id, now_s,
+                                      run_nonce + std::to_string(++nonces));
   assert(signature && "a 32-byte key signs");
   return http::ClientRequest{"POST",
-                             "/v1/payments",
+                             target,
                              body,
                              {{"Authorization", "Bearer " + psp.api_key},
-                              {"Idempotency-Key", p.key},
+                              {"Idempotency-Key", key},
                               {"Prefer", "wait=10"},
                               {"Content-Type", "application/json"},
                               {"Content-Digest", signature->content_digest},
                               {"Signature-Input", signature->signature_input},
                               {"Signature", signature->signature}}};
+}
+
+const SimPrincipal& psp_of(const SimCredentials& credentials, const std::string& vpa) {
+  return credentials.psps.at(vpa.substr(vpa.rfind('@') + 1));
+}
+
+// POST /v1/payments as the payer's PSP.
+http::ClientRequest signed_payment(const Payment& p, const std::string& body,
+                                   const SimCredentials& credentials) {
+  return signed_post("/v1/payments", p.key, body, psp_of(credentials, p.payer));
 }
 
 Result<void> Cluster::send_faults(const std::string& code) {
@@ -539,7 +548,8 @@ std::map<std::string, PaymentOutcome> wait_quiescent(const std::vector<Payment>&
     PaymentOutcome outcome{"PENDING", "", p.payer_account, p.payee_account, p.paise};
     int pause_ms = 10;
     for (;;) {
-      auto res = switch_get(cluster, "/v1/payments/" + p.id);
+      const bool refund = p.id.starts_with("rfd_");
+      auto res = switch_get(cluster, (refund ? "/v1/refunds/" : "/v1/payments/") + p.id);
       auto o = parse_json_object(res.body, 16);
       if (o && res.status == 200) {
         outcome.status = string_or_empty(*o, "status");
@@ -773,9 +783,184 @@ Result<std::vector<Step>> plan(const SimOptions& o, const World& world) {
   return steps;
 }
 
+// Sends a POST until the switch answers it for good: while it is down or busy (503), the same
+// key again; any other answer is returned.
+http::ClientResponse post_answered(const Cluster& cluster, const std::string& target,
+                                   const std::string& key, const std::string& body,
+                                   const SimPrincipal& psp) {
+  const auto started = std::chrono::steady_clock::now();
+  int pause_ms = 20;
+  for (;;) {
+    auto res = http::fetch("127.0.0.1", cluster.switch_port(), signed_post(target, key, body, psp),
+                           kHttpTimeoutMs);
+    const bool retry = !res || res->status == 503;
+    if (!retry || std::chrono::steady_clock::now() > started + kAcceptDeadline)
+      return res ? *res : http::ClientResponse{};
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));  // a tool, not a test
+    pause_ms = std::min(pause_ms * 2, 500);
+  }
+}
+
+// What the run asked for after its payments: refunds and collect requests. Refunds and the
+// payments of approved requests are checked like payments (extra); the rest by their own checks.
+struct FollowUps {
+  std::vector<Payment> extra;
+  std::map<std::string, Paise> refunded_payments;  // payment id -> its amount
+  std::map<std::string, std::string> refund_of;    // refund id -> payment id
+  int refunds_refused = 0;                         // 409: would pass the payment's amount
+  std::map<std::string, int> collects;             // collect id -> kind (kApprove...)
+  int late_approvals_refused = 0;                  // 409 COLLECT_EXPIRED
+};
+enum CollectKind { kApprove, kDecline, kExpire, kApproveLate, kCollectKinds };
+
+// The status of a payment or collect request, polled until it is no longer PENDING.
+json::object settled(const Cluster& cluster, const std::string& target) {
+  const auto deadline = std::chrono::steady_clock::now() + kQuiescenceDeadline;
+  for (int pause_ms = 10;; pause_ms = std::min(pause_ms * 2, 200)) {
+    auto res = switch_get(cluster, target);
+    auto o = parse_json_object(res.body, 16);
+    if (o && res.status == 200 && string_or_empty(*o, "status") != "PENDING") return *o;
+    if (std::chrono::steady_clock::now() > deadline) return o.value_or(json::object{});
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));  // a tool, not a test
+  }
+}
+
+// Refunds of every eighth accepted payment that completed: one to three, each up to the
+// payment's amount, so that some would pass it (the switch refuses those).
+void send_refunds(const std::vector<Payment>& payments, const SimOptions& o, const Cluster& cluster,
+                  FollowUps& f) {
+  std::mt19937_64 rng(o.seed * 31 + 7);
+  for (std::size_t i = 0; i < payments.size(); i += 8) {
+    const Payment& p = payments[i];
+    if (p.id.empty() ||
+        string_or_empty(settled(cluster, "/v1/payments/" + p.id), "status") != "COMPLETED")
+      continue;
+    f.refunded_payments[p.id] = p.paise;
+    const int count = 1 + static_cast<int>(rng() % 3);
+    for (int r = 0; r < count; ++r) {
+      const Paise amount = 1 + static_cast<Paise>(rng() % static_cast<std::uint64_t>(p.paise));
+      Payment refund{p.payee,
+                     p.payer,
+                     format_money(amount),
+                     p.key + "-refund-" + std::to_string(r),
+                     p.payee_account,
+                     p.payer_account,
+                     amount};
+      auto res = post_answered(cluster, "/v1/payments/" + p.id + "/refunds", refund.key,
+                               R"({"amount":")" + refund.amount + R"("})",
+                               psp_of(cluster.credentials(), p.payee));
+      auto body = parse_json_object(res.body, 16);
+      if (res.status == 409) ++f.refunds_refused;
+      if ((res.status != 200 && res.status != 201) || !body) continue;
+      refund.id = string_or_empty(*body, "id");
+      refund.http_status = res.status;
+      f.refund_of[refund.id] = p.id;
+      f.extra.push_back(std::move(refund));
+    }
+  }
+}
+
+// Collect requests between the world's accounts, a few of each kind: approved at once,
+// declined, left to expire, and approved after they expired (which the switch refuses).
+void send_collects(const World& world, const SimOptions& o, const Cluster& cluster, FollowUps& f) {
+  std::mt19937_64 rng(o.seed * 17 + 3);
+  const int count = std::max(8, o.payments / 10);
+  std::vector<std::pair<std::string, Payment>> late;
+  for (int i = 0; i < count; ++i) {
+    const auto& payer = world.accounts[rng() % world.accounts.size()];
+    const auto& payee = world.accounts[rng() % world.accounts.size()];
+    if (payer.vpa == payee.vpa) continue;
+    const int kind = i % kCollectKinds;
+    const Paise amount = 1 + static_cast<Paise>(rng() % 2'000'00);
+    Payment paid{payer.vpa.str(),
+                 payee.vpa.str(),
+                 format_money(amount),
+                 "sim-" + std::to_string(o.seed) + "-collect-" + std::to_string(i),
+                 {payer.bank, payer.account},
+                 {payee.bank, payee.account},
+                 amount};
+    const std::string expiry = kind >= kExpire ? R"(,"expires_in_seconds":1)" : "";
+    auto asked =
+        post_answered(cluster, "/v1/collect-requests", paid.key,
+                      R"({"payee_vpa":")" + paid.payee + R"(","payer_vpa":")" + paid.payer +
+                          R"(","amount":")" + paid.amount + "\"" + expiry + "}",
+                      psp_of(cluster.credentials(), paid.payee));
+    auto body = parse_json_object(asked.body, 16);
+    if (asked.status != 201 || !body) continue;
+    const std::string id = string_or_empty(*body, "id");
+    f.collects[id] = kind;
+    if (kind == kApproveLate) late.emplace_back(id, paid);
+    if (kind != kApprove && kind != kDecline) continue;
+    auto answered = post_answered(
+        cluster, "/v1/collect-requests/" + id + (kind == kApprove ? "/approve" : "/decline"),
+        paid.key + "-answer", "", psp_of(cluster.credentials(), paid.payer));
+    auto answer = parse_json_object(answered.body, 16);
+    if (kind == kApprove && answered.status == 200 && answer) {
+      paid.id = string_or_empty(*answer, "payment_id");
+      paid.http_status = 200;
+      f.extra.push_back(std::move(paid));
+    }
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1'500));  // past every 1 s expiry
+  for (auto& [id, paid] : late) {
+    auto answered =
+        post_answered(cluster, "/v1/collect-requests/" + id + "/approve", paid.key + "-answer", "",
+                      psp_of(cluster.credentials(), paid.payer));
+    f.late_approvals_refused += answered.status == 409;
+  }
+}
+
+// Refunds never add up to more than their payment: the refunds of each that did not fail or
+// were not reversed.
+Check check_refunds(const FollowUps& f, const std::map<std::string, PaymentOutcome>& outcomes) {
+  Check c{"refunds"};
+  std::map<std::string, Paise> refunded;
+  for (const auto& [refund, payment] : f.refund_of) {
+    auto it = outcomes.find(refund);
+    if (it != outcomes.end() && it->second.status != "FAILED" && it->second.status != "REVERSED")
+      refunded[payment] += it->second.amount;
+  }
+  int n = 0;
+  for (const auto& [payment, total] : refunded) {
+    if (total <= f.refunded_payments.at(payment)) continue;
+    c.ok = false;
+    if (++n <= 3)
+      c.detail += payment + " refunded " + format_money(total) + " of " +
+                  format_money(f.refunded_payments.at(payment)) + "; ";
+  }
+  if (c.ok)
+    c.detail = std::to_string(f.refund_of.size()) + " refunds of " +
+               std::to_string(f.refunded_payments.size()) + " payments, " +
+               std::to_string(f.refunds_refused) + " refused as over the amount";
+  return c;
+}
+
+// Each collect request ended as it was answered: an approved one named one payment (which the
+// banks' legs then account for), a declined or expired one none.
+Check check_collects(const FollowUps& f, const Cluster& cluster) {
+  Check c{"collects"};
+  static constexpr const char* kWant[] = {"APPROVED", "DECLINED", "EXPIRED", "EXPIRED"};
+  std::map<std::string, int> ended;
+  int n = 0;
+  for (const auto& [id, kind] : f.collects) {
+    const json::object o = settled(cluster, "/v1/collect-requests/" + id);
+    const std::string status = string_or_empty(o, "status");
+    const bool has_payment = o.contains("payment_id") && o.at("payment_id").is_string();
+    ++ended[status];
+    if (status == kWant[kind] && has_payment == (kind == kApprove)) continue;
+    c.ok = false;
+    if (++n <= 3) c.detail += id + " is " + status + " (wanted " + kWant[kind] + "); ";
+  }
+  if (c.ok) {
+    for (const auto& [status, k] : ended) c.detail += status + " " + std::to_string(k) + " ";
+    c.detail += "(" + std::to_string(f.late_approvals_refused) + " late approvals refused)";
+  }
+  return c;
+}
+
 // After the run: everything up, no faults, every payment settled; then the checks.
 std::vector<Check> settle_and_check(const SimOptions& o, const World& world, Cluster& cluster,
-                                    const std::vector<Payment>& payments,
+                                    const std::vector<Payment>& payments, const FollowUps& follow,
                                     const std::vector<BankBooks>& opening,
                                     std::map<std::string, PaymentOutcome>* outcomes,
                                     banks::BankActivity* activity) {
@@ -802,6 +987,8 @@ std::vector<Check> settle_and_check(const SimOptions& o, const World& world, Clu
   auto cycles = settled_cycles(cluster, max_position);
   checks.push_back(cycles ? check_settlement(*closing, *outcomes, *cycles)
                           : Check{"settlement", false, cycles.error().message});
+  checks.push_back(check_refunds(follow, *outcomes));
+  checks.push_back(check_collects(follow, cluster));
   if (!o.expect.empty()) checks.push_back(check_expectations(o.expect, *outcomes, *activity));
   return checks;
 }
@@ -845,9 +1032,17 @@ int run(const SimOptions& o) {
     cluster.stop();
     return 2;
   }
+  // Refunds and collect requests, on whatever the schedule left standing.
+  if (!cluster.switch_up()) (void)cluster.start_switch();
+  FollowUps follow;
+  send_refunds(payments, o, cluster, follow);
+  send_collects(*world, o, cluster, follow);
+  std::vector<Payment> checked = payments;  // the throughput and latency are of payments alone
+  checked.insert(checked.end(), follow.extra.begin(), follow.extra.end());
   std::map<std::string, PaymentOutcome> outcomes;
   banks::BankActivity activity;
-  auto checks = settle_and_check(o, *world, cluster, payments, *opening, &outcomes, &activity);
+  auto checks =
+      settle_and_check(o, *world, cluster, checked, follow, *opening, &outcomes, &activity);
   report(o, payments, outcomes, seconds, activity, checks);
   cluster.stop();
   return all_ok(checks) ? 0 : 1;
