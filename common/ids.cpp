@@ -3,6 +3,8 @@
 #include <cassert>
 #include <cstdio>
 
+#include "common/sha256.h"
+
 namespace upi {
 namespace {
 constexpr std::uint64_t kSequenceMax = (1u << 12) - 1;
@@ -49,6 +51,15 @@ bool is_payment_id(std::string_view text) {
 
 bool is_refund_id(std::string_view text) {
   return has_id_form(text, kRefundIdPrefix);
+}
+
+bool is_collect_id(std::string_view text) {
+  return has_id_form(text, kCollectIdPrefix);
+}
+
+std::string derived_id(std::string_view prefix, const std::string& principal_id,
+                       const std::string& idempotency_key) {
+  return std::string(prefix) + sha256_hex(principal_id + '\n' + idempotency_key).substr(0, 16);
 }
 
 }  // namespace upi

@@ -15,6 +15,7 @@ namespace upi {
 inline constexpr std::int64_t kIdEpochMs = 1'704'067'200'000;  // 2024-01-01T00:00:00Z
 inline constexpr int kNodeIdMax = 1023;
 inline constexpr std::string_view kRefundIdPrefix = "rfd_";
+inline constexpr std::string_view kCollectIdPrefix = "col_";
 
 class PaymentIdGenerator {
  public:
@@ -35,8 +36,14 @@ class PaymentIdGenerator {
 
 // True when text has the form of a payment id.
 bool is_payment_id(std::string_view text);
-// True when text has the form of a refund id: "rfd_" + 16 lower-case hex digits (derived from
-// its request, sagas/payment_state.h, not from the time).
+// The id of what a principal asked for under an Idempotency-Key: prefix and 16 hex digits of
+// SHA-256(principal, newline, key). A retry on any node names the same thing, so its first
+// append (expecting no stream) happens once. Refunds and collect requests take their ids so.
+std::string derived_id(std::string_view prefix, const std::string& principal_id,
+                       const std::string& idempotency_key);
+// True when text has the form of a refund id: "rfd_" + 16 lower-case hex digits.
 bool is_refund_id(std::string_view text);
+// True when text has the form of a collect request's id: "col_" + 16 lower-case hex digits.
+bool is_collect_id(std::string_view text);
 
 }  // namespace upi

@@ -49,6 +49,16 @@ TEST(PaymentIds, RecogniseTheirForm) {
   EXPECT_TRUE(is_refund_id("rfd_0123456789abcdef"));
   EXPECT_FALSE(is_refund_id("pay_0123456789abcdef"));
   EXPECT_FALSE(is_payment_id("rfd_0123456789abcdef"));
+  EXPECT_TRUE(is_collect_id("col_0123456789abcdef"));
+}
+
+TEST(PaymentIds, DerivedIdsNameOnePrincipalsKeyAlike) {
+  const std::string id = derived_id(kRefundIdPrefix, "psp-1", "key-1");
+  EXPECT_TRUE(is_refund_id(id)) << id;
+  EXPECT_EQ(derived_id(kRefundIdPrefix, "psp-1", "key-1"), id);
+  EXPECT_NE(derived_id(kRefundIdPrefix, "psp-2", "key-1"), id);
+  EXPECT_NE(derived_id(kRefundIdPrefix, "psp-1", "key-2"), id);
+  EXPECT_TRUE(is_collect_id(derived_id(kCollectIdPrefix, "psp-1", "key-1")));
 }
 
 TEST(Timestamps, AreRfc3339Utc) {

@@ -6,6 +6,15 @@
 #include "common/ids.h"
 #include "ledger/event_fields.h"
 
+namespace upi::ledger {
+
+Reason reason_of(ReasonCode code, std::string message) {
+  const ReasonInfo& info = reason_info(code);
+  return Reason{std::string(info.code), std::string(info.upi_code), std::move(message)};
+}
+
+}  // namespace upi::ledger
+
 namespace upi::ledger::events {
 
 std::vector<std::string_view> all_types() {

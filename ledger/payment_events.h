@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/money.h"
+#include "common/reasons.h"
 #include "ledger/event.h"
 
 namespace upi::ledger {
@@ -29,6 +30,9 @@ struct Reason {
     v("message", r.message);
   }
 };
+
+// The Reason of a code in common/reasons.h, with a message.
+Reason reason_of(ReasonCode code, std::string message);
 
 namespace events {
 

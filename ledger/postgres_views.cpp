@@ -29,15 +29,15 @@ bool ends_with_reason(const PaymentSummary& p) {
   return p.status == "FAILED" || p.status == "REVERSED";
 }
 
-// The reason columns: empty text for a payment without one; read only where the status has one.
-template <std::string Reason::*Field>
-pg::Column<PaymentSummary> reason_column(std::string_view name) {
-  return {name, "text",
-          [](const PaymentSummary& p) { return p.reason ? (*p.reason).*Field : std::string(); },
-          [](PaymentSummary& p, const std::string& text) {
-            if (!ends_with_reason(p)) return true;
-            if (!p.reason) p.reason.emplace();
-            (*p.reason).*Field = text;
+// The reason columns of a row with an optional reason: empty text without one; read only where
+// the row's status has one.
+template <class Row, std::string Reason::*Field, bool (*HasReason)(const Row&)>
+pg::Column<Row> reason_column(std::string_view name) {
+  return {name, "text", [](const Row& r) { return r.reason ? (*r.reason).*Field : std::string(); },
+          [](Row& r, const std::string& text) {
+            if (!HasReason(r)) return true;
+            if (!r.reason) r.reason.emplace();
+            (*r.reason).*Field = text;
             return true;
           }};
 }
@@ -52,9 +52,9 @@ const pg::Column<PaymentSummary> kSummaryColumns[] = {
     pg::text_column<&PaymentSummary::note>("note"),
     pg::text_column<&PaymentSummary::rail>("rail"),
     pg::int_column<&PaymentSummary::amount>("amount_paise"),
-    reason_column<&Reason::code>("reason_code"),
-    reason_column<&Reason::upi_code>("reason_upi_code"),
-    reason_column<&Reason::message>("reason_message"),
+    reason_column<PaymentSummary, &Reason::code, ends_with_reason>("reason_code"),
+    reason_column<PaymentSummary, &Reason::upi_code, ends_with_reason>("reason_upi_code"),
+    reason_column<PaymentSummary, &Reason::message, ends_with_reason>("reason_message"),
     pg::int_column<&PaymentSummary::created_at_ms>("created_at_ms"),
     pg::int_column<&PaymentSummary::updated_at_ms>("updated_at_ms"),
     pg::int_column<&PaymentSummary::position>("position"),
@@ -73,17 +73,9 @@ const pg::Column<PaymentSummary> kSummaryColumns[] = {
 };
 const pg::Table<PaymentSummary> kSummaries("view_payments", kSummaryColumns);
 
-// view_collects (migration ledger/9): a collect request's row; reason columns empty without one.
-template <std::string Reason::*Field>
-pg::Column<CollectRequest> collect_reason_column(std::string_view name) {
-  return {name, "text",
-          [](const CollectRequest& c) { return c.reason ? (*c.reason).*Field : std::string(); },
-          [](CollectRequest& c, const std::string& text) {
-            if (c.status != kCollectDeclined && c.status != kCollectExpired) return true;
-            if (!c.reason) c.reason.emplace();
-            (*c.reason).*Field = text;
-            return true;
-          }};
+// view_collects (migration ledger/9): a collect request's row.
+bool declined_or_expired(const CollectRequest& c) {
+  return c.status == kCollectDeclined || c.status == kCollectExpired;
 }
 const pg::Column<CollectRequest> kCollectColumns[] = {
     pg::text_column<&CollectRequest::id>("id"),
@@ -98,9 +90,9 @@ const pg::Column<CollectRequest> kCollectColumns[] = {
     pg::int_column<&CollectRequest::expires_at_ms>("expires_at_ms"),
     pg::text_column<&CollectRequest::payment_id>("payment_id"),
     pg::text_column<&CollectRequest::answered_by>("answered_by"),
-    collect_reason_column<&Reason::code>("reason_code"),
-    collect_reason_column<&Reason::upi_code>("reason_upi_code"),
-    collect_reason_column<&Reason::message>("reason_message"),
+    reason_column<CollectRequest, &Reason::code, declined_or_expired>("reason_code"),
+    reason_column<CollectRequest, &Reason::upi_code, declined_or_expired>("reason_upi_code"),
+    reason_column<CollectRequest, &Reason::message, declined_or_expired>("reason_message"),
     pg::int_column<&CollectRequest::created_at_ms>("created_at_ms"),
     pg::int_column<&CollectRequest::updated_at_ms>("updated_at_ms"),
     pg::int_column<&CollectRequest::position>("position"),

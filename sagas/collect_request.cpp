@@ -9,29 +9,7 @@
 namespace upi::sagas {
 namespace ev = ledger::events;
 
-namespace {
-constexpr std::string_view kCollectIdPrefix = "col_";
-
-ledger::Reason reason_of(ReasonCode code, std::string message) {
-  const ReasonInfo& info = reason_info(code);
-  return ledger::Reason{std::string(info.code), std::string(info.upi_code), std::move(message)};
-}
-
-}  // namespace
-
-std::string collect_id_for(const std::string& principal_id, const std::string& idempotency_key) {
-  return std::string(kCollectIdPrefix) +
-         sha256_hex(principal_id + '\n' + idempotency_key).substr(0, 16);
-}
-
-bool is_collect_id(std::string_view text) {
-  if (text.size() != kCollectIdPrefix.size() + 16 || !text.starts_with(kCollectIdPrefix))
-    return false;
-  for (char c : text.substr(kCollectIdPrefix.size())) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+using ledger::reason_of;
 
 std::string collect_request_hash(const std::string& payee_vpa, const std::string& payer_vpa,
                                  Paise amount, const std::string& note, std::int64_t expires_in_s) {

@@ -28,9 +28,6 @@ using ledger::kCollectDeclined;
 using ledger::kCollectExpired;
 using ledger::kCollectPending;
 
-// "col_" and 16 hex digits of SHA-256(principal, key): a retry on any node names the same stream.
-std::string collect_id_for(const std::string& principal_id, const std::string& idempotency_key);
-bool is_collect_id(std::string_view text);
 // A digest of a collect request's meaning, to tell a replay from another body under one key.
 std::string collect_request_hash(const std::string& payee_vpa, const std::string& payer_vpa,
                                  Paise amount, const std::string& note, std::int64_t expires_in_s);

@@ -37,11 +37,6 @@ ledger::NewEvent payment_requested_event(const std::string& payment_id, const Pa
   return ev::to_new_event(requested, ledger::Metadata{payment_id, "", r.idempotency_key, node_id});
 }
 
-std::string refund_id_for(const std::string& principal_id, const std::string& idempotency_key) {
-  return std::string(kRefundIdPrefix) +
-         sha256_hex(principal_id + '\n' + idempotency_key).substr(0, 16);
-}
-
 std::string refund_request_hash(const std::string& payment_id, Paise amount,
                                 const std::string& note) {
   return sha256_hex(to_json(json::array{payment_id, format_money(amount), note}));

@@ -89,9 +89,6 @@ std::string request_hash(const PaymentRequest& request);
 ledger::NewEvent payment_requested_event(const std::string& payment_id,
                                          const PaymentRequest& request, const std::string& node_id);
 
-// A refund's id: derived from who asked and their Idempotency-Key, so that a retry on any node
-// names the same refund stream and its first append (expecting no stream) cannot happen twice.
-std::string refund_id_for(const std::string& principal_id, const std::string& idempotency_key);
 // A digest of a refund request's meaning (payment, amount, note).
 std::string refund_request_hash(const std::string& payment_id, Paise amount,
                                 const std::string& note);

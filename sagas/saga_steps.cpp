@@ -14,10 +14,7 @@ using Events = std::vector<ev::PaymentEvent>;
 
 namespace {
 
-Reason reason_of(ReasonCode reason, std::string message) {
-  const ReasonInfo& info = reason_info(reason);
-  return Reason{std::string(info.code), std::string(info.upi_code), std::move(message)};
-}
+using ledger::reason_of;
 
 Reason declined_reason(const banks::LegAnswer& a) {
   return Reason{a.code, a.upi_code, a.message};

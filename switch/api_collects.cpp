@@ -1,5 +1,6 @@
 #include "switch/api_collects.h"
 
+#include "common/ids.h"
 #include "common/vpa.h"
 #include "switch/api_payments.h"
 #include "switch/payment_request.h"
@@ -138,7 +139,7 @@ asio::awaitable<Response> CollectsApi::create(const Request& req, const Params&,
                                     *vpa + " does not resolve: " + resolved.error().message});
     }
   }
-  const std::string id = sagas::collect_id_for(caller.id, *key);
+  const std::string id = derived_id(kCollectIdPrefix, caller.id, *key);
   const std::string hash = sagas::collect_request_hash(
       body->payee_vpa, body->payer_vpa, body->amount, body->note, body->expires_in_s);
   auto existing = co_await collects_.read(id);
@@ -163,7 +164,7 @@ asio::awaitable<Response> CollectsApi::create(const Request& req, const Params&,
 
 asio::awaitable<Result<sagas::CollectRequest>> CollectsApi::visible(const std::string& id,
                                                                     const Principal& caller) {
-  if (!sagas::is_collect_id(id)) co_return std::unexpected(collect_not_found(id));
+  if (!is_collect_id(id)) co_return std::unexpected(collect_not_found(id));
   auto request = co_await collects_.read(id);
   if (!request) co_return request;
   const bool sees = caller.sees_all() || caller.owns_vpa(request->payer_vpa) ||

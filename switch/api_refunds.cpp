@@ -21,6 +21,12 @@ bool visible_to(const Principal& caller, const sagas::PaymentState& state) {
   return caller.sees_all() || caller.owns_vpa(state.payer_vpa) || caller.owns_vpa(state.payee_vpa);
 }
 
+Error refund_exceeds(const sagas::PaymentState& payment) {
+  return Error{ErrorKind::kConflict, "REFUND_EXCEEDS_PAYMENT",
+               "refunds of " + payment.id + " that have not failed would total more than its " +
+                   format_money(payment.amount) + "; nothing was refunded"};
+}
+
 // What the ledger's refusal of a refund's counters means to the caller.
 Error refund_refused(const Error& error, const sagas::PaymentState& payment) {
   if (error.code != "LIMIT_EXCEEDED") return error;
@@ -29,9 +35,7 @@ Error refund_refused(const Error& error, const sagas::PaymentState& payment) {
                  "payment " + payment.id + " has had " + std::to_string(ev::kRefundsPerPaymentMax) +
                      " refunds requested, the most it may have"};
   }
-  return Error{ErrorKind::kConflict, "REFUND_EXCEEDS_PAYMENT",
-               "refunds of " + payment.id + " that have not failed would total more than its " +
-                   format_money(payment.amount) + "; nothing was refunded"};
+  return refund_exceeds(payment);
 }
 
 }  // namespace
@@ -77,7 +81,7 @@ asio::awaitable<Response> RefundsApi::create_refund(const Request& req, const Pa
   if (!body) co_return http::problem(body.error());
   const std::string& payment_id = params.at("id");
   const auto wait = prefer_wait_seconds(req[http::beast_http::field::prefer]);
-  const std::string refund_id = sagas::refund_id_for(caller.id, *key);
+  const std::string refund_id = derived_id(kRefundIdPrefix, caller.id, *key);
   const std::string hash = sagas::refund_request_hash(payment_id, body->amount, body->note);
   auto existing = co_await store_.read_stream(ev::saga_stream(refund_id), 1, 1);
   if (!existing) co_return http::problem(existing.error());
