@@ -16,55 +16,6 @@ Error collect_not_found(const std::string& id) {
   return Error{ErrorKind::kNotFound, "COLLECT_NOT_FOUND", "no collect request " + id};
 }
 
-struct CollectBody {
-  std::string payee_vpa, payer_vpa, note;
-  Paise amount = 0;
-  std::int64_t expires_in_s = 0;
-};
-
-Result<std::string> vpa_field(const json::object& body, std::string_view field) {
-  auto text = required_string(body, field, "request body");
-  if (!text) return std::unexpected(text.error());
-  auto vpa = parse_vpa(*text);
-  if (!vpa) return fail_in(field, vpa.error());
-  return vpa->str();
-}
-
-Result<CollectBody> parse_collect_body(std::string_view text, const Scheme& scheme) {
-  auto obj = parse_json_object(text, 4);
-  if (!obj) return std::unexpected(obj.error());
-  if (auto ok = reject_unknown_fields(
-          *obj, {"payee_vpa", "payer_vpa", "amount", "note", "expires_in_seconds"}, "request body");
-      !ok) {
-    return std::unexpected(ok.error());
-  }
-  auto payee = vpa_field(*obj, "payee_vpa");
-  if (!payee) return std::unexpected(payee.error());
-  auto payer = vpa_field(*obj, "payer_vpa");
-  if (!payer) return std::unexpected(payer.error());
-  if (*payer == *payee)
-    return fail(ErrorKind::kInvalid, "SAME_VPA", "payer_vpa and payee_vpa must differ");
-  auto money = parse_refund_body(
-      to_json(json::object{{"amount", obj->contains("amount") ? obj->at("amount") : nullptr},
-                           {"note", obj->contains("note") ? obj->at("note") : ""}}),
-      scheme);
-  if (!money) return std::unexpected(money.error());
-  if (money->amount > scheme.collect.amount_max) {
-    return fail(ErrorKind::kInvalid, "AMOUNT_ABOVE_COLLECT_LIMIT",
-                "a collect request may ask for at most " + format_money(scheme.collect.amount_max));
-  }
-  std::int64_t expires_in_s = scheme.collect.expiry_default_s;
-  if (const json::value* v = obj->if_contains("expires_in_seconds")) {
-    if (!v->is_int64() || v->as_int64() < 1 || v->as_int64() > scheme.collect.expiry_max_s) {
-      return fail(ErrorKind::kInvalid, "INVALID_FIELD",
-                  "expires_in_seconds must be a whole number from 1 to " +
-                      std::to_string(scheme.collect.expiry_max_s));
-    }
-    expires_in_s = v->as_int64();
-  }
-  return CollectBody{*payee, *payer, money->note, money->amount, expires_in_s};
-}
-
 Result<ledger::CollectQuery> collect_query(const std::map<std::string, std::string>& q) {
   if (auto ok = only_known(q, {"vpa", "status", "limit", "cursor", "min_position"}); !ok)
     return std::unexpected(ok.error());

@@ -91,6 +91,48 @@ Result<RefundBody> parse_refund_body(std::string_view body, const Scheme& scheme
   return RefundBody{*amount, *note};
 }
 
+namespace {
+
+Result<std::int64_t> parse_expiry(const json::object& body, const CollectLimits& limits) {
+  const json::value* v = body.if_contains("expires_in_seconds");
+  if (v == nullptr) return limits.expiry_default_s;
+  if (!v->is_int64() || v->as_int64() < 1 || v->as_int64() > limits.expiry_max_s) {
+    return fail(ErrorKind::kInvalid, "INVALID_FIELD",
+                "expires_in_seconds must be a whole number from 1 to " +
+                    std::to_string(limits.expiry_max_s));
+  }
+  return v->as_int64();
+}
+
+}  // namespace
+
+Result<CollectBody> parse_collect_body(std::string_view body, const Scheme& scheme) {
+  auto obj = parse_json_object(body, 4);
+  if (!obj) return std::unexpected(obj.error());
+  if (auto ok = reject_unknown_fields(
+          *obj, {"payee_vpa", "payer_vpa", "amount", "note", "expires_in_seconds"}, "request body");
+      !ok) {
+    return std::unexpected(ok.error());
+  }
+  auto payee = parse_party(*obj, "payee_vpa");
+  if (!payee) return std::unexpected(payee.error());
+  auto payer = parse_party(*obj, "payer_vpa");
+  if (!payer) return std::unexpected(payer.error());
+  if (*payer == *payee)
+    return fail(ErrorKind::kInvalid, "SAME_VPA", "payer_vpa and payee_vpa must differ");
+  auto amount = parse_amount(*obj, scheme);
+  if (!amount) return std::unexpected(amount.error());
+  if (*amount > scheme.collect.amount_max) {
+    return fail(ErrorKind::kInvalid, "AMOUNT_ABOVE_COLLECT_LIMIT",
+                "a collect request may ask for at most " + format_money(scheme.collect.amount_max));
+  }
+  auto note = parse_note(*obj);
+  if (!note) return std::unexpected(note.error());
+  auto expires_in_s = parse_expiry(*obj, scheme.collect);
+  if (!expires_in_s) return std::unexpected(expires_in_s.error());
+  return CollectBody{*payee, *payer, *amount, *note, *expires_in_s};
+}
+
 Result<std::string> check_idempotency_key(std::string_view value, bool present) {
   if (!present || value.empty()) {
     return fail(ErrorKind::kMalformed, "IDEMPOTENCY_KEY_MISSING",

@@ -29,6 +29,18 @@ struct RefundBody {
 // INVALID_FIELD, INVALID_AMOUNT, AMOUNT_ABOVE_LIMIT, INVALID_NOTE.
 Result<RefundBody> parse_refund_body(std::string_view body, const Scheme& scheme);
 
+// What POST /v1/collect-requests asks for, validated.
+struct CollectBody {
+  std::string payee_vpa, payer_vpa;  // normalised (lower case), different
+  Paise amount = 0;                  // at most the scheme's collect.amount_max
+  std::string note;
+  std::int64_t expires_in_s = 0;  // 1 to collect.expiry_max_s; collect.expiry_default_s if absent
+};
+// Parses and checks a collect request body: {"payee_vpa","payer_vpa","amount","note",
+// "expires_in_seconds"}. Error codes: INVALID_JSON, UNKNOWN_FIELD, INVALID_FIELD, INVALID_VPA,
+// SAME_VPA, INVALID_AMOUNT, AMOUNT_ABOVE_LIMIT, AMOUNT_ABOVE_COLLECT_LIMIT, INVALID_NOTE.
+Result<CollectBody> parse_collect_body(std::string_view body, const Scheme& scheme);
+
 // 1-255 visible ASCII characters. Error codes: IDEMPOTENCY_KEY_MISSING, INVALID_IDEMPOTENCY_KEY.
 Result<std::string> check_idempotency_key(std::string_view header_value, bool present);
 

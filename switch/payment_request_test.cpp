@@ -56,6 +56,36 @@ TEST(PaymentRequestBody, RejectsEachProblemPrecisely) {
   }
 }
 
+TEST(RefundAndCollectBodies, AreCheckedAsPreciselyAsPayments) {
+  auto refund = parse_refund_body(R"({"amount":"12.50","note":"back"})", kScheme);
+  ASSERT_TRUE(refund.has_value()) << refund.error().message;
+  EXPECT_EQ(refund->amount, 1250);
+  EXPECT_EQ(parse_refund_body(R"({"amount":"1","payee_vpa":"x@y"})", kScheme).error().code,
+            "UNKNOWN_FIELD");
+  auto collect = parse_collect_body(
+      R"({"payee_vpa":"Bob@YBL","payer_vpa":"alice@okaxis","amount":"150.00"})", kScheme);
+  ASSERT_TRUE(collect.has_value()) << collect.error().message;
+  EXPECT_EQ(collect->payee_vpa, "bob@ybl");
+  EXPECT_EQ(collect->expires_in_s, 1'800);  // the scheme's default
+  const std::pair<std::string, std::string> bad[] = {
+      {R"({"payee_vpa":"bob@ybl","payer_vpa":"bob@ybl","amount":"1.00"})", "SAME_VPA"},
+      {R"({"payee_vpa":"bob@ybl","payer_vpa":"alice@okaxis","amount":"2000.01"})",
+       "AMOUNT_ABOVE_COLLECT_LIMIT"},
+      {R"({"payee_vpa":"bob@ybl","payer_vpa":"alice@okaxis","amount":"1.00",
+           "expires_in_seconds":0})",
+       "INVALID_FIELD"},
+      {R"({"payee_vpa":"bob@ybl","payer_vpa":"alice@okaxis","amount":"1.00",
+           "expires_in_seconds":"60"})",
+       "INVALID_FIELD"},
+      {R"({"payee_vpa":"bob@ybl","payer_vpa":"alice","amount":"1.00"})", "INVALID_VPA"},
+  };
+  for (const auto& [body, code] : bad) {
+    auto parsed = parse_collect_body(body, kScheme);
+    ASSERT_FALSE(parsed.has_value()) << body;
+    EXPECT_EQ(parsed.error().code, code) << body;
+  }
+}
+
 TEST(PaymentRequestHeaders, IdempotencyKey) {
   EXPECT_EQ(check_idempotency_key("", false).error().code, "IDEMPOTENCY_KEY_MISSING");
   EXPECT_EQ(check_idempotency_key("", true).error().code, "IDEMPOTENCY_KEY_MISSING");

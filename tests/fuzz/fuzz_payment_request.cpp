@@ -1,4 +1,5 @@
-// POST /v1/payments: the body, the Idempotency-Key and the Prefer header, as a client sends them.
+// POST /v1/payments: the body, the Idempotency-Key and the Prefer header, as a client sends them;
+// the same bytes as a refund's body and a collect request's.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <cassert>
@@ -22,6 +23,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     assert(upi::parse_money(upi::format_money(request->amount)) == request->amount);
   } else {
     assert(!request.error().code.empty() && !request.error().message.empty());
+  }
+  if (auto refund = upi::api::parse_refund_body(body, scheme)) {
+    assert(refund->amount > 0 && refund->amount <= scheme.amount_max());
+  }
+  if (auto collect = upi::api::parse_collect_body(body, scheme)) {
+    assert(collect->amount > 0 && collect->amount <= scheme.collect.amount_max);
+    assert(collect->payer_vpa != collect->payee_vpa);
+    assert(collect->expires_in_s >= 1 && collect->expires_in_s <= scheme.collect.expiry_max_s);
   }
   return 0;
 }
