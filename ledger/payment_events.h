@@ -368,8 +368,9 @@ inline constexpr std::string_view kSagaResumed = SagaResumed::kType;
 inline constexpr std::string_view kCreditDeferred = CreditDeferred::kType;
 inline constexpr std::string_view kRefundRequested = RefundRequested::kType;
 
+inline constexpr std::string_view kPaymentStreamPrefix = "payment-";
 inline std::string payment_stream(std::string_view payment_id) {
-  return "payment-" + std::string(payment_id);
+  return std::string(kPaymentStreamPrefix) + std::string(payment_id);
 }
 inline std::string refund_stream(std::string_view refund_id) {
   return "refund-" + std::string(refund_id);

@@ -661,11 +661,12 @@ Page page_of(const pg::Rows& rows, std::size_t limit, Read read, Cursor cursor) 
 
 asio::awaitable<Result<PaymentPage>> PostgresViews::list_payments(ListQuery query) {
   assert(query.limit >= 1 && query.limit <= kListLimitMax);
-  std::vector<pg::Param> params{query.vpa, query.status, query.cursor,
-                                std::to_string(query.limit + 1), query.handle};
+  std::vector<pg::Param> params{query.vpa,    query.status,
+                                query.cursor, std::to_string(query.limit + 1),
+                                query.handle, query.rail};
   auto rows = co_await read("SELECT " + kSummaries.read_list() +
                                 " FROM view_payments WHERE refund_of = '' AND ($3 = '' OR id < $3)"
-                                " AND " +
+                                " AND ($6 = '' OR rail = $6) AND " +
                                 kPartyStatusFilter + " ORDER BY id DESC LIMIT $4",
                             std::move(params));
   if (!rows) co_return std::unexpected(rows.error());

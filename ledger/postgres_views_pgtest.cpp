@@ -265,7 +265,9 @@ TEST(PostgresViews, TwoNodesFoldTheSameRowsAsMemoryAndARebuildGivesThemAgain) {
   // The queries the API makes agree with the memory views too.
   for (const ListQuery& q :
        {ListQuery{.limit = 7}, ListQuery{.vpa = "bob@ybl", .limit = 100},
-        ListQuery{.status = "REVERSED", .limit = 3, .cursor = "pay_00000000000000f0"}}) {
+        ListQuery{.status = "REVERSED", .limit = 3, .cursor = "pay_00000000000000f0"},
+        ListQuery{.rail = "IMPS", .limit = 50},
+        ListQuery{.vpa = "bob@ybl", .status = "COMPLETED", .rail = "NEFT", .limit = 100}}) {
     auto page = run_on(io, views_2.list_payments(q));
     ASSERT_TRUE(page.has_value());
     const auto want = memory.list_payments(q);

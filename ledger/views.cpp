@@ -360,6 +360,7 @@ PaymentPage ReadViews::list_payments(const ListQuery& query) const {
   auto take = [&](const PaymentSummary& p) {
     const bool matches = p.refund_of.empty() &&
                          (query.status.empty() || p.status == query.status) &&
+                         (query.rail.empty() || p.rail == query.rail) &&
                          (query.handle.empty() || handle_of(p.payer_vpa) == query.handle ||
                           handle_of(p.payee_vpa) == query.handle);
     if (matches && page.items.size() == query.limit) {

@@ -157,6 +157,7 @@ struct ListQuery {
   std::string vpa;     // payer or payee; empty: any
   std::string handle;  // a PSP handle that the payer or the payee is under; empty: any
   std::string status;  // empty: any
+  std::string rail;    // IMPS, NEFT or RTGS; empty: any
   std::size_t limit = 20;
   std::string cursor;  // a payment id: list those older than it
 };

@@ -94,6 +94,15 @@ TEST(ReadViews, ListNewestFirstWithCursorsAndFilters) {
   auto bob_completed = views.list_payments({.vpa = "bob@ybl", .status = "COMPLETED", .limit = 1});
   ASSERT_EQ(bob_completed.items.size(), 1u);
   EXPECT_EQ(bob_completed.items[0].id, "pay_01");
+  auto imps = views.list_payments({.rail = "IMPS", .limit = 10});
+  ASSERT_EQ(imps.items.size(), 1u);
+  EXPECT_EQ(imps.items[0].id, "pay_01");
+  EXPECT_TRUE(views.list_payments({.rail = "RTGS", .limit = 10}).items.empty());
+  auto reversed_neft = views.list_payments({.status = "REVERSED", .rail = "NEFT", .limit = 10});
+  ASSERT_EQ(reversed_neft.items.size(), 1u);
+  EXPECT_EQ(reversed_neft.items[0].id, "pay_02");
+  EXPECT_TRUE(
+      views.list_payments({.status = "COMPLETED", .rail = "NEFT", .limit = 10}).items.empty());
 }
 
 TEST(ReadViews, PositionsAreDoubleEntry) {

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages upi-switch needs, if any are missing. Run as root.
 #   scripts/install-deps.sh          to build and run
 #   scripts/install-deps.sh --test   also what the tests need (clang-15 and libFuzzer for the
-#                                    fuzz targets, Node.js and npm for the OpenAPI lint)
+#                                    fuzz targets, Node.js and npm for the OpenAPI lint and the
+#                                    console's browser tests, Debian's Chromium for those)
 #   scripts/install-deps.sh --bench  also what the benchmark scripts need (wrk, nginx-light
 #                                    as the embedded benchmark's reference, linux-perf)
 set -euo pipefail
@@ -11,7 +12,7 @@ packages=(g++ cmake ninja-build pkg-config libboost1.81-dev libspdlog-dev libssl
           libgtest-dev libgmock-dev libyaml-cpp-dev clang-format curl libpq-dev postgresql-15
           openssl libgoogle-perftools-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(clang-15 libfuzzer-15-dev)
+  packages+=(clang-15 libfuzzer-15-dev chromium)
   command -v npm > /dev/null || packages+=(nodejs npm)
 fi
 if [ "${1:-}" = "--bench" ]; then

@@ -31,6 +31,11 @@ export UPI_TEST_DATABASE_URL
 echo "== OpenAPI lint (redocly, recommended rules)"
 bash scripts/lint-openapi.sh
 
+echo "== console test dependencies (playwright-core, pinned in tests/console/package-lock.json)"
+if [ ! -f tests/console/node_modules/playwright-core/package.json ]; then
+  npm ci --prefix tests/console --no-audit --no-fund --loglevel=error > /dev/null
+fi
+
 echo "== format"
 mapfile -t sources < <(git ls-files '*.cpp' '*.h' 2>/dev/null || find . -name '*.cpp' -o -name '*.h')
 clang-format --dry-run --Werror "${sources[@]}"

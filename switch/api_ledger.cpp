@@ -4,7 +4,9 @@
 #include <sstream>
 
 #include "common/timer.h"
+#include "ledger/payment_events.h"
 #include "switch/api_ledger.h"
+#include "switch/api_payments.h"
 #include "switch/query.h"
 
 namespace upi::api {
@@ -14,6 +16,8 @@ namespace {
 
 constexpr std::int64_t kLedgerPageMax = 1000;
 constexpr std::size_t kStreamPage = 200;
+// How many payment streams a PSP's live stream remembers it may or may not show.
+constexpr std::size_t kVisibilityKnownMax = 4096;
 
 std::string sse_frame(const ledger::RecordedEvent& e) {
   return "id: " + std::to_string(e.position) + "\nevent: " + e.type +
@@ -30,6 +34,26 @@ std::string serialised(Response response) {
 }
 
 }  // namespace
+
+StreamVisibility::StreamVisibility(ledger::EventStore& store, const Principal& caller)
+    : store_(store), caller_(caller) {}
+
+asio::awaitable<Result<bool>> StreamVisibility::shows(const ledger::RecordedEvent& e) {
+  if (caller_.sees_all()) co_return true;
+  if (!e.stream.starts_with(ledger::events::kPaymentStreamPrefix)) co_return false;
+  if (auto it = known_.find(e.stream); it != known_.end()) co_return it->second;
+  bool shown = false;
+  if (e.version == 1) {
+    shown = visible_to(caller_, e);
+  } else {
+    auto first = co_await store_.read_stream(e.stream, 1, 1);
+    if (!first) co_return std::unexpected(first.error());
+    shown = !first->empty() && visible_to(caller_, first->front());
+  }
+  if (known_.size() == kVisibilityKnownMax) known_.clear();  // a bound; misses re-read
+  known_.emplace(e.stream, shown);
+  co_return shown;
+}
 
 LedgerApi::LedgerApi(ledger::EventStore& store, const bool& ready, int stream_keepalive_ms)
     : store_(store), ready_(ready), stream_keepalive_ms_(stream_keepalive_ms) {}
@@ -96,7 +120,7 @@ std::optional<Response> LedgerApi::take_stream_slot(const std::string& principal
 }
 
 asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamWriter& out) {
-  auto admitted = admit_(req, kReaders);
+  auto admitted = admit_(req, kEveryRole);
   std::optional<Response> refused;
   if (!admitted) refused = std::move(admitted.error());
   auto after = co_await stream_start(req);
@@ -122,6 +146,7 @@ asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamW
       "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
       "Connection: close\r\n\r\n");
   out.on_gone([this] { log_advanced_.notify_all(); });  // its slot is freed at once
+  StreamVisibility visibility(store_, **admitted);
   std::int64_t position = *after;
   while (alive && ready_ && out.open()) {
     auto page = co_await store_.read_all(position, kStreamPage);
@@ -132,7 +157,14 @@ asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamW
       co_return;
     }
     for (const auto& e : *page) {
-      alive = co_await out.write(sse_frame(e));
+      auto shown = co_await visibility.shows(e);
+      if (!shown) {
+        const std::string failure =
+            "event: error\ndata: " + to_json(json::object{{"code", "STORE_UNAVAILABLE"}}) + "\n\n";
+        co_await out.write(failure);
+        co_return;
+      }
+      if (*shown) alive = co_await out.write(sse_frame(e));
       if (!alive) break;
       position = e.position;
     }

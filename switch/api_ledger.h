@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "common/http_server.h"
 #include "common/waiters.h"
@@ -16,6 +17,20 @@ namespace upi::api {
 
 inline constexpr std::size_t kLedgerStreamsMax = 64;
 inline constexpr std::size_t kLedgerStreamsPerPrincipalMax = 8;
+
+// Which events a principal's live stream shows: everything to auditors and admins; to a PSP, the
+// events of payments whose payer or payee is its customer (the rest of the ledger is not its).
+class StreamVisibility {
+ public:
+  StreamVisibility(ledger::EventStore& store, const Principal& caller);
+  // Whether e is shown. Error codes: those of reading a stream.
+  asio::awaitable<Result<bool>> shows(const ledger::RecordedEvent& e);
+
+ private:
+  ledger::EventStore& store_;
+  const Principal& caller_;
+  std::unordered_map<std::string, bool> known_;  // by stream, at most kVisibilityKnownMax
+};
 
 // Admits a request to a route of the given access, or says how it is refused (the gate).
 using Admit = std::function<std::expected<const Principal*, Response>(const Request&, Access)>;

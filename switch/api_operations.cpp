@@ -20,6 +20,14 @@ void OperationsApi::add_routes(http::Router& router) {
   router.add("GET", "/healthz", kOpen, http::member_handler(this, &OperationsApi::healthz));
   router.add("GET", "/readyz", kOpen, http::member_handler(this, &OperationsApi::readyz));
   router.add("GET", "/metrics", kReaders, http::member_handler(this, &OperationsApi::metrics));
+  router.add("GET", "/v1/me", kEveryRole, http::member_handler(this, &OperationsApi::me));
+}
+
+asio::awaitable<Response> OperationsApi::me(const Request&, const Params&,
+                                            const Principal& caller) {
+  json::object body{{"id", caller.id}, {"role", role_name(caller.role)}};
+  body["psp"] = caller.psp.empty() ? json::value(nullptr) : json::value(caller.psp);
+  co_return http::json_response(Status::ok, body);
 }
 
 asio::awaitable<Response> OperationsApi::healthz(const Request&, const Params&, const Principal&) {

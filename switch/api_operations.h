@@ -1,4 +1,4 @@
-// Operations: liveness, readiness and Prometheus metrics.
+// Operations: liveness, readiness, Prometheus metrics, and who the caller is.
 #pragma once
 
 #include "switch/handler.h"
@@ -26,6 +26,8 @@ class OperationsApi {
  private:
   asio::awaitable<Response> healthz(const Request& req, const Params& params, const Principal&);
   asio::awaitable<Response> readyz(const Request& req, const Params& params, const Principal&);
+  // The caller as the gate knows it: id, role and PSP handle (the console signs in with it).
+  asio::awaitable<Response> me(const Request& req, const Params& params, const Principal& caller);
 
   const bool& ready_;
   bool authenticating_;

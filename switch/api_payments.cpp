@@ -19,7 +19,7 @@ namespace {
 constexpr auto kWaitSlice = std::chrono::milliseconds(250);
 
 Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q) {
-  if (auto ok = only_known(q, {"vpa", "status", "limit", "cursor", "min_position"}); !ok) {
+  if (auto ok = only_known(q, {"vpa", "status", "rail", "limit", "cursor", "min_position"}); !ok) {
     return std::unexpected(ok.error());
   }
   ledger::ListQuery query;
@@ -35,6 +35,11 @@ Result<ledger::ListQuery> list_query(const std::map<std::string, std::string>& q
                   "status must be PENDING, COMPLETED, FAILED or REVERSED");
     }
     query.status = s;
+  }
+  if (auto it = q.find("rail"); it != q.end()) {
+    if (!parse_rail(it->second))
+      return fail(ErrorKind::kInvalid, "INVALID_QUERY", "rail must be IMPS, NEFT or RTGS");
+    query.rail = it->second;
   }
   auto limit = query_int(q, "limit", 20, 1, ledger::kListLimitMax);
   if (!limit) return std::unexpected(limit.error());
@@ -52,8 +57,8 @@ std::string scoped_key(const std::string& principal_id, const std::string& key) 
   return principal_id + '\n' + key;
 }
 
-// A PSP sees a payment only when its payer or payee is its customer; to anyone else who may
-// not see it, it does not exist (404, not 403, so existence does not leak).
+}  // namespace
+
 bool visible_to(const Principal& caller, const ledger::RecordedEvent& first) {
   if (caller.sees_all()) return true;
   auto decoded = ev::decode(first);
@@ -62,8 +67,6 @@ bool visible_to(const Principal& caller, const ledger::RecordedEvent& first) {
   return requested != nullptr &&
          (caller.owns_vpa(requested->payer_vpa) || caller.owns_vpa(requested->payee_vpa));
 }
-
-}  // namespace
 
 Response saga_response(Status status, const json::object& body, const std::string& location,
                        bool replayed, std::optional<int> wait_seconds) {

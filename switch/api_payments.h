@@ -25,6 +25,10 @@ asio::awaitable<Result<sagas::PaymentState>> saga_state(sagas::PaymentSagaEngine
 // Preference-Applied when they apply.
 Response saga_response(http::Status status, const json::object& body, const std::string& location,
                        bool replayed, std::optional<int> wait_seconds);
+// A PSP sees a payment only when its payer or payee is its customer (first: the payment
+// stream's first event); to anyone else who may not see it, it does not exist (404, not 403, so
+// existence does not leak).
+bool visible_to(const Principal& caller, const ledger::RecordedEvent& first);
 // The sum of the COMPLETED refunds among refunds.
 Paise refunded_total(const std::vector<ledger::PaymentSummary>& refunds);
 

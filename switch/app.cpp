@@ -8,6 +8,7 @@
 #include "common/run_blocking.h"
 #include "common/timer.h"
 #include "common/tls.h"
+#include "console/console.h"
 #include "ledger/postgres_views.h"
 
 namespace upi::api {
@@ -142,6 +143,7 @@ SwitchApp::SwitchApp(asio::io_context& io, const Options& options, World world, 
   directory_.add_routes(router_);
   operations_.add_routes(router_);
   settlement_.add_routes(router_);
+  console::add_routes(router_);
   if (auto schedule = cutoff_schedule(options, scheme_))
     cutoffs_.emplace(closer_, *backend_.views, std::move(*schedule), clock_);
 }

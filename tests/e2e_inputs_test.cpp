@@ -68,6 +68,7 @@ std::vector<BadInput> bad_inputs() {
       {"GET", "/v1/payments?limit=0", "", {}, 422, "INVALID_QUERY"},
       {"GET", "/v1/payments?limit=101", "", {}, 422, "INVALID_QUERY"},
       {"GET", "/v1/payments?status=DONE", "", {}, 422, "INVALID_QUERY"},
+      {"GET", "/v1/payments?rail=UPI", "", {}, 422, "INVALID_QUERY"},
       {"GET", "/v1/payments?cursor=abc", "", {}, 422, "INVALID_QUERY"},
       {"GET", "/v1/payments?vpa=x", "", {}, 422, "INVALID_QUERY"},
       {"GET", "/v1/payments?colour=red", "", {}, 422, "INVALID_QUERY"},

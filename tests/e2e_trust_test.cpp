@@ -97,6 +97,10 @@ std::vector<Row> matrix(const std::string& payment_id, const std::string& refund
       {"GET", "/readyz", "", {200, 200, 200, 200, 200, 200, 200}},
       {"GET", "/metrics", "", {401, 401, 403, 403, 403, 200, 200}},
       {"GET", "/v1/no-such-route", "", {401, 401, 404, 404, 404, 404, 404}},
+      {"GET", "/v1/me", "", {401, 401, 200, 200, 200, 200, 200}},
+      // The console's page and assets hold no data: open to all (its calls carry the key).
+      {"GET", "/console", "", {200, 200, 200, 200, 200, 200, 200}},
+      {"GET", "/console/console.js", "", {200, 200, 200, 200, 200, 200, 200}},
   };
 }
 
@@ -137,16 +141,17 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
       }
     }
   }
-  // The stream is served outside the router; it answers the same way.
+  // The stream is served outside the router; it answers the same way (a PSP's holds only its
+  // customers' payments: APspsLedgerStreamHoldsOnlyItsCustomersPayments).
   for (std::size_t i = 0; i < kWho.size(); ++i) {
-    const std::vector<int> expected = {401, 401, 403, 403, 403, 200, 200};
+    const std::vector<int> expected = {401, 401, 200, 200, 200, 200, 200};
     const std::string auth =
         kWho[i].key.empty() ? "" : "Authorization: Bearer " + kWho[i].key + "\r\n";
     SseClient stream(sw.port(), "/v1/ledger/stream?after=0", auth);
     EXPECT_EQ(stream.read_until("\r\n").rfind("HTTP/1.1 " + std::to_string(expected[i]), 0), 0u)
         << kWho[i].name << ": " << stream.received();
   }
-  EXPECT_EQ(covered.size(), 33u);
+  EXPECT_EQ(covered.size(), 36u);
   // Only what was admitted wrote to the ledger: the first payment, the two admitted POSTs (the
   // okaxis PSP's and the admin's), the admin's two fault changes and its close of cycle 1; no
   // refusal left a trace.
@@ -162,6 +167,22 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
   EXPECT_EQ(types["BankFaultsChanged"], 2);
   EXPECT_EQ(types["SettlementCutOff"], 1);
   EXPECT_EQ(types["SettlementCycleClosed"], 1);
+}
+
+TEST(E2eTrust, APspsLedgerStreamHoldsOnlyItsCustomersPayments) {
+  SwitchProcess sw;
+  const std::string theirs = str(pay(sw, "carol@paytm", "dev@okhdfc", "1.00"), "id");
+  const std::string ours = str(pay(sw, "esha@ybl", "alice@okaxis", "2.00"), "id");
+  SseClient psp(sw.port(), "/v1/ledger/stream?after=0", "Authorization: Bearer demo-ybl-key\r\n");
+  // The stream is in ledger order, so once it shows our payment's end it has passed theirs.
+  psp.read_until("event: PaymentCompleted");
+  EXPECT_NE(psp.received().find("payment-" + ours), std::string::npos) << psp.received();
+  EXPECT_EQ(psp.received().find(theirs), std::string::npos) << psp.received();
+  EXPECT_EQ(psp.received().find("event: BankFaultsChanged"), std::string::npos);
+  SseClient auditor(sw.port(), "/v1/ledger/stream?after=0",
+                    "Authorization: Bearer demo-auditor-key\r\n");
+  auditor.read_until("payment-" + ours);
+  EXPECT_NE(auditor.received().find("payment-" + theirs), std::string::npos);
 }
 
 TEST(E2eTrust, APspCannotDebitAnotherPspsCustomerAndNothingChanges) {

@@ -1,0 +1,181 @@
+// The operator console in Chromium against the embedded switch: sign-in and its refusals, a
+// payment seen COMPLETED with its whole timeline, a credit fault seen REVERSED, what a PSP may
+// not see, live updates, the ledger page, banks, phone width, keyboard, and an unreachable switch.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { KEYS, call, closeClean, launchBrowser, pay, screenshotPath, signedIn, startSwitch } from './harness.mjs';
+import { creditFaultReverses, listUpdatesLive, paymentCompletes } from './flows.mjs';
+
+let sw;
+let browser;
+before(async () => {
+  sw = await startSwitch();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await sw?.stop();
+});
+
+test('the page is served with headers that keep other scripts and frames out', async () => {
+  const res = await fetch(`${sw.base}/console`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^text\/html/);
+  assert.match(res.headers.get('content-security-policy'), /script-src 'self'/);
+  assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  const again = await fetch(`${sw.base}/console`, { headers: { 'If-None-Match': res.headers.get('etag') } });
+  assert.equal(again.status, 304);
+  assert.equal((await fetch(`${sw.base}/console/nothing.js`)).status, 404);
+});
+
+test('sign-in refuses an unknown key with the 401, and keeps a known one for the tab only', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${sw.base}/console`);
+  await page.getByLabel('API key').fill('not-a-key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(/not known to the switch: 401/).waitFor();
+  await page.getByLabel('API key').fill(KEYS.auditor);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('demo-auditor · auditor').waitFor();
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('upi-console-key')), KEYS.auditor);
+  await page.reload(); // the same tab keeps its session
+  await page.getByText('demo-auditor · auditor').waitFor();
+  const other = await context.newPage(); // another tab does not
+  await other.goto(`${sw.base}/console`);
+  await other.getByLabel('API key').waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('API key').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  await context.close();
+});
+
+test('a PSP sends a payment and sees it COMPLETED with every ledger event in order', async () => {
+  await paymentCompletes({ browser, base: sw.base, shots: true });
+});
+
+test('an admin credit fault makes the next payment REVERSED, with the reversal steps', async () => {
+  await creditFaultReverses({ browser, base: sw.base });
+});
+
+test('a PSP sees neither another PSP\'s payment nor its events', async () => {
+  const theirs = await pay(sw.base, KEYS.paytm, 'carol@paytm', 'dev@okhdfc', '11.00');
+  const ours = await pay(sw.base, KEYS.ybl, 'esha@ybl', 'alice@okaxis', '12.00');
+  const page = await signedIn(browser, sw.base, KEYS.ybl);
+  await page.locator(`tr[data-id="${ours.id}"]`).waitFor();
+  assert.equal(await page.locator(`tr[data-id="${theirs.id}"]`).count(), 0);
+  await page.goto(`${sw.base}/console#/payments/${theirs.id}`);
+  await page.getByText(/404 PAYMENT_NOT_FOUND/).first().waitFor();
+  await page.goto(`${sw.base}/console#/ledger`);
+  await page.locator(`a[href="#/payments/${ours.id}"]`).first().waitFor();
+  assert.equal(await page.locator(`text=payment-${theirs.id}`).count(), 0);
+  await page.getByRole('button', { name: 'Check hash chain' }).click();
+  await page.getByText(/Not allowed for demo-ybl \(role psp\): 403/).waitFor();
+  await page.goto(`${sw.base}/console#/banks`);
+  await page.getByText('Net positions and settlement cycles are for auditors and admins.').waitFor();
+  await page.goto(`${sw.base}/console#/try`);
+  await page.getByText('Only admins set or clear fault rules.').waitFor();
+  await closeClean(page);
+});
+
+test('the payments list updates live, for an auditor and for the payer\'s PSP', async () => {
+  await listUpdatesLive({ browser, base: sw.base, key: KEYS.auditor, payer: 'dev@okhdfc', payee: 'carol@paytm' });
+  await listUpdatesLive({ browser, base: sw.base, key: KEYS.okaxis, payer: 'alice@okaxis', payee: 'hari@okhdfc' });
+});
+
+test('the list filters by status, VPA and rail, and pages', async () => {
+  const page = await signedIn(browser, sw.base, KEYS.auditor);
+  await page.getByLabel('Status').selectOption('REVERSED');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await page.waitForURL(/status=REVERSED/);
+  await page.locator('tbody tr').first().waitFor();
+  const statuses = await page.locator('tbody tr .status').allTextContents();
+  assert.ok(statuses.length > 0 && statuses.every((s) => s === 'REVERSED'), statuses.join());
+  await page.goto(`${sw.base}/console#/payments?vpa=esha@ybl&rail=IMPS`);
+  await page.locator('tbody tr').first().waitFor();
+  const rows = await page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent));
+  assert.ok(rows.every((t) => t.includes('esha@ybl') && t.includes('IMPS')), rows.join('\n'));
+  await page.goto(`${sw.base}/console#/payments?rail=RTGS`);
+  await page.getByText('No payments match these filters yet.').waitFor();
+  for (let i = 0; i < 21; ++i) await pay(sw.base, KEYS.okhdfc, 'hari@okhdfc', 'bob@ybl', '1.00');
+  await page.goto(`${sw.base}/console#/payments`);
+  await page.getByRole('link', { name: 'Older' }).click();
+  await page.waitForURL(/cursor=/);
+  await page.getByRole('link', { name: 'Newest' }).waitFor();
+  await closeClean(page);
+});
+
+test('the ledger streams live, pauses, resumes where it paused, and checks its hash chain', async () => {
+  const page = await signedIn(browser, sw.base, KEYS.auditor);
+  await page.getByRole('link', { name: 'Ledger' }).click();
+  await page.getByText('Live', { exact: true }).waitFor();
+  const first = await pay(sw.base, KEYS.okaxis, 'alice@okaxis', 'bob@ybl', '7.00');
+  await page.locator(`a[href="#/payments/${first.id}"]`).first().waitFor();
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByText(/paused at #\d+/).waitFor();
+  const paused = await pay(sw.base, KEYS.okaxis, 'alice@okaxis', 'bob@ybl', '8.00');
+  assert.equal(await page.locator(`a[href="#/payments/${paused.id}"]`).count(), 0);
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.locator(`a[href="#/payments/${paused.id}"]`).first().waitFor();
+  const positions = await page.locator('tbody tr td:first-child').allTextContents();
+  const numbers = positions.map(Number);
+  assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), 'newest first, none twice');
+  assert.equal(new Set(numbers).size, numbers.length);
+  assert.equal(numbers.at(0) - numbers.at(-1) + 1, numbers.length, 'no event missed while paused');
+  assert.equal(await page.getByText('NO: the chain breaks here').count(), 0);
+  await page.getByRole('button', { name: 'Check hash chain' }).click();
+  await page.getByText(/Hash chain intact: \d+ events checked/).waitFor();
+  await closeClean(page);
+});
+
+test('banks show health, circuits and net positions as a table and a chart', async () => {
+  await pay(sw.base, KEYS.okhdfc, 'dev@okhdfc', 'carol@paytm', '5000.00');
+  const page = await signedIn(browser, sw.base, KEYS.admin);
+  await page.getByRole('link', { name: 'Banks' }).click();
+  const table = page.getByRole('table', { name: 'Banks' });
+  await table.locator('tbody tr').nth(4).waitFor();
+  const positions = (await call(sw.base, KEYS.admin, 'GET', '/v1/banks/AXIS/positions')).body;
+  await page.locator('tr[data-bank="AXIS"] td', { hasText: positions.net }).first().waitFor();
+  await page.getByRole('img', { name: /Net position per bank: HDFC/ }).waitFor();
+  await page.getByRole('table', { name: 'Settlement cycles' }).waitFor();
+  await page.screenshot({ path: screenshotPath('banks.png'), fullPage: true });
+  await closeClean(page);
+});
+
+test('the list is readable at phone width, and the console works from the keyboard', async () => {
+  const page = await signedIn(browser, sw.base, KEYS.auditor, { width: 390, height: 844 });
+  await page.locator('tbody tr').first().waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+  await page.screenshot({ path: screenshotPath('payments-phone.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: screenshotPath('payments.png') });
+  // The skip link leads to the content; the sections follow it in tab order; Enter opens one,
+  // and focus lands on its heading.
+  await page.locator('#skip').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  await page.locator('#skip').focus();
+  const order = [];
+  for (let i = 0; i < 4; ++i) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => document.activeElement.textContent));
+  }
+  assert.deepEqual(order, ['Payments', 'Ledger', 'Banks', 'Try it']);
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Banks' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+  await closeClean(page);
+});
+
+test('a switch that stops answering is shown as unreachable', async () => {
+  const own = await startSwitch();
+  const page = await signedIn(browser, own.base, KEYS.admin);
+  await page.getByRole('table', { name: 'Payments' }).waitFor();
+  await own.stop();
+  await page.getByRole('link', { name: 'Banks' }).click();
+  await page.getByRole('alert').filter({ hasText: 'does not answer' }).first().waitFor();
+  await closeClean(page);
+});
