@@ -1,6 +1,7 @@
 // The global log: pages, a live stream (server-sent events) and hash-chain verification.
 #include <spdlog/spdlog.h>
 
+#include <cassert>
 #include <sstream>
 
 #include "common/timer.h"
@@ -40,19 +41,39 @@ StreamVisibility::StreamVisibility(ledger::EventStore& store, const Principal& c
 
 asio::awaitable<Result<bool>> StreamVisibility::shows(const ledger::RecordedEvent& e) {
   if (caller_.sees_all()) co_return true;
-  if (!e.stream.starts_with(ledger::events::kPaymentStreamPrefix)) co_return false;
+  // Only payments' and refunds' streams are ever a PSP's.
+  if (ledger::events::payment_id_of_stream(e.stream).empty()) co_return false;
   if (auto it = known_.find(e.stream); it != known_.end()) co_return it->second;
-  bool shown = false;
-  if (e.version == 1) {
-    shown = visible_to(caller_, e);
-  } else {
-    auto first = co_await store_.read_stream(e.stream, 1, 1);
-    if (!first) co_return std::unexpected(first.error());
-    shown = !first->empty() && visible_to(caller_, first->front());
-  }
+  auto shown = co_await decide(e);
+  if (!shown) co_return shown;
   if (known_.size() == kVisibilityKnownMax) known_.clear();  // a bound; misses re-read
-  known_.emplace(e.stream, shown);
+  known_.emplace(e.stream, *shown);
   co_return shown;
+}
+
+asio::awaitable<Result<bool>> StreamVisibility::decide(const ledger::RecordedEvent& e) {
+  // A stream's first event says whose it is: a payment's parties, or the payment a refund
+  // gives back (whose two PSPs may read its refunds).
+  std::vector<ledger::RecordedEvent> first{e};
+  if (e.version != 1) {
+    auto read = co_await store_.read_stream(e.stream, 1, 1);
+    if (!read) co_return std::unexpected(read.error());
+    first = std::move(*read);
+  }
+  if (first.empty()) co_return false;
+  if (first.front().type == ledger::events::kRefundRequested) {
+    auto decoded = ledger::events::decode(first.front());
+    const auto* refund =
+        decoded ? std::get_if<ledger::events::RefundRequested>(&*decoded) : nullptr;
+    assert(refund != nullptr && "a refund stream begins with a RefundRequested");
+    if (refund == nullptr) co_return false;
+    const std::string payment = ledger::events::payment_stream(refund->payment_id);
+    auto read = co_await store_.read_stream(payment, 1, 1);
+    if (!read) co_return std::unexpected(read.error());
+    first = std::move(*read);
+    if (first.empty()) co_return false;
+  }
+  co_return visible_to(caller_, first.front());
 }
 
 LedgerApi::LedgerApi(ledger::EventStore& store, const bool& ready, int stream_keepalive_ms)

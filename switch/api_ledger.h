@@ -19,7 +19,8 @@ inline constexpr std::size_t kLedgerStreamsMax = 64;
 inline constexpr std::size_t kLedgerStreamsPerPrincipalMax = 8;
 
 // Which events a principal's live stream shows: everything to auditors and admins; to a PSP, the
-// events of payments whose payer or payee is its customer (the rest of the ledger is not its).
+// events of payments whose payer or payee is its customer, and of those payments' refunds (the
+// rest of the ledger is not its).
 class StreamVisibility {
  public:
   StreamVisibility(ledger::EventStore& store, const Principal& caller);
@@ -27,6 +28,8 @@ class StreamVisibility {
   asio::awaitable<Result<bool>> shows(const ledger::RecordedEvent& e);
 
  private:
+  asio::awaitable<Result<bool>> decide(const ledger::RecordedEvent& e);
+
   ledger::EventStore& store_;
   const Principal& caller_;
   std::unordered_map<std::string, bool> known_;  // by stream, at most kVisibilityKnownMax

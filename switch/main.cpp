@@ -71,6 +71,8 @@ int run(const upi::api::Options& options) {
          "-H 'Prefer: wait=5' \\\n"
          "    -d "
          "'{\"payer_vpa\":\"alice@okaxis\",\"payee_vpa\":\"bob@ybl\",\"amount\":\"1500.00\"}'\n"
+      << "or open the console in a browser: " << base << "/console"
+      << (demo_keys ? " (sign in with demo-admin-key)" : "") << "\n"
       << std::flush;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::steady_timer drain_deadline(io);

@@ -169,20 +169,27 @@ TEST(E2eTrust, EveryRoleAgainstEveryRoute) {
   EXPECT_EQ(types["SettlementCycleClosed"], 1);
 }
 
-TEST(E2eTrust, APspsLedgerStreamHoldsOnlyItsCustomersPayments) {
+TEST(E2eTrust, APspsLedgerStreamHoldsOnlyItsCustomersPaymentsAndTheirRefunds) {
   SwitchProcess sw;
   const std::string theirs = str(pay(sw, "carol@paytm", "dev@okhdfc", "1.00"), "id");
+  const std::string their_refund =
+      str(parse_body(refund(sw, "demo-okhdfc-key", theirs, "0.50", "s-1")), "id");
   const std::string ours = str(pay(sw, "esha@ybl", "alice@okaxis", "2.00"), "id");
+  // The payee's PSP refunds; the payer's PSP (ybl) sees the refund too.
+  const std::string our_refund =
+      str(parse_body(refund(sw, "demo-okaxis-key", ours, "1.00", "s-2")), "id");
   SseClient psp(sw.port(), "/v1/ledger/stream?after=0", "Authorization: Bearer demo-ybl-key\r\n");
-  // The stream is in ledger order, so once it shows our payment's end it has passed theirs.
-  psp.read_until("event: PaymentCompleted");
+  // The stream is in ledger order, so once it shows our refund it has passed all of theirs.
+  psp.read_until("\"stream\":\"refund-" + our_refund);
   EXPECT_NE(psp.received().find("payment-" + ours), std::string::npos) << psp.received();
   EXPECT_EQ(psp.received().find(theirs), std::string::npos) << psp.received();
+  EXPECT_EQ(psp.received().find(their_refund), std::string::npos) << psp.received();
   EXPECT_EQ(psp.received().find("event: BankFaultsChanged"), std::string::npos);
   SseClient auditor(sw.port(), "/v1/ledger/stream?after=0",
                     "Authorization: Bearer demo-auditor-key\r\n");
-  auditor.read_until("payment-" + ours);
+  auditor.read_until("\"stream\":\"refund-" + our_refund);
   EXPECT_NE(auditor.received().find("payment-" + theirs), std::string::npos);
+  EXPECT_NE(auditor.received().find("refund-" + their_refund), std::string::npos);
 }
 
 TEST(E2eTrust, APspCannotDebitAnotherPspsCustomerAndNothingChanges) {

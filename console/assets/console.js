@@ -41,7 +41,7 @@
     return node;
   }
   function show(...nodes) {
-    main.replaceChildren(...nodes);
+    main.replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false));
     const heading = main.querySelector('h1');
     if (heading) {
       heading.setAttribute('tabindex', '-1');
@@ -280,13 +280,15 @@
     const [path, query] = location.hash.replace(/^#/, '').split('?');
     const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     for (const link of document.querySelectorAll('#nav a')) {
-      if (link.dataset.section === parts[0]) link.setAttribute('aria-current', 'page');
+      const section = parts[0] === 'refunds' ? 'payments' : parts[0];
+      if (link.dataset.section === section) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
     }
     if (!me) return renderSignIn();
     const params = new URLSearchParams(query || '');
-    if (parts[0] === 'payments' && parts[1] && parts[2] === 'events') return renderRawEvent(parts[1], parts[3], signal);
-    if (parts[0] === 'payments' && parts[1]) return renderPayment(parts[1], signal);
+    const saga = parts[0] === 'payments' || parts[0] === 'refunds';
+    if (saga && parts[1] && parts[2] === 'events') return renderRawEvent(parts[0], parts[1], parts[3], signal);
+    if (saga && parts[1]) return renderSaga(parts[0], parts[1], signal);
     if (parts[0] === 'ledger') return renderLedger(signal);
     if (parts[0] === 'banks') return renderBanks(signal);
     if (parts[0] === 'try') return renderTry(signal);
@@ -438,54 +440,71 @@
     return parts.join(' · ');
   }
 
-  function timeline(id, events) {
+  function timeline(kind, id, events) {
     return el('ol', { class: 'timeline', 'aria-label': 'Ledger events' }, events.map((e) =>
       el('li', { class: KIND[e.type] || null, 'data-type': e.type },
         el('div', {}, el('span', { class: 'type' }, e.type), ' ',
           el('span', { class: 'muted' }, `#${e.position} · v${e.version} · ${e.recorded_at}`), ' ',
-          el('a', { href: `#/payments/${enc(id)}/events/${e.version}`, 'aria-label': `Raw JSON of ${e.type}, version ${e.version}` }, 'raw JSON')),
+          el('a', { href: `#/${kind}/${enc(id)}/events/${e.version}`, 'aria-label': `Raw JSON of ${e.type}, version ${e.version}` }, 'raw JSON')),
         el('div', { class: 'detail' }, eventDetail(e.data)))));
   }
 
-  async function renderPayment(id, signal) {
+  // A payment's or a refund's page (kind: 'payments' or 'refunds'; a refund is a saga too).
+  async function renderSaga(kind, id, signal) {
     const [p, events] = await Promise.all([
-      api(`/v1/payments/${enc(id)}`, { signal }), api(`/v1/payments/${enc(id)}/events`, { signal })]);
+      api(`/v1/${kind}/${enc(id)}`, { signal }), api(`/v1/${kind}/${enc(id)}/events`, { signal })]);
     if (signal.aborted) return;
-    const heading = el('h1', {}, 'Payment ', el('span', { class: 'mono' }, id), ' ', p.ok ? badge(p.body.status) : null);
+    const noun = kind === 'refunds' ? 'Refund' : 'Payment';
+    const heading = el('h1', {}, `${noun} `, el('span', { class: 'mono' }, id), ' ', p.ok ? badge(p.body.status) : null);
     const back = el('p', {}, el('a', { href: '#/payments' }, '← All payments'));
     if (!p.ok || !events.ok) return show(heading, back, failure(p.ok ? events : p));
     const b = p.body;
     const facts = el('dl', { class: 'facts' },
+      b.payment_id ? fact('Refund of', el('a', { href: `#/payments/${enc(b.payment_id)}`, class: 'mono' }, b.payment_id)) : null,
       fact('Amount', rupees(b.amount)), fact('Payer', `${b.payer_vpa}${b.payer_bank ? ' (' + b.payer_bank + ')' : ''}`),
       fact('Payee', `${b.payee_vpa}${b.payee_bank ? ' (' + b.payee_bank + ')' : ''}`), fact('Rail', b.rail || '—'),
       fact('Reason', b.reason ? `${b.reason.code} (${b.reason.upi_code || '—'}): ${b.reason.message}` : '—'),
-      b.stage ? fact('Stage', b.stage) : null, fact('Refunded', rupees(b.refunded_amount)),
+      b.stage ? fact('Stage', b.stage) : null, b.refunded_amount ? fact('Refunded', rupees(b.refunded_amount)) : null,
       fact('Note', b.note || '—'), fact('Created', b.created_at), fact('Updated', b.updated_at));
     const list = events.body.events;
+    const refunds = kind === 'payments' && b.status === 'COMPLETED'
+      ? await api(`/v1/payments/${enc(id)}/refunds`, { signal }) : null;
+    if (signal.aborted) return;
     show(heading, back, facts, el('h2', {}, 'Saga path'), sagaPath(list),
-      el('h2', {}, `Timeline (${list.length} ledger events)`), timeline(id, list));
-    if (b.status === 'PENDING') followPayment(id, list[list.length - 1].position, signal);
+      el('h2', {}, `Timeline (${list.length} ledger events)`), timeline(kind, id, list),
+      refunds?.ok && refunds.body.items.length ? [el('h2', {}, 'Refunds'), refundsTable(refunds.body.items)] : null);
+    const stream = `${kind === 'refunds' ? 'refund' : 'payment'}-${id}`;
+    if (b.status === 'PENDING') followSaga(stream, list[list.length - 1].position, signal);
+  }
+
+  function refundsTable(items) {
+    return el('div', { class: 'scroll' }, el('table', { 'aria-label': 'Refunds' },
+      el('thead', {}, el('tr', {}, ['Refund', 'Status', 'Amount', 'Created'].map((h) => el('th', { scope: 'col', class: h === 'Amount' ? 'num' : null }, h)))),
+      el('tbody', {}, items.map((r) => el('tr', {},
+        el('td', {}, el('a', { href: `#/refunds/${enc(r.id)}`, class: 'mono' }, r.id)), el('td', {}, badge(r.status)),
+        el('td', { class: 'num' }, rupees(r.amount)), el('td', {}, r.created_at))))));
   }
 
   function fact(name, value) {
     return [el('dt', {}, name), el('dd', {}, value)];
   }
 
-  function followPayment(id, after, signal) {
+  // Shows the page again when the saga's stream grows (until the page is left).
+  function followSaga(stream, after, signal) {
     const again = debounced(() => { if (!signal.aborted) route(); }, 200);
     follow('/v1/ledger/stream', after, (event) => {
-      if (event.stream === `payment-${id}`) again(id);
+      if (event.stream === stream) again(stream);
     }, { signal, onState: () => {} });
   }
 
-  async function renderRawEvent(id, version, signal) {
-    const r = await api(`/v1/payments/${enc(id)}/events`, { signal });
+  async function renderRawEvent(kind, id, version, signal) {
+    const r = await api(`/v1/${kind}/${enc(id)}/events`, { signal });
     if (signal.aborted) return;
     const heading = el('h1', {}, `Event v${version} of `, el('span', { class: 'mono' }, id));
-    const back = el('p', {}, el('a', { href: `#/payments/${enc(id)}` }, '← The payment'));
+    const back = el('p', {}, el('a', { href: `#/${kind}/${enc(id)}` }, kind === 'refunds' ? '← The refund' : '← The payment'));
     if (!r.ok) return show(heading, back, failure(r));
     const event = r.body.events.find((e) => String(e.version) === version);
-    if (!event) return show(heading, back, notice(`The payment has no event version ${version}.`, true));
+    if (!event) return show(heading, back, notice(`There is no event version ${version} of ${id}.`, true));
     show(heading, back, el('pre', { class: 'raw', 'aria-label': 'Raw event JSON' }, JSON.stringify(event, null, 2)));
   }
 
@@ -529,9 +548,9 @@
   function ledgerRow(e, previous) {
     const adjacent = previous && previous.position === e.position - 1;
     const linked = !adjacent ? '—' : previous.hash === e.prev_hash ? 'yes' : 'NO: the chain breaks here';
-    const payment = e.stream.startsWith('payment-') ? e.stream.slice('payment-'.length) : '';
+    const saga = /^(payment|refund)-(.+)$/.exec(e.stream);
     return el('tr', { class: 'fresh' }, el('td', { class: 'num' }, e.position), el('td', {}, e.type),
-      el('td', {}, payment ? el('a', { href: `#/payments/${enc(payment)}`, class: 'mono' }, e.stream) : el('span', { class: 'mono' }, e.stream)),
+      el('td', {}, saga ? el('a', { href: `#/${saga[1]}s/${enc(saga[2])}`, class: 'mono' }, e.stream) : el('span', { class: 'mono' }, e.stream)),
       el('td', {}, e.recorded_at), el('td', { class: 'wide mono' }, e.hash.slice(0, 16) + '…'),
       el('td', { class: 'wide' }, linked));
   }

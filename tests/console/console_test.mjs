@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { KEYS, call, closeClean, launchBrowser, pay, screenshotPath, signedIn, startSwitch } from './harness.mjs';
-import { creditFaultReverses, listUpdatesLive, paymentCompletes } from './flows.mjs';
+import { checkTimeline, creditFaultReverses, listUpdatesLive, paymentCompletes } from './flows.mjs';
 
 let sw;
 let browser;
@@ -76,6 +76,43 @@ test('a PSP sees neither another PSP\'s payment nor its events', async () => {
   await page.getByText('Net positions and settlement cycles are for auditors and admins.').waitFor();
   await page.goto(`${sw.base}/console#/try`);
   await page.getByText('Only admins set or clear fault rules.').waitFor();
+  await closeClean(page);
+});
+
+test('a payment\'s refunds are listed on its page, and each opens as a saga of its own', async () => {
+  const paid = await pay(sw.base, KEYS.okaxis, 'alice@okaxis', 'bob@ybl', '30.00');
+  const refunded = await call(sw.base, KEYS.ybl, 'POST', `/v1/payments/${paid.id}/refunds`, {
+    body: { amount: '10.00' }, headers: { 'Idempotency-Key': `console-refund-${process.pid}`, Prefer: 'wait=10' },
+  });
+  assert.equal(refunded.status, 201, JSON.stringify(refunded.body));
+  const page = await signedIn(browser, sw.base, KEYS.okaxis); // the payer's PSP
+  await page.goto(`${sw.base}/console#/payments/${paid.id}`);
+  await page.getByRole('table', { name: 'Refunds' }).getByRole('link', { name: refunded.body.id }).click();
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Refund' }).filter({ hasText: 'COMPLETED' }).waitFor();
+  await page.getByRole('link', { name: paid.id }).waitFor(); // "Refund of"
+  const events = await checkTimeline(page, sw.base, refunded.body.id, 'refunds');
+  assert.equal(events[0].type, 'RefundRequested');
+  await page.getByRole('link', { name: /Raw JSON of RefundRequested/ }).click();
+  assert.deepEqual(JSON.parse(await page.getByLabel('Raw event JSON').textContent()), events[0]);
+  await closeClean(page);
+});
+
+test('a payment in flight is shown live on its page until it ends', async () => {
+  const rule = { operation: 'credit', action: 'delay', delay_ms: 5000, count: 1 };
+  assert.equal((await call(sw.base, KEYS.admin, 'PUT', '/v1/admin/banks/HDFC/faults', { body: { rules: [rule] } })).status, 200);
+  const sent = await call(sw.base, KEYS.okhdfc, 'POST', '/v1/payments', {
+    body: { payer_vpa: 'dev@okhdfc', payee_vpa: 'alice@okaxis', amount: '21.00' }, // alice banks at HDFC
+    headers: { 'Idempotency-Key': `console-slow-${process.pid}` },
+  });
+  assert.equal(sent.status, 201);
+  const page = await signedIn(browser, sw.base, KEYS.auditor);
+  const navigations = [];
+  await page.goto(`${sw.base}/console#/payments/${sent.body.id}`);
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: 'PENDING' }).waitFor();
+  page.on('framenavigated', (frame) => navigations.push(frame.url()));
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: 'COMPLETED' }).waitFor();
+  assert.deepEqual(navigations, [], 'the page did not reload');
+  await checkTimeline(page, sw.base, sent.body.id);
   await closeClean(page);
 });
 
@@ -178,4 +215,20 @@ test('a switch that stops answering is shown as unreachable', async () => {
   await page.getByRole('link', { name: 'Banks' }).click();
   await page.getByRole('alert').filter({ hasText: 'does not answer' }).first().waitFor();
   await closeClean(page);
+});
+
+test('with --auth none the console needs no key and says who every caller is', async () => {
+  const open = await startSwitch(['--auth', 'none']);
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(15000);
+    await page.goto(`${open.base}/console`);
+    await page.locator('#who').filter({ hasText: '· admin' }).waitFor();
+    await page.getByRole('table', { name: 'Payments' }).waitFor();
+    assert.equal(await page.getByLabel('API key').count(), 0);
+    await context.close();
+  } finally {
+    await open.stop();
+  }
 });

@@ -15,10 +15,11 @@ export async function sendFromTryIt(page, payer, payee, amount) {
   return result.getAttribute('data-payment');
 }
 
-// Opens a payment's page and checks its timeline holds every ledger event of it, in order.
-export async function checkTimeline(page, base, id) {
-  await page.goto(`${base}/console#/payments/${id}`);
-  const events = (await call(base, KEYS.admin, 'GET', `/v1/payments/${id}/events`)).body.events;
+// Opens a payment's (or a refund's) page and checks its timeline holds every ledger event of
+// it, in order.
+export async function checkTimeline(page, base, id, kind = 'payments') {
+  await page.goto(`${base}/console#/${kind}/${id}`);
+  const events = (await call(base, KEYS.admin, 'GET', `/v1/${kind}/${id}/events`)).body.events;
   const items = page.getByRole('list', { name: 'Ledger events' }).locator('li');
   await page.waitForFunction((n) => document.querySelectorAll('ol.timeline li').length === n, events.length);
   assert.deepEqual(await items.evaluateAll((lis) => lis.map((li) => li.dataset.type)), events.map((e) => e.type));
