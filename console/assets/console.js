@@ -273,12 +273,17 @@
   }
 
   // ---- routing ------------------------------------------------------------------------------
+  // A hash part as text; a malformed escape (typed or pasted) reads as nothing, not an exception.
+  function decodedOrEmpty(part) {
+    try { return decodeURIComponent(part); } catch { return ''; }
+  }
+
   async function route() {
     page?.abort();
     page = new AbortController();
     const { signal } = page;
     const [path, query] = location.hash.replace(/^#/, '').split('?');
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = path.split('/').filter(Boolean).map(decodedOrEmpty);
     for (const link of document.querySelectorAll('#nav a')) {
       const section = parts[0] === 'refunds' ? 'payments' : parts[0];
       if (link.dataset.section === section) link.setAttribute('aria-current', 'page');

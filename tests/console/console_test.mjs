@@ -51,6 +51,23 @@ test('sign-in refuses an unknown key with the 401, and keeps a known one for the
   await context.close();
 });
 
+test('what a hostile link puts in the page is shown as text, never run', async () => {
+  const page = await signedIn(browser, sw.base, KEYS.auditor);
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  const markup = '<img src=x onerror=alert(1)>';
+  await page.goto(`${sw.base}/console#/payments/${encodeURIComponent(markup)}`);
+  await page.getByRole('heading', { level: 1 }).filter({ hasText: markup }).waitFor();
+  await page.getByText(/404 PAYMENT_NOT_FOUND/).waitFor();
+  assert.equal(await page.locator('main img').count(), 0);
+  await page.goto(`${sw.base}/console#/payments/%E0%A4%A`); // a malformed escape
+  await page.getByRole('table', { name: 'Payments' }).waitFor();
+  await page.goto(`${sw.base}/console#/payments?vpa=${encodeURIComponent(markup)}`);
+  await page.getByText(/422 INVALID_QUERY/).waitFor();
+  assert.deepEqual(dialogs, []);
+  await closeClean(page);
+});
+
 test('a PSP sends a payment and sees it COMPLETED with every ledger event in order', async () => {
   await paymentCompletes({ browser, base: sw.base, shots: true });
 });
