@@ -6,7 +6,7 @@ namespace upi::console {
 namespace {
 
 TEST(Console, ServesEveryAssetWithItsTypeAndSafetyHeaders) {
-  ASSERT_GE(assets().size(), 3u);
+  ASSERT_GE(assets().size(), 10u);
   for (const Asset& asset : assets()) {
     const http::Response response = serve(asset.name, "");
     EXPECT_EQ(response.result(), http::Status::ok) << asset.name;
@@ -40,7 +40,8 @@ TEST(Console, RefusesNamesItDoesNotHave) {
 TEST(Console, PageLoadsOnlyItsOwnScriptAndStyle) {
   const Asset* page = find_asset("index.html");
   ASSERT_NE(page, nullptr);
-  EXPECT_NE(page->body.find("src=\"/console/console.js\""), std::string::npos);
+  EXPECT_NE(page->body.find("<script type=\"module\" src=\"/console/console.js\">"),
+            std::string::npos);
   EXPECT_NE(page->body.find("href=\"/console/console.css\""), std::string::npos);
   EXPECT_EQ(page->body.find("http://"), std::string::npos);
   EXPECT_EQ(page->body.find("https://"), std::string::npos);
