@@ -27,7 +27,7 @@ export async function api(path, { method = 'GET', body, headers = {}, signal, ke
     const text = await res.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-    if (res.status !== 0) banner.hidden = true;
+    hooks.answered();
     return { ok: res.ok, status: res.status, body: json };
   } catch {
     return { ok: false, status: 0, body: null, unreachable: !signal?.aborted, aborted: !!signal?.aborted };

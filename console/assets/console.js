@@ -16,6 +16,7 @@ state.signOut = (why) => signOut(why);
 state.route = () => route();
 
 function signOut(why) {
+  page?.abort(); // the page's streams and refreshes end with the session
   sessionStorage.removeItem(KEY);
   state.me = null;
   renderHeader();

@@ -24,10 +24,15 @@ export function show(...nodes) {
   }
 }
 
-// What a failed call shows: 401 signs out, 403 says the role may not, unreachable says so.
+// What a failed call shows: a refused key signs out, 403 says the role may not, unreachable says so.
 export function failure(r) {
+  if (r.status === 401 && r.body?.code?.startsWith('SIGNATURE_')) {
+    // The key is good; the principal signs its writes (RFC 9421) and the console holds no
+    // private key to sign with.
+    return notice(`${state.me.id} signs its writes, which the console cannot do: ${problemText(r)}`, true);
+  }
   if (r.status === 401) {
-    signOut(`The switch refused the key: ${problemText(r)}`);
+    state.signOut(`The switch refused the key: ${problemText(r)}`);
     return null;
   }
   if (r.unreachable) {

@@ -2,6 +2,10 @@
 // payment seen COMPLETED with its whole timeline, a credit fault seen REVERSED, what a PSP may
 // not see, live updates, the ledger page, banks, phone width, keyboard, and an unreachable switch.
 import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { KEYS, call, closeClean, launchBrowser, pay, screenshotPath, signedIn, startSwitch } from './harness.mjs';
 import { checkTimeline, creditFaultReverses, listUpdatesLive, paymentCompletes } from './flows.mjs';
@@ -32,6 +36,7 @@ test('sign-in refuses an unknown key with the 401, and keeps a known one for the
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${sw.base}/console`);
+  assert.equal(await page.locator('#nav').isHidden(), true, 'no sections before sign-in');
   await page.getByLabel('API key').fill('not-a-key');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText(/not known to the switch: 401/).waitFor();
@@ -66,6 +71,44 @@ test('what a hostile link puts in the page is shown as text, never run', async (
   await page.getByText(/422 INVALID_QUERY/).waitFor();
   assert.deepEqual(dialogs, []);
   await closeClean(page);
+});
+
+test('a key the switch stops accepting signs the tab out, saying why', async () => {
+  const page = await signedIn(browser, sw.base, KEYS.auditor);
+  await page.getByRole('table', { name: 'Payments' }).waitFor();
+  await page.evaluate(() => sessionStorage.setItem('upi-console-key', 'revoked-key'));
+  await page.getByRole('link', { name: 'Banks' }).click();
+  await page.getByText(/The switch refused the key: 401 UNAUTHENTICATED/).waitFor();
+  await page.getByLabel('API key').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+  assert.equal(await page.locator('#nav').isHidden(), true);
+  await closeClean(page);
+});
+
+test('a principal that signs its writes reads in the console and is told why a write is refused', async () => {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url').toString('base64');
+  const dir = mkdtempSync(path.join(tmpdir(), 'upi-console-'));
+  const credentials = path.join(dir, 'credentials.json');
+  writeFileSync(credentials, JSON.stringify({ principals: [{
+    id: 'signer', role: 'psp', psp: 'okaxis', signing: { alg: 'ed25519', public_key: raw },
+    api_key_sha256: createHash('sha256').update('signer-key').digest('hex'),
+  }] }));
+  const signing = await startSwitch(['--credentials', credentials]);
+  try {
+    const page = await signedIn(browser, signing.base, 'signer-key');
+    await page.getByRole('table', { name: 'Payments' }).waitFor();
+    await page.getByRole('link', { name: 'Try it' }).click();
+    await page.getByLabel('Payer VPA').fill('alice@okaxis');
+    await page.getByLabel('Payee VPA').fill('bob@ybl');
+    await page.getByLabel('Amount (₹)').fill('5.00');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText(/signer signs its writes, which the console cannot do: 401 SIGNATURE_REQUIRED/).waitFor();
+    await page.getByText('signer · psp @okaxis').waitFor(); // still signed in
+    await closeClean(page);
+  } finally {
+    await signing.stop();
+  }
 });
 
 test('a PSP sends a payment and sees it COMPLETED with every ledger event in order', async () => {
