@@ -31,6 +31,9 @@ export UPI_TEST_DATABASE_URL
 echo "== OpenAPI lint (redocly, recommended rules)"
 bash scripts/lint-openapi.sh
 
+echo "== console lint (eslint, pinned: undefined and unused names, no HTML from strings)"
+bash scripts/lint-console.sh
+
 echo "== console test dependencies (playwright-core, pinned in tests/console/package-lock.json)"
 if [ ! -f tests/console/node_modules/playwright-core/package.json ]; then
   npm ci --prefix tests/console --no-audit --no-fund --loglevel=error > /dev/null
