@@ -3,7 +3,7 @@
 // nothing beside the pinned eslint itself.
 const shared = {
   AbortController: 'readonly', AbortSignal: 'readonly', TextDecoder: 'readonly',
-  URLSearchParams: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
+  URL: 'readonly', URLSearchParams: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
   console: 'readonly', crypto: 'readonly',
 };
 const rules = {

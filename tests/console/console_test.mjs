@@ -3,11 +3,11 @@
 // not see, live updates, the ledger page, banks, phone width, keyboard, and an unreachable switch.
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { KEYS, call, closeClean, launchBrowser, pay, screenshotPath, signedIn, startSwitch } from './harness.mjs';
+import { KEYS, call, closeClean, launchBrowser, pay, screenshotPath, signedIn, startBank, startSwitch } from './harness.mjs';
 import { checkTimeline, creditFaultReverses, listUpdatesLive, paymentCompletes } from './flows.mjs';
 
 let sw;
@@ -238,6 +238,37 @@ test('banks show health, circuits and net positions as a table and a chart', asy
   await page.getByRole('table', { name: 'Settlement cycles' }).waitFor();
   await page.screenshot({ path: screenshotPath('banks.png'), fullPage: true });
   await closeClean(page);
+});
+
+test('a remote bank that dies is shown DOWN with its circuit open, and UP again when it is back', async () => {
+  const key = 'console-bank-key';
+  const keySha256 = createHash('sha256').update(key).digest('hex');
+  let bank = await startBank('HDFC', keySha256);
+  const dir = mkdtempSync(path.join(tmpdir(), 'upi-console-'));
+  const world = JSON.parse(readFileSync(new URL('../../specs/demo-world.json', import.meta.url)));
+  world.banks.find((b) => b.code === 'HDFC').endpoint = bank.base;
+  writeFileSync(path.join(dir, 'world.json'), JSON.stringify(world));
+  writeFileSync(path.join(dir, 'bank.key'), `${key}\n`);
+  const remote = await startSwitch(['--world', path.join(dir, 'world.json'), '--bank-key-file', path.join(dir, 'bank.key'),
+    '--credentials', new URL('../../specs/demo-credentials.json', import.meta.url).pathname]);
+  try {
+    const page = await signedIn(browser, remote.base, KEYS.admin);
+    await page.getByRole('link', { name: 'Banks' }).click();
+    const hdfc = page.locator('tr[data-bank="HDFC"]');
+    await hdfc.locator('.status', { hasText: 'CLOSED' }).waitFor();
+    await bank.kill(); // heartbeats fail; five failures open the circuit; the page refreshes
+    await hdfc.locator('.status', { hasText: 'DOWN' }).waitFor({ timeout: 30000 });
+    assert.match(await hdfc.textContent(), /OPEN/); // OPEN or HALF_OPEN while it probes
+    const failures = Number(await hdfc.locator('td.num').first().textContent());
+    assert.ok(failures >= 5, `failures in a row: ${failures}`);
+    await page.screenshot({ path: screenshotPath('banks-remote-down.png'), fullPage: true });
+    bank = await startBank('HDFC', keySha256, new URL(bank.base).host);
+    await hdfc.locator('.status', { hasText: 'UP' }).waitFor({ timeout: 30000 });
+    await closeClean(page);
+  } finally {
+    await remote.stop();
+    await bank.stop();
+  }
 });
 
 test('the list is readable at phone width, and the console works from the keyboard', async () => {

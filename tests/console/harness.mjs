@@ -16,32 +16,41 @@ const STOP_DEADLINE_MS = 10000;
 
 // Starts upi-switch on a free loopback port; resolves once it says where it listens.
 export async function startSwitch(extraArgs = []) {
-  const binary = process.env.UPI_SWITCH_BINARY;
-  if (!binary) throw new Error('UPI_SWITCH_BINARY is not set (ctest sets it)');
-  const child = spawn(binary, ['--listen', '127.0.0.1:0', '--log-level', 'warn',
-    '--settlement-period-s', '0', '--neft-batch-interval-s', '1', ...extraArgs],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
+  return startProgram('UPI_SWITCH_BINARY', ['--listen', '127.0.0.1:0', '--log-level', 'warn',
+    '--settlement-period-s', '0', '--neft-batch-interval-s', '1', ...extraArgs]);
+}
+
+// Starts upi-bank (a bank as its own process) for the switch whose key hashes to keySha256.
+export async function startBank(code, keySha256, listen = '127.0.0.1:0') {
+  return startProgram('UPI_BANK_BINARY', ['--bank', code, '--listen', listen, '--log-level', 'warn',
+    '--switch-key-sha256', keySha256]);
+}
+
+// Runs the program named by the environment variable binaryVariable (ctest sets it) until it
+// prints where it listens; stop() ends it (SIGTERM, then SIGKILL), kill() at once.
+async function startProgram(binaryVariable, args) {
+  const binary = process.env[binaryVariable];
+  if (!binary) throw new Error(`${binaryVariable} is not set (ctest sets it)`);
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`upi-switch did not listen in time: ${out}`)), START_DEADLINE_MS);
+    const timer = setTimeout(() => reject(new Error(`${binary} did not listen in time: ${out}`)), START_DEADLINE_MS);
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const m = /listening on (http:\/\/[0-9.]+:\d+)/.exec(out);
       if (m) { clearTimeout(timer); resolve(m[1]); }
     });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`upi-switch exited (${code}): ${out}`)); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${binary} exited (${code}): ${out}`)); });
   });
-  return {
-    base,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
-      await exited;
-      clearTimeout(timer);
-    },
+  const ended = (signal) => async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+    await exited;
+    clearTimeout(timer);
   };
+  return { base, stop: ended('SIGTERM'), kill: ended('SIGKILL') };
 }
 
 export async function launchBrowser() {
