@@ -25,6 +25,11 @@ std::string sse_frame(const ledger::RecordedEvent& e) {
          "\ndata: " + to_json(ledger::event_to_json(e)) + "\n\n";
 }
 
+// The last frame of a stream whose store stopped answering.
+std::string store_failure_frame() {
+  return "event: error\ndata: " + to_json(json::object{{"code", "STORE_UNAVAILABLE"}}) + "\n\n";
+}
+
 // A whole response as bytes, for answering a stream request that cannot start.
 std::string serialised(Response response) {
   response.keep_alive(false);
@@ -172,16 +177,14 @@ asio::awaitable<void> LedgerApi::ledger_stream(const Request& req, http::StreamW
   while (alive && ready_ && out.open()) {
     auto page = co_await store_.read_all(position, kStreamPage);
     if (!page) {
-      const std::string failure =
-          "event: error\ndata: " + to_json(json::object{{"code", "STORE_UNAVAILABLE"}}) + "\n\n";
+      const std::string failure = store_failure_frame();
       co_await out.write(failure);
       co_return;
     }
     for (const auto& e : *page) {
       auto shown = co_await visibility.shows(e);
       if (!shown) {
-        const std::string failure =
-            "event: error\ndata: " + to_json(json::object{{"code", "STORE_UNAVAILABLE"}}) + "\n\n";
+        const std::string failure = store_failure_frame();
         co_await out.write(failure);
         co_return;
       }
