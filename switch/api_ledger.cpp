@@ -1,11 +1,11 @@
 // The global log: pages, a live stream (server-sent events) and hash-chain verification.
 #include <spdlog/spdlog.h>
 
-#include <cassert>
 #include <sstream>
 
 #include "common/timer.h"
 #include "ledger/payment_events.h"
+#include "sagas/payment_state.h"
 #include "switch/api_ledger.h"
 #include "switch/api_payments.h"
 #include "switch/query.h"
@@ -19,6 +19,8 @@ constexpr std::int64_t kLedgerPageMax = 1000;
 constexpr std::size_t kStreamPage = 200;
 // How many payment streams a PSP's live stream remembers it may or may not show.
 constexpr std::size_t kVisibilityKnownMax = 4096;
+// The events of a saga's first append: a refund's RefundRequested, PayerResolved, PayeeResolved.
+constexpr std::size_t kFirstAppendEventsMax = 3;
 
 std::string sse_frame(const ledger::RecordedEvent& e) {
   return "id: " + std::to_string(e.position) + "\nevent: " + e.type +
@@ -57,28 +59,11 @@ asio::awaitable<Result<bool>> StreamVisibility::shows(const ledger::RecordedEven
 }
 
 asio::awaitable<Result<bool>> StreamVisibility::decide(const ledger::RecordedEvent& e) {
-  // A stream's first event says whose it is: a payment's parties, or the payment a refund
-  // gives back (whose two PSPs may read its refunds).
-  std::vector<ledger::RecordedEvent> first{e};
-  if (e.version != 1) {
-    auto read = co_await store_.read_stream(e.stream, 1, 1);
-    if (!read) co_return std::unexpected(read.error());
-    first = std::move(*read);
-  }
-  if (first.empty()) co_return false;
-  if (first.front().type == ledger::events::kRefundRequested) {
-    auto decoded = ledger::events::decode(first.front());
-    const auto* refund =
-        decoded ? std::get_if<ledger::events::RefundRequested>(&*decoded) : nullptr;
-    assert(refund != nullptr && "a refund stream begins with a RefundRequested");
-    if (refund == nullptr) co_return false;
-    const std::string payment = ledger::events::payment_stream(refund->payment_id);
-    auto read = co_await store_.read_stream(payment, 1, 1);
-    if (!read) co_return std::unexpected(read.error());
-    first = std::move(*read);
-    if (first.empty()) co_return false;
-  }
-  co_return visible_to(caller_, first.front());
+  // A saga stream's first append names its parties: a payment's PaymentRequested, or a refund's
+  // RefundRequested with the parties it swaps (PayerResolved, PayeeResolved).
+  auto first = co_await store_.read_stream(e.stream, 1, kFirstAppendEventsMax);
+  if (!first) co_return std::unexpected(first.error());
+  co_return !first->empty() && visible_to(caller_, sagas::fold(*first));
 }
 
 LedgerApi::LedgerApi(ledger::EventStore& store, const bool& ready, int stream_keepalive_ms)

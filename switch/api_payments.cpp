@@ -59,6 +59,10 @@ std::string scoped_key(const std::string& principal_id, const std::string& key) 
 
 }  // namespace
 
+bool visible_to(const Principal& caller, const sagas::PaymentState& state) {
+  return caller.sees_all() || caller.owns_vpa(state.payer_vpa) || caller.owns_vpa(state.payee_vpa);
+}
+
 bool visible_to(const Principal& caller, const ledger::RecordedEvent& first) {
   if (caller.sees_all()) return true;
   auto decoded = ev::decode(first);

@@ -29,6 +29,9 @@ Response saga_response(http::Status status, const json::object& body, const std:
 // stream's first event); to anyone else who may not see it, it does not exist (404, not 403, so
 // existence does not leak).
 bool visible_to(const Principal& caller, const ledger::RecordedEvent& first);
+// The same for a payment's or a refund's state (a refund's parties are its payment's, swapped, so
+// both PSPs of a payment see its refunds).
+bool visible_to(const Principal& caller, const sagas::PaymentState& state);
 // The sum of the COMPLETED refunds among refunds.
 Paise refunded_total(const std::vector<ledger::PaymentSummary>& refunds);
 

@@ -17,10 +17,6 @@ Error refund_not_found(const std::string& id) {
 }
 
 // A PSP sees a payment or refund only when its payer or payee is its customer.
-bool visible_to(const Principal& caller, const sagas::PaymentState& state) {
-  return caller.sees_all() || caller.owns_vpa(state.payer_vpa) || caller.owns_vpa(state.payee_vpa);
-}
-
 Error refund_exceeds(const sagas::PaymentState& payment) {
   return Error{ErrorKind::kConflict, "REFUND_EXCEEDS_PAYMENT",
                "refunds of " + payment.id + " that have not failed would total more than its " +
