@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cassert>
 #include <optional>
 
@@ -209,6 +211,10 @@ asio::awaitable<pg::PgResult<pg::Rows>> LegBatcher::run(std::string sql,
 }
 
 asio::awaitable<void> LegBatcher::write_loop() {
+  // The leg that starts the loop would otherwise go alone, before the legs already waiting to
+  // run on this thread have queued: one turn of the event loop lets them join its batch.
+  auto executor = co_await asio::this_coro::executor;
+  co_await asio::post(executor, asio::use_awaitable);
   while (!queue_.empty()) {
     std::vector<Call*> batch;
     while (!queue_.empty() && batch.size() < kBatchLegsMax) {
