@@ -181,22 +181,10 @@ asio::awaitable<Response> CollectsApi::respond(const sagas::CollectRequest& requ
 
 asio::awaitable<Response> CollectsApi::list(const Request& req, const Params&,
                                             const Principal& caller) {
-  auto target = parse_target(req.target());
-  if (!target) co_return http::problem(target.error());
-  auto query = collect_query(target->query);
-  if (!query) co_return http::problem(query.error());
-  if (!caller.sees_all()) query->handle = caller.psp;
-  auto fresh = co_await views_at_least(projector_, target->query);
-  if (!fresh) co_return http::problem(fresh.error());
-  const std::int64_t view_position = projector_.checkpoint();
-  auto page = co_await views_.collects(*query);
-  if (!page) co_return http::problem(page.error());
-  json::array items;
-  for (const auto& c : page->items) items.push_back(ledger::collect_request_to_json(c));
-  json::object body{{"items", std::move(items)}, {"view_position", view_position}};
-  body["next_cursor"] =
-      page->next_cursor == 0 ? json::value(nullptr) : json::value(page->next_cursor);
-  co_return http::json_response(Status::ok, body);
+  co_return co_await list_response(
+      req, caller, projector_, collect_query,
+      [this](ledger::CollectQuery query) { return views_.collects(std::move(query)); },
+      ledger::collect_request_to_json);
 }
 
 }  // namespace upi::api

@@ -221,22 +221,10 @@ asio::awaitable<Response> PaymentsApi::get_payment(const Request&, const Params&
 
 asio::awaitable<Response> PaymentsApi::list_payments(const Request& req, const Params&,
                                                      const Principal& caller) {
-  auto target = parse_target(req.target());
-  if (!target) co_return http::problem(target.error());
-  auto query = list_query(target->query);
-  if (!query) co_return http::problem(query.error());
-  if (!caller.sees_all()) query->handle = caller.psp;
-  auto fresh = co_await views_at_least(projector_, target->query);
-  if (!fresh) co_return http::problem(fresh.error());
-  const std::int64_t view_position = projector_.checkpoint();
-  auto page = co_await views_.list_payments(*query);
-  if (!page) co_return http::problem(page.error());
-  json::array items;
-  for (const auto& p : page->items) items.push_back(ledger::summary_to_json(p));
-  json::object body{{"items", std::move(items)}, {"view_position", view_position}};
-  body["next_cursor"] =
-      page->next_cursor.empty() ? json::value(nullptr) : json::value(page->next_cursor);
-  co_return http::json_response(Status::ok, body);
+  co_return co_await list_response(
+      req, caller, projector_, list_query,
+      [this](ledger::ListQuery query) { return views_.list_payments(std::move(query)); },
+      ledger::summary_to_json);
 }
 
 asio::awaitable<Response> PaymentsApi::payment_events(const Request&, const Params& params,

@@ -55,4 +55,12 @@ boost::asio::awaitable<Result<void>> views_at_least(
   co_return Result<void>{};
 }
 
+json::value next_cursor_json(const std::string& cursor) {
+  return cursor.empty() ? json::value(nullptr) : json::value(cursor);
+}
+
+json::value next_cursor_json(std::int64_t cursor) {
+  return cursor == 0 ? json::value(nullptr) : json::value(cursor);
+}
+
 }  // namespace upi::api
